@@ -1,0 +1,263 @@
+//! Building and signing receipts.
+
+use der::DateTime;
+use der::asn1::{GeneralizedTime, OctetString, PrintableString};
+use der::Encode;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Field, Structure};
+use crate::receipt::UnverifiedReceipt;
+use crate::strokes::Strokes;
+use crate::wire::{
+    Attachment, AttachmentType, Card, CardholderVerification, CopyBody, EntryMode, Extension,
+    PaymentBody, ReceiptBody, ReceiptKind, ResignBody, TbsReceipt,
+};
+
+/// The payment part of `sale`, `refund`, `void`, `preauth` and `completion` receipts.
+///
+/// There is deliberately no field for a card number: only the BIN and the last 4 digits, and
+/// every text field is refused if it contains something that passes the Luhn check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Payment {
+    /// Amount in minor units (cents for EUR, yen for JPY).
+    pub amount: u64,
+    /// ISO 4217 alphabetic code, e.g. `EUR`.
+    pub currency: String,
+    /// Card scheme, `[A-Z0-9 -]{1,16}`, e.g. `VISA`.
+    pub scheme: String,
+    /// First 6 or 8 digits of the card number.
+    pub bin: String,
+    /// Last 4 digits of the card number.
+    pub last4: String,
+    /// How the card was read.
+    pub entry_mode: EntryMode,
+    /// Issuer authorisation code, `[A-Z0-9]{1,8}`.
+    pub authorization_code: Option<String>,
+    /// Retrieval reference number, `[A-Za-z0-9]{1,12}`.
+    pub rrn: String,
+    /// Cardholder verification method. With `Signature`, call
+    /// [`ReceiptBuilder::signature_strokes`].
+    pub cardholder_verification: CardholderVerification,
+    /// Receipt digest of the original payment (refund, void, completion).
+    pub original: Option<[u8; 32]>,
+}
+
+/// Builds a [`TbsReceipt`] (and its attachments) field by field; [`ReceiptBuilder::build`]
+/// applies every rule of the format.
+#[derive(Clone, Debug)]
+pub struct ReceiptBuilder {
+    kind: ReceiptKind,
+    signer_key_id: [u8; 32],
+    merchant_id: String,
+    terminal_id: String,
+    counter: u64,
+    previous: [u8; 32],
+    issued_at: u64,
+    payment: Option<Payment>,
+    copy: Option<([u8; 32], u16)>,
+    resign_original: Option<[u8; 32]>,
+    strokes: Option<Strokes>,
+    extensions: Vec<Extension>,
+}
+
+/// A built, not yet signed receipt: the TBS plus its attachments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReceiptDraft {
+    tbs: TbsReceipt,
+    attachments: Vec<Attachment>,
+}
+
+fn printable(s: &str, field: Field) -> Result<PrintableString, Error> {
+    PrintableString::new(s).map_err(|_| Error::field(field))
+}
+
+fn octets(b: &[u8]) -> Result<OctetString, Error> {
+    OctetString::new(b.to_vec()).map_err(|e| Error::malformed(Structure::Receipt, e))
+}
+
+impl ReceiptBuilder {
+    /// Starts a receipt of `kind`. Set the signer, merchant, terminal, counter, previous digest,
+    /// time and the kind's body, then [`ReceiptBuilder::build`].
+    pub fn new(kind: ReceiptKind) -> Self {
+        ReceiptBuilder {
+            kind,
+            signer_key_id: [0; 32],
+            merchant_id: String::new(),
+            terminal_id: String::new(),
+            counter: 0,
+            previous: [0; 32],
+            issued_at: 0,
+            payment: None,
+            copy: None,
+            resign_original: None,
+            strokes: None,
+            extensions: Vec::new(),
+        }
+    }
+    /// Key id of the signing key (see [`crate::key_id`]).
+    pub fn signer_key_id(mut self, key_id: [u8; 32]) -> Self {
+        self.signer_key_id = key_id;
+        self
+    }
+    /// Merchant identifier.
+    pub fn merchant_id(mut self, id: &str) -> Self {
+        self.merchant_id = id.to_string();
+        self
+    }
+    /// Terminal identifier.
+    pub fn terminal_id(mut self, id: &str) -> Self {
+        self.terminal_id = id.to_string();
+        self
+    }
+    /// Counter and previous receipt digest (zeros for counter 0) of this key's chain.
+    pub fn chain(mut self, counter: u64, previous: [u8; 32]) -> Self {
+        self.counter = counter;
+        self.previous = previous;
+        self
+    }
+    /// Issue time, Unix seconds UTC.
+    pub fn issued_at(mut self, unix_seconds: u64) -> Self {
+        self.issued_at = unix_seconds;
+        self
+    }
+    /// The payment body (payment kinds).
+    pub fn payment(mut self, payment: Payment) -> Self {
+        self.payment = Some(payment);
+        self
+    }
+    /// For `copy`: the reprinted receipt's digest and the reprint number (from 1).
+    pub fn copy_of(mut self, original: [u8; 32], reprint_number: u16) -> Self {
+        self.copy = Some((original, reprint_number));
+        self
+    }
+    /// For `resign`: the `pending` receipt's digest (also call [`ReceiptBuilder::signature_strokes`]).
+    pub fn resign_of(mut self, original: [u8; 32]) -> Self {
+        self.resign_original = Some(original);
+        self
+    }
+    /// The captured handwritten signature: carried as an attachment, its digest signed.
+    pub fn signature_strokes(mut self, strokes: Strokes) -> Self {
+        self.strokes = Some(strokes);
+        self
+    }
+    /// Adds an extension (kept in ascending identifier order).
+    pub fn extension(mut self, ext: Extension) -> Self {
+        self.extensions.push(ext);
+        self
+    }
+
+    /// Applies every rule of the format and returns the draft to sign.
+    ///
+    /// # Errors
+    /// [`Error::InvalidField`] naming the first offending field (e.g. `PossiblePan`,
+    /// `CardBin`, `Currency`, `Body`), [`Error::LimitExceeded`].
+    pub fn build(self) -> Result<ReceiptDraft, Error> {
+        let mut attachments = Vec::new();
+        let image = match &self.strokes {
+            Some(s) => {
+                let der = s.to_der()?;
+                let d: [u8; 32] = Sha256::digest(&der).into();
+                attachments.push(Attachment::new(AttachmentType::SignatureStrokes, octets(&der)?));
+                Some(d)
+            }
+            None => None,
+        };
+        let body = match self.kind {
+            k if k.is_payment() => {
+                let p = self.payment.ok_or(Error::field(Field::Body))?;
+                let image = match p.cardholder_verification {
+                    CardholderVerification::Signature => {
+                        Some(octets(&image.ok_or(Error::field(Field::SignatureImage))?)?)
+                    }
+                    _ if image.is_some() => return Err(Error::field(Field::SignatureImage)),
+                    _ => None,
+                };
+                let card = Card::new(
+                    printable(&p.scheme, Field::CardScheme)?,
+                    printable(&p.bin, Field::CardBin)?,
+                    printable(&p.last4, Field::CardLast4)?,
+                );
+                ReceiptBody::Payment(PaymentBody::new(
+                    p.amount,
+                    printable(&p.currency, Field::Currency)?,
+                    card,
+                    p.entry_mode,
+                    p.authorization_code.as_deref().map(|c| printable(c, Field::AuthorizationCode)).transpose()?,
+                    printable(&p.rrn, Field::Rrn)?,
+                    p.cardholder_verification,
+                    p.original.map(|o| octets(&o)).transpose()?,
+                    image,
+                ))
+            }
+            ReceiptKind::Copy => {
+                let (orig, n) = self.copy.ok_or(Error::field(Field::Body))?;
+                if image.is_some() {
+                    return Err(Error::field(Field::SignatureImage));
+                }
+                ReceiptBody::Copy(CopyBody::new(octets(&orig)?, n))
+            }
+            ReceiptKind::Resign => {
+                let orig = self.resign_original.ok_or(Error::field(Field::Body))?;
+                let image = image.ok_or(Error::field(Field::SignatureImage))?;
+                ReceiptBody::Resign(ResignBody::new(octets(&orig)?, octets(&image)?))
+            }
+            _ => return Err(Error::field(Field::Body)),
+        };
+        let time = DateTime::from_unix_duration(core::time::Duration::from_secs(self.issued_at))
+            .map_err(|_| Error::field(Field::IssuedAt))?;
+        let mut extensions = self.extensions;
+        extensions.sort_by(|a, b| a.id().as_bytes().cmp(b.id().as_bytes()));
+        let tbs = TbsReceipt::new(
+            octets(&self.signer_key_id)?,
+            self.merchant_id,
+            self.terminal_id,
+            self.counter,
+            octets(&self.previous)?,
+            GeneralizedTime::from_date_time(time),
+            self.kind,
+            body,
+            (!extensions.is_empty()).then_some(extensions),
+        );
+        crate::rules::check_tbs(&tbs)?;
+        Ok(ReceiptDraft { tbs, attachments })
+    }
+}
+
+impl ReceiptDraft {
+    /// The TBS to be signed.
+    pub fn tbs(&self) -> &TbsReceipt {
+        &self.tbs
+    }
+
+    /// The exact bytes that will be signed (TBS DER).
+    ///
+    /// # Errors
+    /// [`Error::Malformed`] if encoding fails (not for drafts built by [`ReceiptBuilder`]).
+    pub fn tbs_der(&self) -> Result<Vec<u8>, Error> {
+        self.tbs.to_der().map_err(|e| Error::malformed(Structure::Receipt, e))
+    }
+
+    /// Signs with any ECDSA P-256 signer (a software key, an HSM adapter...) that also exposes
+    /// its verifying key. The signature is made over the TBS DER (SHA-256 inside the signer;
+    /// p256's `SigningKey` uses RFC 6979 deterministic nonces), then normalised to low-S and
+    /// completed with its recovery id `v`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidField`] (`SignerKeyId`) if the TBS key id is not the signer's;
+    /// [`Error::SignerFailed`] if the signer fails or its signature does not verify;
+    /// [`Error::LimitExceeded`] if the receipt exceeds [`crate::limits::MAX_RECEIPT_SIZE`].
+    pub fn sign<S>(self, signer: &S) -> Result<UnverifiedReceipt, Error>
+    where
+        S: signature::Signer<p256::ecdsa::Signature>
+            + signature::Keypair<VerifyingKey = p256::ecdsa::VerifyingKey>,
+    {
+        let vk = signer.verifying_key();
+        if crate::trust::key_id(&vk)?[..] != *self.tbs.signer_key_id() {
+            return Err(Error::field(Field::SignerKeyId));
+        }
+        let msg = self.tbs_der()?;
+        let sig = signer.try_sign(&msg).map_err(|_| Error::SignerFailed)?;
+        let sig = crate::sig::canonicalize(vk.as_affine(), &msg, &sig)?;
+        UnverifiedReceipt::assemble(self.tbs, sig, self.attachments)
+    }
+}

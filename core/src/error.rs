@@ -1,0 +1,482 @@
+//! The one error type of the crate.
+//!
+//! Every failure is a variant of [`Error`]; variants carry data, never strings, and each has a
+//! stable snake_case [`Error::code`] that the Python and WASM bindings reuse verbatim.
+
+use core::fmt;
+
+/// Which structure a decoding error happened in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Structure {
+    /// A `SignedReceipt`.
+    Receipt,
+    /// A captured handwritten signature (`SignatureStrokes`) inside an attachment.
+    Strokes,
+    /// An X.509 certificate.
+    Certificate,
+    /// An X.509 certificate revocation list.
+    Crl,
+    /// PEM armour around a certificate, CRL or key.
+    Pem,
+    /// A PKCS#8 private key.
+    PrivateKey,
+    /// A 65-byte `r‖s‖v` signature or a DER `ECDSA-Sig-Value`.
+    Signature,
+}
+
+impl Structure {
+    /// Stable snake_case name.
+    pub fn code(self) -> &'static str {
+        match self {
+            Structure::Receipt => "receipt",
+            Structure::Strokes => "strokes",
+            Structure::Certificate => "certificate",
+            Structure::Crl => "crl",
+            Structure::Pem => "pem",
+            Structure::PrivateKey => "private_key",
+            Structure::Signature => "signature",
+        }
+    }
+}
+
+/// A field of a receipt whose value breaks the format's rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Field {
+    /// `signerKeyId` is not 32 bytes, or does not match the signing key.
+    SignerKeyId,
+    /// `merchantId` is empty, too long or contains control characters.
+    MerchantId,
+    /// `terminalId` is empty, too long or contains control characters.
+    TerminalId,
+    /// `counter` is above [`crate::limits::MAX_COUNTER`].
+    Counter,
+    /// `previous` is not 32 bytes, or is non-zero at counter 0, or zero after it.
+    Previous,
+    /// `issuedAt` is not representable.
+    IssuedAt,
+    /// `body` does not match `kind`.
+    Body,
+    /// `amount` is above [`crate::limits::MAX_AMOUNT`].
+    Amount,
+    /// `currency` is not an active ISO 4217 code with a minor unit.
+    Currency,
+    /// `card.scheme` is empty, too long or not `[A-Z0-9 -]`.
+    CardScheme,
+    /// `card.bin` is not 6 or 8 digits.
+    CardBin,
+    /// `card.last4` is not 4 digits.
+    CardLast4,
+    /// `authorizationCode` is not 1–8 characters `[A-Z0-9]`.
+    AuthorizationCode,
+    /// `rrn` is not 1–12 characters `[A-Za-z0-9]`.
+    Rrn,
+    /// `original` is missing where the kind needs it, present where it must not be, or not 32 bytes.
+    Original,
+    /// `signatureImage` is missing with verification `signature`, present without it, or not 32 bytes.
+    SignatureImage,
+    /// `reprintNumber` is zero.
+    ReprintNumber,
+    /// A text field contains a digit run that passes the Luhn check: a full card number.
+    PossiblePan,
+    /// Extensions are not in strictly ascending order of their identifiers (or repeat one).
+    ExtensionOrder,
+    /// An object identifier is not a minimal base-128 encoding.
+    ObjectIdentifier,
+    /// The signature is not exactly 65 bytes.
+    SignatureLength,
+    /// An attachment has an unknown type or duplicates another.
+    Attachment,
+    /// A stroke's points are out of the canvas or not canonically encoded.
+    Strokes,
+}
+
+impl Field {
+    /// Stable snake_case name.
+    pub fn code(self) -> &'static str {
+        match self {
+            Field::SignerKeyId => "signer_key_id",
+            Field::MerchantId => "merchant_id",
+            Field::TerminalId => "terminal_id",
+            Field::Counter => "counter",
+            Field::Previous => "previous",
+            Field::IssuedAt => "issued_at",
+            Field::Body => "body",
+            Field::Amount => "amount",
+            Field::Currency => "currency",
+            Field::CardScheme => "card_scheme",
+            Field::CardBin => "card_bin",
+            Field::CardLast4 => "card_last4",
+            Field::AuthorizationCode => "authorization_code",
+            Field::Rrn => "rrn",
+            Field::Original => "original",
+            Field::SignatureImage => "signature_image",
+            Field::ReprintNumber => "reprint_number",
+            Field::PossiblePan => "possible_pan",
+            Field::ExtensionOrder => "extension_order",
+            Field::ObjectIdentifier => "object_identifier",
+            Field::SignatureLength => "signature_length",
+            Field::Attachment => "attachment",
+            Field::Strokes => "strokes",
+        }
+    }
+}
+
+/// A named limit on untrusted input (see [`crate::limits`] for the numbers and why).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Limit {
+    /// [`crate::limits::MAX_RECEIPT_SIZE`]
+    ReceiptSize,
+    /// [`crate::limits::MAX_ATTACHMENTS`]
+    Attachments,
+    /// [`crate::limits::MAX_ATTACHMENT_SIZE`]
+    AttachmentSize,
+    /// [`crate::limits::MAX_STROKES`]
+    Strokes,
+    /// [`crate::limits::MAX_STROKE_POINTS`]
+    StrokePoints,
+    /// [`crate::limits::MAX_EXTENSIONS`]
+    Extensions,
+    /// [`crate::limits::MAX_EXTENSION_VALUE`]
+    ExtensionValue,
+    /// [`crate::limits::MAX_TEXT_FIELD`]
+    TextField,
+    /// [`crate::limits::MAX_OID_LEN`]
+    ObjectIdentifier,
+    /// [`crate::limits::MAX_CHAIN_DEPTH`]
+    ChainDepth,
+    /// [`crate::limits::MAX_CERTIFICATE_SIZE`]
+    CertificateSize,
+    /// [`crate::limits::MAX_CRL_SIZE`]
+    CrlSize,
+    /// [`crate::limits::MAX_TRUST_CERTIFICATES`]
+    TrustCertificates,
+    /// [`crate::limits::MAX_PEM_SIZE`]
+    PemSize,
+}
+
+impl Limit {
+    /// Stable snake_case name.
+    pub fn code(self) -> &'static str {
+        match self {
+            Limit::ReceiptSize => "receipt_size",
+            Limit::Attachments => "attachments",
+            Limit::AttachmentSize => "attachment_size",
+            Limit::Strokes => "strokes",
+            Limit::StrokePoints => "stroke_points",
+            Limit::Extensions => "extensions",
+            Limit::ExtensionValue => "extension_value",
+            Limit::TextField => "text_field",
+            Limit::ObjectIdentifier => "object_identifier",
+            Limit::ChainDepth => "chain_depth",
+            Limit::CertificateSize => "certificate_size",
+            Limit::CrlSize => "crl_size",
+            Limit::TrustCertificates => "trust_certificates",
+            Limit::PemSize => "pem_size",
+        }
+    }
+}
+
+/// Where an unsupported algorithm was met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AlgorithmUse {
+    /// A certificate's public key is not an EC key on P-256.
+    CertificateKey,
+    /// A certificate is not signed with ecdsa-with-SHA256.
+    CertificateSignature,
+    /// A CRL is not signed with ecdsa-with-SHA256.
+    CrlSignature,
+    /// A private key is not a P-256 key.
+    PrivateKey,
+}
+
+impl AlgorithmUse {
+    /// Stable snake_case name.
+    pub fn code(self) -> &'static str {
+        match self {
+            AlgorithmUse::CertificateKey => "certificate_key",
+            AlgorithmUse::CertificateSignature => "certificate_signature",
+            AlgorithmUse::CrlSignature => "crl_signature",
+            AlgorithmUse::PrivateKey => "private_key",
+        }
+    }
+}
+
+/// Why a certificate path could not be built or accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ChainReason {
+    /// No certificate in the store issued this one (by name and signature).
+    IssuerNotFound,
+    /// An issuing certificate is not a CA (basicConstraints) or may not sign certificates (keyUsage).
+    NotCa,
+    /// A CA's pathLenConstraint is exceeded.
+    PathLength,
+    /// The terminal certificate lacks keyUsage digitalSignature.
+    KeyUsage,
+    /// The terminal certificate lacks the possig receipt-signing extended key usage.
+    ExtendedKeyUsage,
+    /// The terminal certificate is itself a CA.
+    TerminalIsCa,
+    /// A certificate carries a critical extension this verifier does not understand.
+    UnknownCriticalExtension,
+    /// A CRL's signature does not verify with any certificate named as its issuer.
+    CrlSignature,
+    /// A CRL needed for this path is not current at the verification time (`now`).
+    CrlOutOfDate,
+    /// A CRL carries a critical extension this verifier does not understand (e.g. delta CRLs).
+    CrlUnsupported,
+}
+
+impl ChainReason {
+    /// Stable snake_case name.
+    pub fn code(self) -> &'static str {
+        match self {
+            ChainReason::IssuerNotFound => "issuer_not_found",
+            ChainReason::NotCa => "not_ca",
+            ChainReason::PathLength => "path_length",
+            ChainReason::KeyUsage => "key_usage",
+            ChainReason::ExtendedKeyUsage => "extended_key_usage",
+            ChainReason::TerminalIsCa => "terminal_is_ca",
+            ChainReason::UnknownCriticalExtension => "unknown_critical_extension",
+            ChainReason::CrlSignature => "crl_signature",
+            ChainReason::CrlOutOfDate => "crl_out_of_date",
+            ChainReason::CrlUnsupported => "crl_unsupported",
+        }
+    }
+}
+
+/// Everything that can go wrong in possig.
+///
+/// `depth` in certificate errors counts from the terminal certificate (0) towards the root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Error {
+    /// Not valid DER for the expected structure (BER, indefinite or overlong length, non-minimal
+    /// integer, wrong tag, truncation...). `offset` is the byte offset in the input, when known.
+    Malformed {
+        /// What was being decoded.
+        what: Structure,
+        /// Byte offset of the problem in the input.
+        offset: usize,
+    },
+    /// A complete value was decoded but bytes follow it.
+    TrailingData {
+        /// What was being decoded.
+        what: Structure,
+        /// Byte offset of the first trailing byte.
+        offset: usize,
+    },
+    /// The receipt's `version` is not one this library knows.
+    UnsupportedVersion {
+        /// The version found (saturated at `u64::MAX`).
+        version: u64,
+    },
+    /// An algorithm other than ECDSA P-256 / SHA-256.
+    UnsupportedAlgorithm {
+        /// Where it was met.
+        what: AlgorithmUse,
+    },
+    /// A public key is not a valid uncompressed P-256 point (off-curve, identity, compressed, wrong length).
+    InvalidPublicKey,
+    /// No terminal certificate in the trust store has this key id.
+    UnknownSigner {
+        /// The receipt's `signerKeyId`.
+        key_id: [u8; 32],
+    },
+    /// The terminal certificate does not chain to a trusted root.
+    ChainInvalid {
+        /// Depth of the certificate concerned.
+        depth: u8,
+        /// Why.
+        reason: ChainReason,
+    },
+    /// A certificate of the path had expired at the receipt's `issuedAt`.
+    CertificateExpired {
+        /// Depth of the certificate concerned.
+        depth: u8,
+    },
+    /// A certificate of the path was not yet valid at the receipt's `issuedAt`.
+    CertificateNotYetValid {
+        /// Depth of the certificate concerned.
+        depth: u8,
+    },
+    /// A certificate of the path was revoked at or before the receipt's `issuedAt`.
+    Revoked {
+        /// Depth of the certificate concerned.
+        depth: u8,
+        /// Revocation time, Unix seconds.
+        revoked_at: u64,
+    },
+    /// The receipt claims to be issued after the verification time (`now` plus allowed skew).
+    IssuedInFuture,
+    /// The ECDSA signature does not verify.
+    BadSignature,
+    /// The signature's `s` is above n/2 (only low-S encodings are valid).
+    HighS,
+    /// The signature's recovery id `v` does not describe its `R`.
+    WrongRecoveryId {
+        /// The recovery id the signature must carry.
+        expected: u8,
+        /// The recovery id it carries.
+        found: u8,
+    },
+    /// An attachment's SHA-256 does not match any digest committed to in the TBS.
+    AttachmentDigestMismatch {
+        /// Index of the attachment.
+        index: usize,
+    },
+    /// An extension marked critical that this library does not understand.
+    UnknownCriticalExtension {
+        /// Index of the extension in `extensions`.
+        index: usize,
+    },
+    /// A field breaks the format's rules.
+    InvalidField {
+        /// Which field.
+        field: Field,
+    },
+    /// Untrusted input exceeds a named limit.
+    LimitExceeded {
+        /// Which limit.
+        limit: Limit,
+        /// The size found (bytes or items, as the limit counts), saturated.
+        actual: usize,
+    },
+    /// The signer (e.g. an HSM) failed or returned a signature that does not verify.
+    SignerFailed,
+}
+
+impl Error {
+    /// Stable snake_case code, identical in Rust, Python and JavaScript.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Malformed { .. } => "malformed",
+            Error::TrailingData { .. } => "trailing_data",
+            Error::UnsupportedVersion { .. } => "unsupported_version",
+            Error::UnsupportedAlgorithm { .. } => "unsupported_algorithm",
+            Error::InvalidPublicKey => "invalid_public_key",
+            Error::UnknownSigner { .. } => "unknown_signer",
+            Error::ChainInvalid { .. } => "chain_invalid",
+            Error::CertificateExpired { .. } => "certificate_expired",
+            Error::CertificateNotYetValid { .. } => "certificate_not_yet_valid",
+            Error::Revoked { .. } => "revoked",
+            Error::IssuedInFuture => "issued_in_future",
+            Error::BadSignature => "bad_signature",
+            Error::HighS => "high_s",
+            Error::WrongRecoveryId { .. } => "wrong_recovery_id",
+            Error::AttachmentDigestMismatch { .. } => "attachment_digest_mismatch",
+            Error::UnknownCriticalExtension { .. } => "unknown_critical_extension",
+            Error::InvalidField { .. } => "invalid_field",
+            Error::LimitExceeded { .. } => "limit_exceeded",
+            Error::SignerFailed => "signer_failed",
+        }
+    }
+
+    /// Every code [`Error::code`] can return, for bindings and documentation.
+    pub const ALL_CODES: &'static [&'static str] = &[
+        "malformed",
+        "trailing_data",
+        "unsupported_version",
+        "unsupported_algorithm",
+        "invalid_public_key",
+        "unknown_signer",
+        "chain_invalid",
+        "certificate_expired",
+        "certificate_not_yet_valid",
+        "revoked",
+        "issued_in_future",
+        "bad_signature",
+        "high_s",
+        "wrong_recovery_id",
+        "attachment_digest_mismatch",
+        "unknown_critical_extension",
+        "invalid_field",
+        "limit_exceeded",
+        "signer_failed",
+    ];
+
+    pub(crate) fn malformed(what: Structure, e: der::Error) -> Self {
+        let offset = e
+            .position()
+            .and_then(|p| usize::try_from(p).ok())
+            .unwrap_or(0);
+        match e.kind() {
+            der::ErrorKind::TrailingData { decoded, .. } => Error::TrailingData {
+                what,
+                offset: usize::try_from(decoded).unwrap_or(usize::MAX),
+            },
+            _ => Error::Malformed { what, offset },
+        }
+    }
+
+    pub(crate) fn field(field: Field) -> Self {
+        Error::InvalidField { field }
+    }
+
+    pub(crate) fn limit(limit: Limit, actual: usize) -> Self {
+        Error::LimitExceeded { limit, actual }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Malformed { what, offset } => {
+                write!(f, "malformed {} at byte offset {offset}", what.code())
+            }
+            Error::TrailingData { what, offset } => {
+                write!(f, "trailing data after the {} at byte offset {offset}", what.code())
+            }
+            Error::UnsupportedVersion { version } => {
+                write!(f, "unsupported receipt version {version}")
+            }
+            Error::UnsupportedAlgorithm { what } => {
+                write!(f, "unsupported algorithm ({}): only ECDSA P-256/SHA-256", what.code())
+            }
+            Error::InvalidPublicKey => f.write_str("invalid or non-uncompressed P-256 public key"),
+            Error::UnknownSigner { key_id } => {
+                f.write_str("no terminal certificate for signer key id ")?;
+                for b in key_id {
+                    write!(f, "{b:02x}")?;
+                }
+                Ok(())
+            }
+            Error::ChainInvalid { depth, reason } => {
+                write!(f, "certificate path invalid at depth {depth}: {}", reason.code())
+            }
+            Error::CertificateExpired { depth } => {
+                write!(f, "certificate at depth {depth} had expired when the receipt was issued")
+            }
+            Error::CertificateNotYetValid { depth } => {
+                write!(f, "certificate at depth {depth} was not yet valid when the receipt was issued")
+            }
+            Error::Revoked { depth, revoked_at } => write!(
+                f,
+                "certificate at depth {depth} was revoked (at Unix time {revoked_at}) before the receipt was issued"
+            ),
+            Error::IssuedInFuture => f.write_str("receipt is issued after the verification time"),
+            Error::BadSignature => f.write_str("signature does not verify"),
+            Error::HighS => f.write_str("signature has a high S value (only low-S is valid)"),
+            Error::WrongRecoveryId { expected, found } => {
+                write!(f, "signature recovery id is {found}, must be {expected}")
+            }
+            Error::AttachmentDigestMismatch { index } => {
+                write!(f, "attachment {index} does not match any digest in the signed receipt")
+            }
+            Error::UnknownCriticalExtension { index } => {
+                write!(f, "extension {index} is critical and not understood")
+            }
+            Error::InvalidField { field } => write!(f, "invalid field: {}", field.code()),
+            Error::LimitExceeded { limit, actual } => {
+                write!(f, "limit exceeded: {} ({actual})", limit.code())
+            }
+            Error::SignerFailed => f.write_str("the signer failed or produced an invalid signature"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

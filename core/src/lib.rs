@@ -1,0 +1,33 @@
+#![doc = include_str!("../../README.md")]
+#![forbid(unsafe_code)]
+
+pub mod builder;
+pub mod error;
+pub mod keys;
+pub mod limits;
+pub mod oid;
+pub mod receipt;
+mod rules;
+pub mod sig;
+pub mod strokes;
+pub mod trust;
+pub mod wire;
+
+pub use builder::{Payment, ReceiptBuilder, ReceiptDraft};
+pub use error::{AlgorithmUse, ChainReason, Error, Field, Limit, Structure};
+pub use oid::Oid;
+pub use receipt::{UnverifiedReceipt, VerifiedReceipt, VerifyOptions};
+pub use strokes::Strokes;
+pub use trust::{key_id, CertificateInfo, Role, TrustStore, TrustStoreBuilder, Warning};
+pub use wire::{
+    Attachment, AttachmentType, Card, CardholderVerification, CopyBody, EntryMode, Extension,
+    PaymentBody, ReceiptBody, ReceiptKind, ResignBody, TbsReceipt,
+};
+
+/// The format version this library reads and writes.
+pub const VERSION: u64 = 1;
+
+/// Whether a currency code is an active ISO 4217 currency with a minor unit, and its exponent.
+pub fn currency_exponent(code: &str) -> Option<u8> {
+    rules::currency_exponent(code)
+}

@@ -1,0 +1,269 @@
+//! Decoding ([`UnverifiedReceipt`]) and verification ([`VerifiedReceipt`]) of signed receipts.
+
+use der::{Decode, Encode, Header, Reader, SliceReader, Tag};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Field, Limit, Structure};
+use crate::limits::{MAX_ATTACHMENT_SIZE, MAX_ATTACHMENTS, MAX_RECEIPT_SIZE};
+use crate::strokes::Strokes;
+use crate::trust::{CertificateInfo, TrustStore, Warning};
+use crate::wire::{Attachment, AttachmentType, SignedReceiptWire, TbsReceipt};
+
+/// Verification parameters. The current time is explicit: the library never reads a clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VerifyOptions {
+    now: u64,
+    max_clock_skew: u64,
+}
+
+impl VerifyOptions {
+    /// Verify as of `now` (Unix seconds), with a default allowed clock skew of 300 s between a
+    /// terminal's clock and the verifier's.
+    pub fn at(now: u64) -> Self {
+        VerifyOptions { now, max_clock_skew: 300 }
+    }
+    /// Sets how far (seconds) `issuedAt` may lie after `now` before [`Error::IssuedInFuture`].
+    pub fn with_max_clock_skew(mut self, seconds: u64) -> Self {
+        self.max_clock_skew = seconds;
+        self
+    }
+    /// The verification time, Unix seconds.
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+}
+
+/// A decoded receipt whose signature and signer have **not** been checked.
+///
+/// Use it to inspect a receipt (e.g. to show what it claims) and call
+/// [`UnverifiedReceipt::verify`] before trusting any field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnverifiedReceipt {
+    wire: SignedReceiptWire,
+    tbs_raw: Vec<u8>,
+    digest: [u8; 32],
+    strokes: Vec<Strokes>,
+}
+
+fn receipt_digest(tbs_raw: &[u8], signature: &[u8]) -> Result<[u8; 32], Error> {
+    // DER of SEQUENCE { tbs, signature OCTET STRING }: the receipt without its attachments.
+    let sig_tlv_len = 2 + signature.len();
+    let content = der::Length::try_from(tbs_raw.len() + sig_tlv_len)
+        .map_err(|e| Error::malformed(Structure::Receipt, e))?;
+    let header = Header::new(Tag::Sequence, content)
+        .to_der()
+        .map_err(|e| Error::malformed(Structure::Receipt, e))?;
+    let sig_len = u8::try_from(signature.len()).map_err(|_| Error::field(Field::SignatureLength))?;
+    let mut h = Sha256::new();
+    h.update(&header);
+    h.update(tbs_raw);
+    h.update([0x04, sig_len]);
+    h.update(signature);
+    Ok(h.finalize().into())
+}
+
+/// Reads the version before the full decode, so a future version is reported as such rather
+/// than as malformed.
+fn peek_version(bytes: &[u8]) -> Option<u64> {
+    let mut r = SliceReader::new(bytes).ok()?;
+    let outer = Header::decode(&mut r).ok()?;
+    let inner = Header::decode(&mut r).ok()?;
+    if outer.tag() != Tag::Sequence || inner.tag() != Tag::Sequence {
+        return None;
+    }
+    let v = der::asn1::Int::decode(&mut r).ok()?;
+    let b = v.as_bytes();
+    if b.first().is_some_and(|&x| x & 0x80 != 0) {
+        return Some(u64::MAX);
+    }
+    if b.len() > 8 {
+        return Some(u64::MAX);
+    }
+    Some(b.iter().fold(0u64, |acc, &x| (acc << 8) | u64::from(x)))
+}
+
+fn raw_tbs(bytes: &[u8]) -> Result<Vec<u8>, Error> {
+    let mut r = SliceReader::new(bytes).map_err(|e| Error::malformed(Structure::Receipt, e))?;
+    Header::decode(&mut r).map_err(|e| Error::malformed(Structure::Receipt, e))?;
+    Ok(r.tlv_bytes().map_err(|e| Error::malformed(Structure::Receipt, e))?.to_vec())
+}
+
+impl UnverifiedReceipt {
+    /// Decodes a `SignedReceipt` (strict DER, no trailing bytes) and checks the format's rules.
+    /// Nothing about the signature or signer is checked: see [`UnverifiedReceipt::verify`].
+    ///
+    /// # Errors
+    /// [`Error::LimitExceeded`], [`Error::Malformed`], [`Error::TrailingData`],
+    /// [`Error::UnsupportedVersion`], [`Error::InvalidField`].
+    pub fn from_der(bytes: &[u8]) -> Result<Self, Error> {
+        if bytes.len() > MAX_RECEIPT_SIZE {
+            return Err(Error::limit(Limit::ReceiptSize, bytes.len()));
+        }
+        if let Some(v) = peek_version(bytes) {
+            if v != crate::VERSION {
+                return Err(Error::UnsupportedVersion { version: v });
+            }
+        }
+        let wire = SignedReceiptWire::from_der(bytes).map_err(|e| Error::malformed(Structure::Receipt, e))?;
+        let tbs_raw = raw_tbs(bytes)?;
+        Self::from_parts(wire, tbs_raw)
+    }
+
+    fn from_parts(wire: SignedReceiptWire, tbs_raw: Vec<u8>) -> Result<Self, Error> {
+        crate::rules::check_tbs(&wire.tbs)?;
+        if wire.signature.as_bytes().len() != crate::sig::SIGNATURE_LEN {
+            return Err(Error::field(Field::SignatureLength));
+        }
+        let mut strokes = Vec::new();
+        if let Some(atts) = &wire.attachments {
+            if atts.is_empty() {
+                return Err(Error::field(Field::Attachment));
+            }
+            if atts.len() > MAX_ATTACHMENTS {
+                return Err(Error::limit(Limit::Attachments, atts.len()));
+            }
+            for a in atts {
+                if a.data().len() > MAX_ATTACHMENT_SIZE {
+                    return Err(Error::limit(Limit::AttachmentSize, a.data().len()));
+                }
+                match a.attachment_type() {
+                    AttachmentType::SignatureStrokes => strokes.push(Strokes::from_der(a.data())?),
+                }
+            }
+            // Only one attachment per type: the TBS commits to one signature image.
+            if atts.len() > 1 {
+                return Err(Error::field(Field::Attachment));
+            }
+        }
+        let digest = receipt_digest(&tbs_raw, wire.signature.as_bytes())?;
+        Ok(UnverifiedReceipt { wire, tbs_raw, digest, strokes })
+    }
+
+    pub(crate) fn assemble(tbs: TbsReceipt, signature: [u8; 65], attachments: Vec<Attachment>) -> Result<Self, Error> {
+        let tbs_raw = tbs.to_der().map_err(|e| Error::malformed(Structure::Receipt, e))?;
+        let wire = SignedReceiptWire {
+            tbs,
+            signature: der::asn1::OctetString::new(signature.to_vec())
+                .map_err(|e| Error::malformed(Structure::Receipt, e))?,
+            attachments: (!attachments.is_empty()).then_some(attachments),
+        };
+        let der = wire.to_der().map_err(|e| Error::malformed(Structure::Receipt, e))?;
+        if der.len() > MAX_RECEIPT_SIZE {
+            return Err(Error::limit(Limit::ReceiptSize, der.len()));
+        }
+        Self::from_parts(wire, tbs_raw)
+    }
+
+    /// UNVERIFIED: the signed content as decoded. Do not act on it before verification.
+    pub fn tbs(&self) -> &TbsReceipt {
+        &self.wire.tbs
+    }
+    /// The exact TBS bytes as received: the bytes the signature covers.
+    pub fn tbs_der(&self) -> &[u8] {
+        &self.tbs_raw
+    }
+    /// The 65-byte `r‖s‖v` signature.
+    pub fn signature(&self) -> &[u8] {
+        self.wire.signature.as_bytes()
+    }
+    /// The receipt digest: SHA-256 of `SEQUENCE { tbs, signature }` DER (attachments excluded),
+    /// the value `previous`, `original` and journal chains refer to.
+    pub fn digest(&self) -> [u8; 32] {
+        self.digest
+    }
+    /// Attachments as carried (not part of the signature; checked against TBS digests on verify).
+    pub fn attachments(&self) -> &[Attachment] {
+        self.wire.attachments.as_deref().unwrap_or(&[])
+    }
+    /// The captured handwritten signature, if its attachment is present.
+    pub fn signature_strokes(&self) -> Option<&Strokes> {
+        self.strokes.first()
+    }
+    /// The signer key id (SHA-256 of its SubjectPublicKeyInfo DER).
+    pub fn key_id(&self) -> [u8; 32] {
+        <[u8; 32]>::try_from(self.tbs().signer_key_id()).unwrap_or([0; 32])
+    }
+
+    /// Encodes to DER. For a decoded receipt this equals the input bytes.
+    ///
+    /// # Errors
+    /// [`Error::Malformed`] only if encoding fails (it does not for values this crate produced).
+    pub fn to_der(&self) -> Result<Vec<u8>, Error> {
+        self.wire.to_der().map_err(|e| Error::malformed(Structure::Receipt, e))
+    }
+
+    /// The same receipt without attachments (the form printed as text or QR); still verifies.
+    pub fn without_attachments(&self) -> Self {
+        let mut r = self.clone();
+        r.wire.attachments = None;
+        r.strokes.clear();
+        r
+    }
+
+    /// Verifies the receipt against `store` as of `options.now()`: unknown critical extensions,
+    /// time, the terminal certificate's path at `issuedAt` (validity, constraints, revocation),
+    /// the signature over the exact TBS bytes (low-S, recovery id) and any attachment.
+    ///
+    /// # Errors
+    /// [`Error::UnknownCriticalExtension`], [`Error::IssuedInFuture`], [`Error::UnknownSigner`],
+    /// [`Error::ChainInvalid`], [`Error::CertificateExpired`], [`Error::CertificateNotYetValid`],
+    /// [`Error::Revoked`], [`Error::BadSignature`], [`Error::HighS`],
+    /// [`Error::WrongRecoveryId`], [`Error::AttachmentDigestMismatch`], [`Error::LimitExceeded`].
+    pub fn verify(&self, store: &TrustStore, options: &VerifyOptions) -> Result<VerifiedReceipt, Error> {
+        let tbs = self.tbs();
+        // v1 understands no extension: every critical one is unknown.
+        if let Some(index) = tbs.extensions().iter().position(|e| e.critical()) {
+            return Err(Error::UnknownCriticalExtension { index });
+        }
+        let issued_at = tbs.issued_at();
+        if issued_at > options.now.saturating_add(options.max_clock_skew) {
+            return Err(Error::IssuedInFuture);
+        }
+        let path = store.validate(&self.key_id(), issued_at, options.now)?;
+        crate::sig::verify(&path.key, &self.tbs_raw, self.signature())?;
+        let committed = tbs.committed_attachment_digests();
+        for (index, a) in self.attachments().iter().enumerate() {
+            let d: [u8; 32] = Sha256::digest(a.data()).into();
+            if committed != Some(&d[..]) {
+                return Err(Error::AttachmentDigestMismatch { index });
+            }
+        }
+        Ok(VerifiedReceipt { receipt: self.clone(), path: path.path, warnings: path.warnings })
+    }
+}
+
+/// A receipt whose signature, signer certificate path and attachments have been verified.
+/// The only way to get one is [`UnverifiedReceipt::verify`].
+#[derive(Clone, Debug)]
+pub struct VerifiedReceipt {
+    receipt: UnverifiedReceipt,
+    path: Vec<CertificateInfo>,
+    warnings: Vec<Warning>,
+}
+
+impl VerifiedReceipt {
+    /// The verified signed content.
+    pub fn tbs(&self) -> &TbsReceipt {
+        self.receipt.tbs()
+    }
+    /// The receipt digest (see [`UnverifiedReceipt::digest`]).
+    pub fn digest(&self) -> [u8; 32] {
+        self.receipt.digest()
+    }
+    /// The certificate path, terminal first, root last.
+    pub fn path(&self) -> &[CertificateInfo] {
+        &self.path
+    }
+    /// Warnings (valid, but look): expired since, revoked after signing, no CRL.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+    /// The verified captured signature, if its attachment was present.
+    pub fn signature_strokes(&self) -> Option<&Strokes> {
+        self.receipt.signature_strokes()
+    }
+    /// The underlying receipt (bytes, signature, attachments).
+    pub fn receipt(&self) -> &UnverifiedReceipt {
+        &self.receipt
+    }
+}

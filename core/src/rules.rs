@@ -1,0 +1,200 @@
+//! The format's rules beyond the ASN.1 structure: field sizes, character sets, which body goes
+//! with which kind, no card numbers anywhere. Applied identically when building and decoding.
+
+use crate::error::{Error, Field, Limit};
+use crate::limits::{MAX_AMOUNT, MAX_COUNTER, MAX_EXTENSIONS, MAX_EXTENSION_VALUE, MAX_TEXT_FIELD};
+use crate::wire::{CardholderVerification, PaymentBody, ReceiptBody, ReceiptKind, TbsReceipt};
+
+/// The minor-unit exponent of an active ISO 4217 currency that has one (from `iso_currency`).
+pub(crate) fn currency_exponent(code: &str) -> Option<u8> {
+    if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    let c = iso_currency::Currency::from_code(code)?;
+    c.exponent().and_then(|e| u8::try_from(e).ok())
+}
+
+/// True if `text` contains a run of 13–19 digits (spaces and dashes inside the run allowed)
+/// whose some 13–19-digit window passes the Luhn check: it looks like a full card number.
+pub(crate) fn looks_like_pan(text: &str) -> bool {
+    let mut digits: Vec<u8> = Vec::new();
+    let check = |digits: &mut Vec<u8>| {
+        let found = digits.len() >= 13 && contains_luhn_window(digits);
+        digits.clear();
+        found
+    };
+    for ch in text.chars() {
+        if let Some(d) = ch.to_digit(10) {
+            digits.push(d as u8);
+        } else if ch == ' ' || ch == '-' {
+            continue;
+        } else if check(&mut digits) {
+            return true;
+        }
+    }
+    check(&mut digits)
+}
+
+fn contains_luhn_window(digits: &[u8]) -> bool {
+    (13..=19).any(|len| digits.windows(len).any(luhn_ok))
+}
+
+fn luhn_ok(digits: &[u8]) -> bool {
+    let mut sum = 0u32;
+    for (i, &d) in digits.iter().rev().enumerate() {
+        let mut v = u32::from(d);
+        if i % 2 == 1 {
+            v *= 2;
+            if v > 9 {
+                v -= 9;
+            }
+        }
+        sum += v;
+    }
+    sum % 10 == 0
+}
+
+fn text_field(s: &str, field: Field) -> Result<(), Error> {
+    let n = s.chars().count();
+    if n > MAX_TEXT_FIELD {
+        return Err(Error::limit(Limit::TextField, n));
+    }
+    if n == 0 || s.chars().any(char::is_control) || s.trim() != s {
+        return Err(Error::field(field));
+    }
+    if looks_like_pan(s) {
+        return Err(Error::field(Field::PossiblePan));
+    }
+    Ok(())
+}
+
+fn digits(s: &str, lens: &[usize], field: Field) -> Result<(), Error> {
+    if !lens.contains(&s.len()) || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::field(field));
+    }
+    Ok(())
+}
+
+fn charset(s: &str, max: usize, field: Field, ok: impl Fn(u8) -> bool) -> Result<(), Error> {
+    if s.is_empty() || s.len() > max || !s.bytes().all(ok) {
+        return Err(Error::field(field));
+    }
+    if looks_like_pan(s) {
+        return Err(Error::field(Field::PossiblePan));
+    }
+    Ok(())
+}
+
+fn digest32(d: Option<&[u8]>, field: Field) -> Result<(), Error> {
+    match d {
+        Some(d) if d.len() == 32 => Ok(()),
+        _ => Err(Error::field(field)),
+    }
+}
+
+pub(crate) fn check_payment(kind: ReceiptKind, p: &PaymentBody) -> Result<(), Error> {
+    if p.amount() > MAX_AMOUNT {
+        return Err(Error::field(Field::Amount));
+    }
+    if currency_exponent(p.currency()).is_none() {
+        return Err(Error::field(Field::Currency));
+    }
+    let card = p.card();
+    charset(card.scheme(), 16, Field::CardScheme, |b| {
+        b.is_ascii_uppercase() || b.is_ascii_digit() || b == b' ' || b == b'-'
+    })?;
+    digits(card.bin(), &[6, 8], Field::CardBin)?;
+    digits(card.last4(), &[4], Field::CardLast4)?;
+    if let Some(code) = p.authorization_code() {
+        charset(code, 8, Field::AuthorizationCode, |b| {
+            b.is_ascii_uppercase() || b.is_ascii_digit()
+        })?;
+    }
+    charset(p.rrn(), 12, Field::Rrn, |b| b.is_ascii_alphanumeric())?;
+    match (kind.needs_original(), p.original()) {
+        (true, d) => digest32(d, Field::Original)?,
+        (false, None) => {}
+        (false, Some(_)) => return Err(Error::field(Field::Original)),
+    }
+    match (p.cardholder_verification(), p.signature_image()) {
+        (CardholderVerification::Signature, d) => digest32(d, Field::SignatureImage)?,
+        (_, None) => {}
+        (_, Some(_)) => return Err(Error::field(Field::SignatureImage)),
+    }
+    Ok(())
+}
+
+/// Checks every rule of the format on a decoded or freshly built TBS.
+pub(crate) fn check_tbs(tbs: &TbsReceipt) -> Result<(), Error> {
+    if tbs.version() != crate::VERSION {
+        return Err(Error::UnsupportedVersion { version: tbs.version() });
+    }
+    if tbs.signer_key_id().len() != 32 {
+        return Err(Error::field(Field::SignerKeyId));
+    }
+    text_field(tbs.merchant_id(), Field::MerchantId)?;
+    text_field(tbs.terminal_id(), Field::TerminalId)?;
+    if tbs.counter() > MAX_COUNTER {
+        return Err(Error::field(Field::Counter));
+    }
+    let prev = tbs.previous();
+    let zero = prev.iter().all(|&b| b == 0);
+    if prev.len() != 32 || zero != (tbs.counter() == 0) {
+        return Err(Error::field(Field::Previous));
+    }
+    match (tbs.kind(), tbs.body()) {
+        (k, ReceiptBody::Payment(p)) if k.is_payment() => check_payment(k, p)?,
+        (ReceiptKind::Copy, ReceiptBody::Copy(c)) => {
+            digest32(Some(c.original()), Field::Original)?;
+            if c.reprint_number() == 0 {
+                return Err(Error::field(Field::ReprintNumber));
+            }
+        }
+        (ReceiptKind::Resign, ReceiptBody::Resign(r)) => {
+            digest32(Some(r.original()), Field::Original)?;
+            digest32(Some(r.signature_image()), Field::SignatureImage)?;
+        }
+        _ => return Err(Error::field(Field::Body)),
+    }
+    let exts = tbs.extensions();
+    if exts.len() > MAX_EXTENSIONS {
+        return Err(Error::limit(Limit::Extensions, exts.len()));
+    }
+    for e in exts {
+        if e.value().len() > MAX_EXTENSION_VALUE {
+            return Err(Error::limit(Limit::ExtensionValue, e.value().len()));
+        }
+    }
+    // Strictly ascending identifiers (DER content order): one encoding per set of extensions.
+    if exts.windows(2).any(|w| matches!(w, [a, b] if a.id().as_bytes() >= b.id().as_bytes())) {
+        return Err(Error::field(Field::ExtensionOrder));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pan_detection() {
+        assert!(looks_like_pan("4111111111111111"));
+        assert!(looks_like_pan("card 4111 1111 1111 1111 ok"));
+        assert!(looks_like_pan("x4111-1111-1111-1111"));
+        assert!(!looks_like_pan("4111111111111112"));
+        assert!(!looks_like_pan("411111"));
+        assert!(!looks_like_pan("MERCHANT-0001"));
+        // A long digit run containing a valid 16-digit window is refused.
+        assert!(looks_like_pan("9994111111111111111"));
+    }
+
+    #[test]
+    fn currencies() {
+        assert_eq!(currency_exponent("EUR"), Some(2));
+        assert_eq!(currency_exponent("JPY"), Some(0));
+        assert_eq!(currency_exponent("KWD"), Some(3));
+        assert_eq!(currency_exponent("XAU"), None);
+        assert_eq!(currency_exponent("eur"), None);
+        assert_eq!(currency_exponent("ZZZ"), None);
+    }
+}

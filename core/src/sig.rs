@@ -1,0 +1,124 @@
+//! The signature primitive: ECDSA P-256 over SHA-256 of the exact signed bytes, encoded `r‖s‖v`.
+//!
+//! There is no prehash API: callers hand over the bytes, the digest is computed here.
+//! Arithmetic uses p256's constant-time point operations (`lincomb`); every input is public.
+
+use p256::elliptic_curve::ops::{LinearCombination, Reduce};
+use p256::elliptic_curve::point::AffineCoordinates;
+use p256::elliptic_curve::subtle::ConstantTimeEq;
+use p256::elliptic_curve::{Field as _, PrimeField};
+use p256::elliptic_curve::group::Group;
+use p256::elliptic_curve::scalar::IsHigh;
+use p256::{AffinePoint, FieldBytes, ProjectivePoint, Scalar};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Field};
+
+/// Length of a possig signature: `r` (32) ‖ `s` (32) ‖ `v` (1).
+pub const SIGNATURE_LEN: usize = 65;
+
+/// A signature split into its parts, before any range check.
+pub(crate) struct RawSignature {
+    pub(crate) r: FieldBytes,
+    pub(crate) s: FieldBytes,
+    pub(crate) v: u8,
+}
+
+pub(crate) fn split(bytes: &[u8]) -> Result<RawSignature, Error> {
+    let (Some(r), Some(s), Some(&v), SIGNATURE_LEN) =
+        (bytes.get(..32), bytes.get(32..64), bytes.get(64), bytes.len())
+    else {
+        return Err(Error::field(Field::SignatureLength));
+    };
+    Ok(RawSignature { r: FieldBytes::from(<[u8; 32]>::try_from(r).map_err(|_| Error::BadSignature)?), s: FieldBytes::from(<[u8; 32]>::try_from(s).map_err(|_| Error::BadSignature)?), v })
+}
+
+fn scalar_in_range(bytes: &FieldBytes) -> Result<Scalar, Error> {
+    let k: Option<Scalar> = Scalar::from_repr(*bytes).into();
+    match k {
+        Some(k) if !bool::from(k.is_zero()) => Ok(k),
+        _ => Err(Error::BadSignature),
+    }
+}
+
+/// Plain ECDSA verification (high-S accepted) that also returns the recovery id of `R`:
+/// bit 0 is the parity of `R.y`, bit 1 is set when `R.x ≥ n`.
+///
+/// This is the textbook check `x(u1·G + u2·Q) mod n == r`; possig's policy (low-S, `v`) is
+/// layered on top by [`verify`].
+///
+/// # Errors
+/// [`Error::BadSignature`] if `r` or `s` is out of `[1, n-1]` or the equation does not hold.
+pub fn ecdsa_verify_plain(q: &AffinePoint, msg: &[u8], r: &FieldBytes, s: &FieldBytes) -> Result<u8, Error> {
+    let r = scalar_in_range(r)?;
+    let s = scalar_in_range(s)?;
+    let digest = Sha256::digest(msg);
+    let z = <Scalar as Reduce<FieldBytes>>::reduce(&FieldBytes::from(<[u8; 32]>::from(digest)));
+    let s_inv: Option<Scalar> = s.invert().into();
+    let s_inv = s_inv.ok_or(Error::BadSignature)?;
+    let u1 = z * s_inv;
+    let u2 = r * s_inv;
+    let big_r = ProjectivePoint::lincomb(&[
+        (ProjectivePoint::generator(), u1),
+        (ProjectivePoint::from(*q), u2),
+    ]);
+    if bool::from(big_r.is_identity()) {
+        return Err(Error::BadSignature);
+    }
+    let big_r = big_r.to_affine();
+    let x = big_r.x();
+    let x_mod_n = <Scalar as Reduce<FieldBytes>>::reduce(&x);
+    if !bool::from(x_mod_n.ct_eq(&r)) {
+        return Err(Error::BadSignature);
+    }
+    let x_overflow = bool::from(Scalar::from_repr(x).is_none());
+    Ok(u8::from(bool::from(big_r.y_is_odd())) | (u8::from(x_overflow) << 1))
+}
+
+/// Verifies a possig signature (`r‖s‖v`, 65 bytes) over `msg` under public key `q`.
+///
+/// # Errors
+/// [`Error::InvalidField`] (`SignatureLength`) if not 65 bytes; [`Error::BadSignature`] if `r`
+/// or `s` is out of range or the signature does not verify; [`Error::HighS`] if `s > n/2`;
+/// [`Error::WrongRecoveryId`] if `v` does not describe `R`.
+pub fn verify(q: &AffinePoint, msg: &[u8], signature: &[u8]) -> Result<(), Error> {
+    let sig = split(signature)?;
+    let s = scalar_in_range(&sig.s)?;
+    scalar_in_range(&sig.r)?;
+    if bool::from(s.is_high()) {
+        return Err(Error::HighS);
+    }
+    let expected = ecdsa_verify_plain(q, msg, &sig.r, &sig.s)?;
+    if expected != sig.v {
+        return Err(Error::WrongRecoveryId { expected, found: sig.v });
+    }
+    Ok(())
+}
+
+/// Turns any signer's ECDSA signature into the canonical `r‖s‖v` form: low-S, and `v` computed
+/// from `R` (recomputed from public values, so an HSM need not report it). Fails if the signer's
+/// output does not verify under `q`.
+pub(crate) fn canonicalize(
+    q: &AffinePoint,
+    msg: &[u8],
+    sig: &p256::ecdsa::Signature,
+) -> Result<[u8; SIGNATURE_LEN], Error> {
+    let low = sig.normalize_s();
+    let (r, s) = low.split_bytes();
+    let v = ecdsa_verify_plain(q, msg, &r, &s).map_err(|_| Error::SignerFailed)?;
+    let mut out = [0u8; SIGNATURE_LEN];
+    out[..32].copy_from_slice(&r);
+    out[32..64].copy_from_slice(&s);
+    out[64] = v;
+    Ok(out)
+}
+
+/// The DER `ECDSA-Sig-Value` of a possig signature (drops `v`), for third-party tools.
+///
+/// # Errors
+/// As [`split`]; [`Error::BadSignature`] if `r` or `s` is out of range.
+pub fn to_der_signature(signature: &[u8]) -> Result<Vec<u8>, Error> {
+    let sig = split(signature)?;
+    let sig = p256::ecdsa::Signature::from_scalars(sig.r, sig.s).map_err(|_| Error::BadSignature)?;
+    Ok(sig.to_der().as_bytes().to_vec())
+}

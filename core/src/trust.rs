@@ -1,0 +1,710 @@
+//! The trust store: root, intermediate and terminal certificates plus CRLs, and path validation
+//! at a receipt's signing time.
+//!
+//! Certificates and CRLs are parsed with `x509-cert`. Certificate and CRL signatures are
+//! checked once, when the store is built (they do not depend on time); validity periods,
+//! constraints and revocation are checked per receipt at its `issuedAt`, with CRL freshness
+//! checked at the caller's `now`.
+
+use std::collections::HashMap;
+
+use der::{Decode, Encode, Reader, SliceReader};
+use p256::AffinePoint;
+use p256::ecdsa::signature::Verifier;
+use sha2::{Digest, Sha256};
+use x509_cert::Certificate;
+use x509_cert::crl::CertificateList;
+use x509_cert::ext::pkix::{BasicConstraints, KeyUsage};
+
+use crate::error::{AlgorithmUse, ChainReason, Error, Limit, Structure};
+use crate::limits::{
+    MAX_CERTIFICATE_SIZE, MAX_CHAIN_DEPTH, MAX_CRL_SIZE, MAX_PEM_SIZE, MAX_TRUST_CERTIFICATES,
+};
+use crate::oid::Oid;
+
+const OID_ECDSA_SHA256: der::asn1::ObjectIdentifier =
+    der::asn1::ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
+const OID_EC_PUBLIC_KEY: der::asn1::ObjectIdentifier =
+    der::asn1::ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const OID_P256: der::asn1::ObjectIdentifier =
+    der::asn1::ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+const OID_BASIC_CONSTRAINTS: der::asn1::ObjectIdentifier =
+    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.19");
+const OID_KEY_USAGE: der::asn1::ObjectIdentifier = der::asn1::ObjectIdentifier::new_unwrap("2.5.29.15");
+const OID_EXT_KEY_USAGE: der::asn1::ObjectIdentifier =
+    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.37");
+/// Extensions understood well enough to accept when critical (the rest only matter non-critical).
+const UNDERSTOOD_CERT_EXTENSIONS: [&str; 6] = [
+    "2.5.29.19", // basicConstraints
+    "2.5.29.15", // keyUsage
+    "2.5.29.37", // extKeyUsage
+    "2.5.29.14", // subjectKeyIdentifier
+    "2.5.29.35", // authorityKeyIdentifier
+    "2.5.29.17", // subjectAltName (informational; no name checks for terminals)
+];
+const UNDERSTOOD_CRL_EXTENSIONS: [&str; 2] = [
+    "2.5.29.20", // cRLNumber
+    "2.5.29.35", // authorityKeyIdentifier
+];
+
+/// What a certificate is trusted as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Role {
+    /// A trust anchor.
+    Root,
+    /// A CA between the root and terminals.
+    Intermediate,
+    /// A terminal (end-entity) certificate holding a receipt-signing key.
+    Terminal,
+}
+
+impl Role {
+    /// Stable lowercase name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Root => "root",
+            Role::Intermediate => "intermediate",
+            Role::Terminal => "terminal",
+        }
+    }
+}
+
+/// A parsed certificate with what verification needs.
+#[derive(Clone, Debug)]
+struct Cert {
+    role: Role,
+    tbs_raw: Vec<u8>,
+    signature_der: Vec<u8>,
+    sig_alg_ok: bool,
+    subject: Vec<u8>,
+    issuer: Vec<u8>,
+    serial: Vec<u8>,
+    key: AffinePoint,
+    key_id: [u8; 32],
+    not_before: u64,
+    not_after: u64,
+    /// `Some(path_len)` when basicConstraints says cA.
+    ca: Option<Option<u8>>,
+    key_usage: Option<KeyUsage>,
+    eku: Option<Vec<Oid>>,
+    unknown_critical: bool,
+    info: CertificateInfo,
+}
+
+/// A certificate of a validated path, for display.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertificateInfo {
+    role: Role,
+    subject: String,
+    issuer: String,
+    serial_hex: String,
+    not_before: u64,
+    not_after: u64,
+    sha256: [u8; 32],
+}
+
+impl CertificateInfo {
+    /// Trust role.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+    /// Subject distinguished name (RFC 4514).
+    pub fn subject(&self) -> &str {
+        &self.subject
+    }
+    /// Issuer distinguished name (RFC 4514).
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+    /// Serial number, lowercase hex.
+    pub fn serial_hex(&self) -> &str {
+        &self.serial_hex
+    }
+    /// Start of validity, Unix seconds.
+    pub fn not_before(&self) -> u64 {
+        self.not_before
+    }
+    /// End of validity, Unix seconds.
+    pub fn not_after(&self) -> u64 {
+        self.not_after
+    }
+    /// SHA-256 of the certificate DER.
+    pub fn sha256(&self) -> [u8; 32] {
+        self.sha256
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Crl {
+    tbs_raw: Vec<u8>,
+    signature_der: Vec<u8>,
+    issuer: Vec<u8>,
+    this_update: u64,
+    next_update: Option<u64>,
+    revoked: HashMap<Vec<u8>, u64>,
+    unsupported: bool,
+}
+
+/// A warning attached to a valid receipt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Warning {
+    /// A certificate of the path was valid at `issuedAt` but has expired by `now`.
+    CertificateExpiredNow {
+        /// Depth of the certificate (0 = terminal).
+        depth: u8,
+    },
+    /// A certificate of the path was revoked after the receipt was issued.
+    RevokedAfterSigning {
+        /// Depth of the certificate (0 = terminal).
+        depth: u8,
+        /// Revocation time, Unix seconds.
+        revoked_at: u64,
+    },
+    /// No CRL from this certificate's issuer is in the store: revocation was not checked.
+    NoRevocationInfo {
+        /// Depth of the certificate (0 = terminal).
+        depth: u8,
+    },
+}
+
+impl Warning {
+    /// Stable snake_case code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Warning::CertificateExpiredNow { .. } => "certificate_expired_now",
+            Warning::RevokedAfterSigning { .. } => "revoked_after_signing",
+            Warning::NoRevocationInfo { .. } => "no_revocation_info",
+        }
+    }
+}
+
+impl core::fmt::Display for Warning {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Warning::CertificateExpiredNow { depth } => write!(
+                f,
+                "certificate at depth {depth} has expired since (it was valid when the receipt was issued)"
+            ),
+            Warning::RevokedAfterSigning { depth, revoked_at } => write!(
+                f,
+                "certificate at depth {depth} was revoked after the receipt was issued (Unix time {revoked_at})"
+            ),
+            Warning::NoRevocationInfo { depth } => {
+                write!(f, "no CRL for the certificate at depth {depth}: revocation not checked")
+            }
+        }
+    }
+}
+
+/// Collects certificates and CRLs; [`TrustStoreBuilder::build`] checks their signatures.
+#[derive(Default, Debug)]
+pub struct TrustStoreBuilder {
+    certs: Vec<Cert>,
+    crls: Vec<Crl>,
+}
+
+/// An immutable, validated set of trusted roots, intermediates, terminal certificates and CRLs.
+#[derive(Debug)]
+pub struct TrustStore {
+    certs: Vec<Cert>,
+    crls: Vec<Crl>,
+    by_key_id: HashMap<[u8; 32], Vec<usize>>,
+    /// For each certificate, the CA certificates whose key verifies its signature.
+    issuers: Vec<Vec<usize>>,
+    /// For each CA certificate, the CRLs it signed.
+    crls_by_issuer: HashMap<usize, Vec<usize>>,
+}
+
+/// A validated certificate path for one receipt.
+#[derive(Clone, Debug)]
+pub(crate) struct ValidatedPath {
+    pub(crate) key: AffinePoint,
+    pub(crate) path: Vec<CertificateInfo>,
+    pub(crate) warnings: Vec<Warning>,
+}
+
+fn pem_blocks(input: &[u8]) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    if input.len() > MAX_PEM_SIZE {
+        return Err(Error::limit(Limit::PemSize, input.len()));
+    }
+    let text = core::str::from_utf8(input).map_err(|e| Error::Malformed {
+        what: Structure::Pem,
+        offset: e.valid_up_to(),
+    })?;
+    let mut out = Vec::new();
+    let mut rest = text;
+    let mut base = 0usize;
+    while let Some(start) = rest.find("-----BEGIN ") {
+        let after = rest.get(start..).unwrap_or("");
+        let end_marker = after.find("-----END ").ok_or(Error::Malformed {
+            what: Structure::Pem,
+            offset: base + start,
+        })?;
+        let tail = after.get(end_marker + 9..).unwrap_or("");
+        let close = tail.find("-----").ok_or(Error::Malformed {
+            what: Structure::Pem,
+            offset: base + start + end_marker,
+        })?;
+        let block_len = end_marker + 9 + close + 5;
+        let block = after.get(..block_len).unwrap_or("");
+        let (label, der) = der::pem::decode_vec(block.as_bytes()).map_err(|_| Error::Malformed {
+            what: Structure::Pem,
+            offset: base + start,
+        })?;
+        out.push((label.to_string(), der));
+        base += start + block_len;
+        rest = after.get(block_len..).unwrap_or("");
+    }
+    Ok(out)
+}
+
+fn is_pem(input: &[u8]) -> bool {
+    input.iter().take(64 * 1024).position(|&b| b == b'-').is_some()
+        && input.windows(11).any(|w| w == b"-----BEGIN ")
+}
+
+/// Splits a DER `SEQUENCE { tbs, algorithm, signature }` into the raw TBS bytes.
+fn raw_tbs(der_bytes: &[u8], what: Structure) -> Result<Vec<u8>, Error> {
+    let mut r = SliceReader::new(der_bytes).map_err(|e| Error::malformed(what, e))?;
+    let header = der::Header::decode(&mut r).map_err(|e| Error::malformed(what, e))?;
+    let _ = header;
+    let tbs = r.tlv_bytes().map_err(|e| Error::malformed(what, e))?;
+    Ok(tbs.to_vec())
+}
+
+fn unix(t: x509_cert::time::Time) -> u64 {
+    t.to_unix_duration().as_secs()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Parses an uncompressed SEC1 P-256 point from a SubjectPublicKeyInfo.
+fn p256_key(spki: &spki::SubjectPublicKeyInfoOwned) -> Result<AffinePoint, Error> {
+    let params_ok = spki
+        .algorithm
+        .parameters
+        .as_ref()
+        .and_then(|p| p.decode_as::<der::asn1::ObjectIdentifier>().ok())
+        == Some(OID_P256);
+    if spki.algorithm.oid != OID_EC_PUBLIC_KEY || !params_ok {
+        return Err(Error::UnsupportedAlgorithm { what: AlgorithmUse::CertificateKey });
+    }
+    let bytes = spki.subject_public_key.as_bytes().ok_or(Error::InvalidPublicKey)?;
+    // Policy: uncompressed points only (0x04 ‖ X ‖ Y); compressed and identity encodings are refused.
+    if bytes.len() != 65 || bytes.first() != Some(&0x04) {
+        return Err(Error::InvalidPublicKey);
+    }
+    let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(bytes).map_err(|_| Error::InvalidPublicKey)?;
+    Ok(*vk.as_affine())
+}
+
+/// The possig key id of a SubjectPublicKeyInfo: SHA-256 of its DER.
+pub fn key_id_of_spki_der(spki_der: &[u8]) -> [u8; 32] {
+    Sha256::digest(spki_der).into()
+}
+
+/// The key id of a P-256 verifying key (SHA-256 of its uncompressed SubjectPublicKeyInfo DER).
+///
+/// # Errors
+/// [`Error::InvalidPublicKey`] if the key cannot be encoded (never for a valid key).
+pub fn key_id(key: &p256::ecdsa::VerifyingKey) -> Result<[u8; 32], Error> {
+    use spki::EncodePublicKey;
+    let der = key.to_public_key_der().map_err(|_| Error::InvalidPublicKey)?;
+    Ok(key_id_of_spki_der(der.as_bytes()))
+}
+
+fn parse_cert(der_bytes: &[u8], role: Role) -> Result<Cert, Error> {
+    if der_bytes.len() > MAX_CERTIFICATE_SIZE {
+        return Err(Error::limit(Limit::CertificateSize, der_bytes.len()));
+    }
+    let what = Structure::Certificate;
+    let cert = Certificate::from_der(der_bytes).map_err(|e| Error::malformed(what, e))?;
+    let tbs = cert.tbs_certificate();
+    let sig_alg_ok = cert.signature_algorithm().oid == OID_ECDSA_SHA256
+        && cert.signature_algorithm().parameters.is_none()
+        && tbs.signature() == cert.signature_algorithm();
+    let spki = tbs.subject_public_key_info();
+    let key = p256_key(spki)?;
+    let spki_der = spki.to_der().map_err(|e| Error::malformed(what, e))?;
+    let mut ca = None;
+    let mut key_usage = None;
+    let mut eku = None;
+    let mut unknown_critical = false;
+    for ext in tbs.extensions().map(|e| e.as_slice()).unwrap_or(&[]) {
+        let value = ext.extn_value.as_bytes();
+        if ext.extn_id == OID_BASIC_CONSTRAINTS {
+            let bc = BasicConstraints::from_der(value).map_err(|e| Error::malformed(what, e))?;
+            ca = bc.ca.then_some(bc.path_len_constraint);
+        } else if ext.extn_id == OID_KEY_USAGE {
+            key_usage = Some(KeyUsage::from_der(value).map_err(|e| Error::malformed(what, e))?);
+        } else if ext.extn_id == OID_EXT_KEY_USAGE {
+            // Parsed with our own Oid type: const-oid cannot hold the 2.25 UUID arc.
+            eku = Some(Vec::<Oid>::from_der(value).map_err(|e| Error::malformed(what, e))?);
+        } else if ext.critical && !UNDERSTOOD_CERT_EXTENSIONS.contains(&ext.extn_id.to_string().as_str()) {
+            unknown_critical = true;
+        }
+    }
+    let validity = tbs.validity();
+    let subject = tbs.subject().to_der().map_err(|e| Error::malformed(what, e))?;
+    let issuer = tbs.issuer().to_der().map_err(|e| Error::malformed(what, e))?;
+    let serial = tbs.serial_number().as_bytes().to_vec();
+    let info = CertificateInfo {
+        role,
+        subject: tbs.subject().to_string(),
+        issuer: tbs.issuer().to_string(),
+        serial_hex: hex(&serial),
+        not_before: unix(validity.not_before),
+        not_after: unix(validity.not_after),
+        sha256: Sha256::digest(der_bytes).into(),
+    };
+    Ok(Cert {
+        role,
+        tbs_raw: raw_tbs(der_bytes, what)?,
+        signature_der: cert.signature().as_bytes().unwrap_or(&[]).to_vec(),
+        sig_alg_ok,
+        subject,
+        issuer,
+        serial,
+        key,
+        key_id: key_id_of_spki_der(&spki_der),
+        not_before: info.not_before,
+        not_after: info.not_after,
+        ca,
+        key_usage,
+        eku,
+        unknown_critical,
+        info,
+    })
+}
+
+fn parse_crl(der_bytes: &[u8]) -> Result<Crl, Error> {
+    if der_bytes.len() > MAX_CRL_SIZE {
+        return Err(Error::limit(Limit::CrlSize, der_bytes.len()));
+    }
+    let what = Structure::Crl;
+    let crl = CertificateList::<x509_cert::certificate::Rfc5280>::from_der(der_bytes).map_err(|e| Error::malformed(what, e))?;
+    if crl.signature_algorithm.oid != OID_ECDSA_SHA256 || crl.tbs_cert_list.signature != crl.signature_algorithm {
+        return Err(Error::UnsupportedAlgorithm { what: AlgorithmUse::CrlSignature });
+    }
+    let tbs = &crl.tbs_cert_list;
+    let mut unsupported = false;
+    for ext in tbs.crl_extensions.as_deref().unwrap_or(&[]) {
+        if ext.critical && !UNDERSTOOD_CRL_EXTENSIONS.contains(&ext.extn_id.to_string().as_str()) {
+            unsupported = true;
+        }
+    }
+    let mut revoked = HashMap::new();
+    for entry in tbs.revoked_certificates.as_deref().unwrap_or(&[]) {
+        if entry.crl_entry_extensions.as_deref().unwrap_or(&[]).iter().any(|e| e.critical) {
+            unsupported = true;
+        }
+        let at = unix(entry.revocation_date);
+        let slot = revoked.entry(entry.serial_number.as_bytes().to_vec()).or_insert(at);
+        *slot = (*slot).min(at);
+    }
+    Ok(Crl {
+        tbs_raw: raw_tbs(der_bytes, what)?,
+        signature_der: crl.signature.as_bytes().unwrap_or(&[]).to_vec(),
+        issuer: tbs.issuer.to_der().map_err(|e| Error::malformed(what, e))?,
+        this_update: unix(tbs.this_update),
+        next_update: tbs.next_update.map(unix),
+        revoked,
+        unsupported,
+    })
+}
+
+fn signed_by(tbs: &[u8], signature_der: &[u8], key: &AffinePoint) -> bool {
+    let Ok(vk) = p256::ecdsa::VerifyingKey::from_affine(*key) else { return false };
+    let Ok(sig) = p256::ecdsa::Signature::from_der(signature_der) else { return false };
+    vk.verify(tbs, &sig).is_ok()
+}
+
+impl TrustStoreBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn add_certs(&mut self, input: &[u8], role: Role) -> Result<usize, Error> {
+        let ders = if is_pem(input) {
+            let blocks = pem_blocks(input)?;
+            let certs: Vec<Vec<u8>> = blocks
+                .into_iter()
+                .filter(|(label, _)| label == "CERTIFICATE")
+                .map(|(_, der)| der)
+                .collect();
+            if certs.is_empty() {
+                return Err(Error::Malformed { what: Structure::Pem, offset: 0 });
+            }
+            certs
+        } else {
+            vec![input.to_vec()]
+        };
+        let n = ders.len();
+        if self.certs.len() + n > MAX_TRUST_CERTIFICATES {
+            return Err(Error::limit(Limit::TrustCertificates, self.certs.len() + n));
+        }
+        for der in ders {
+            self.certs.push(parse_cert(&der, role)?);
+        }
+        Ok(n)
+    }
+
+    /// Adds trust anchors from PEM (one or more `CERTIFICATE` blocks) or a single DER certificate.
+    /// Returns how many were added.
+    ///
+    /// # Errors
+    /// [`Error::Malformed`] for bad PEM/DER, [`Error::UnsupportedAlgorithm`] for a non-P-256 key,
+    /// [`Error::InvalidPublicKey`] for an invalid or compressed point, [`Error::LimitExceeded`].
+    pub fn add_root(&mut self, pem_or_der: &[u8]) -> Result<usize, Error> {
+        self.add_certs(pem_or_der, Role::Root)
+    }
+
+    /// Adds intermediate CA certificates (PEM or DER). Returns how many were added.
+    ///
+    /// # Errors
+    /// As [`TrustStoreBuilder::add_root`].
+    pub fn add_intermediate(&mut self, pem_or_der: &[u8]) -> Result<usize, Error> {
+        self.add_certs(pem_or_der, Role::Intermediate)
+    }
+
+    /// Adds terminal (end-entity) certificates (PEM or DER). Returns how many were added.
+    ///
+    /// # Errors
+    /// As [`TrustStoreBuilder::add_root`].
+    pub fn add_terminal(&mut self, pem_or_der: &[u8]) -> Result<usize, Error> {
+        self.add_certs(pem_or_der, Role::Terminal)
+    }
+
+    /// Adds CRLs (PEM `X509 CRL` blocks or one DER CRL). Returns how many were added.
+    ///
+    /// # Errors
+    /// [`Error::Malformed`], [`Error::UnsupportedAlgorithm`] (not ecdsa-with-SHA256),
+    /// [`Error::LimitExceeded`].
+    pub fn add_crl(&mut self, pem_or_der: &[u8]) -> Result<usize, Error> {
+        let ders = if is_pem(input_or(pem_or_der)) {
+            let blocks = pem_blocks(pem_or_der)?;
+            let crls: Vec<Vec<u8>> =
+                blocks.into_iter().filter(|(l, _)| l == "X509 CRL").map(|(_, d)| d).collect();
+            if crls.is_empty() {
+                return Err(Error::Malformed { what: Structure::Pem, offset: 0 });
+            }
+            crls
+        } else {
+            vec![pem_or_der.to_vec()]
+        };
+        let n = ders.len();
+        for der in ders {
+            self.crls.push(parse_crl(&der)?);
+        }
+        Ok(n)
+    }
+
+    /// Checks every certificate's and CRL's signature against the CA certificates named as its
+    /// issuer, and indexes terminal certificates by key id.
+    ///
+    /// # Errors
+    /// [`Error::UnsupportedAlgorithm`] if a certificate used in a path is not signed with
+    /// ecdsa-with-SHA256; [`Error::ChainInvalid`] (`CrlSignature`, depth 0) if a CRL names an
+    /// issuer in the store but no such issuer's key verifies it (a forged or misattributed CRL).
+    pub fn build(self) -> Result<TrustStore, Error> {
+        let certs = self.certs;
+        let mut issuers = vec![Vec::new(); certs.len()];
+        for (i, c) in certs.iter().enumerate() {
+            if c.role == Role::Root {
+                continue;
+            }
+            for (j, ca) in certs.iter().enumerate() {
+                if i == j || ca.role == Role::Terminal || ca.subject != c.issuer {
+                    continue;
+                }
+                if !c.sig_alg_ok {
+                    return Err(Error::UnsupportedAlgorithm { what: AlgorithmUse::CertificateSignature });
+                }
+                if signed_by(&c.tbs_raw, &c.signature_der, &ca.key) {
+                    if let Some(v) = issuers.get_mut(i) {
+                        v.push(j);
+                    }
+                }
+            }
+        }
+        let mut crls_by_issuer: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (k, crl) in self.crls.iter().enumerate() {
+            let mut named = false;
+            let mut verified = false;
+            for (j, ca) in certs.iter().enumerate() {
+                if ca.role == Role::Terminal || ca.subject != crl.issuer {
+                    continue;
+                }
+                named = true;
+                if signed_by(&crl.tbs_raw, &crl.signature_der, &ca.key) {
+                    verified = true;
+                    crls_by_issuer.entry(j).or_default().push(k);
+                }
+            }
+            if named && !verified {
+                return Err(Error::ChainInvalid { depth: 0, reason: ChainReason::CrlSignature });
+            }
+        }
+        let mut by_key_id: HashMap<[u8; 32], Vec<usize>> = HashMap::new();
+        for (i, c) in certs.iter().enumerate() {
+            if c.role == Role::Terminal {
+                by_key_id.entry(c.key_id).or_default().push(i);
+            }
+        }
+        Ok(TrustStore { certs, crls: self.crls, by_key_id, issuers, crls_by_issuer })
+    }
+}
+
+fn input_or(b: &[u8]) -> &[u8] {
+    b
+}
+
+fn depth_u8(d: usize) -> u8 {
+    u8::try_from(d).unwrap_or(u8::MAX)
+}
+
+impl TrustStore {
+    /// Starts an empty builder.
+    pub fn builder() -> TrustStoreBuilder {
+        TrustStoreBuilder::new()
+    }
+
+    /// Number of certificates of each role: (roots, intermediates, terminals), and CRLs.
+    pub fn counts(&self) -> (usize, usize, usize, usize) {
+        let n = |r| self.certs.iter().filter(|c| c.role == r).count();
+        (n(Role::Root), n(Role::Intermediate), n(Role::Terminal), self.crls.len())
+    }
+
+    /// Whether a terminal certificate with this key id is present.
+    pub fn knows_key(&self, key_id: &[u8; 32]) -> bool {
+        self.by_key_id.contains_key(key_id)
+    }
+
+    /// Validates a path for the terminal key `key_id` at signing time `at`, with CRL freshness
+    /// judged at `now`. Tries every terminal certificate with that key and every issuer
+    /// candidate; returns the first valid path, else the error of the first attempt.
+    pub(crate) fn validate(&self, key_id: &[u8; 32], at: u64, now: u64) -> Result<ValidatedPath, Error> {
+        let leaves = self.by_key_id.get(key_id).ok_or(Error::UnknownSigner { key_id: *key_id })?;
+        let mut first_err = None;
+        for &leaf in leaves {
+            let mut path = vec![leaf];
+            match self.extend(&mut path, at, now) {
+                Ok(p) => return Ok(p),
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                }
+            }
+        }
+        Err(first_err.unwrap_or(Error::UnknownSigner { key_id: *key_id }))
+    }
+
+    fn cert(&self, i: usize) -> Result<&Cert, Error> {
+        self.certs.get(i).ok_or(Error::ChainInvalid { depth: 0, reason: ChainReason::IssuerNotFound })
+    }
+
+    fn extend(&self, path: &mut Vec<usize>, at: u64, now: u64) -> Result<ValidatedPath, Error> {
+        let depth = path.len() - 1;
+        let cur_idx = *path.last().ok_or(Error::ChainInvalid { depth: 0, reason: ChainReason::IssuerNotFound })?;
+        let cur = self.cert(cur_idx)?;
+        if cur.role == Role::Root {
+            return self.check_path(path, at, now);
+        }
+        if path.len() >= MAX_CHAIN_DEPTH {
+            return Err(Error::limit(Limit::ChainDepth, path.len() + 1));
+        }
+        let mut first_err = None;
+        for &j in self.issuers.get(cur_idx).map(Vec::as_slice).unwrap_or(&[]) {
+            if path.contains(&j) {
+                continue;
+            }
+            path.push(j);
+            let r = self.extend(path, at, now);
+            path.pop();
+            match r {
+                Ok(p) => return Ok(p),
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                }
+            }
+        }
+        Err(first_err.unwrap_or(Error::ChainInvalid { depth: depth_u8(depth), reason: ChainReason::IssuerNotFound }))
+    }
+
+    fn check_path(&self, path: &[usize], at: u64, now: u64) -> Result<ValidatedPath, Error> {
+        let mut warnings = Vec::new();
+        let mut infos = Vec::with_capacity(path.len());
+        for (depth, &idx) in path.iter().enumerate() {
+            let d = depth_u8(depth);
+            let c = self.cert(idx)?;
+            if c.unknown_critical {
+                return Err(Error::ChainInvalid { depth: d, reason: ChainReason::UnknownCriticalExtension });
+            }
+            if depth == 0 {
+                if c.ca.is_some() {
+                    return Err(Error::ChainInvalid { depth: d, reason: ChainReason::TerminalIsCa });
+                }
+                if !c.key_usage.is_some_and(|ku| ku.digital_signature()) {
+                    return Err(Error::ChainInvalid { depth: d, reason: ChainReason::KeyUsage });
+                }
+                let ours = Oid::eku_receipt_signing();
+                if !c.eku.as_ref().is_some_and(|e| e.contains(&ours)) {
+                    return Err(Error::ChainInvalid { depth: d, reason: ChainReason::ExtendedKeyUsage });
+                }
+            } else {
+                let Some(path_len) = c.ca else {
+                    return Err(Error::ChainInvalid { depth: d, reason: ChainReason::NotCa });
+                };
+                if c.key_usage.is_some_and(|ku| !ku.key_cert_sign()) {
+                    return Err(Error::ChainInvalid { depth: d, reason: ChainReason::NotCa });
+                }
+                // CAs strictly below this one (depth − 1 of them, the terminal excluded).
+                if path_len.is_some_and(|n| usize::from(n) < depth - 1) {
+                    return Err(Error::ChainInvalid { depth: d, reason: ChainReason::PathLength });
+                }
+            }
+            if at < c.not_before {
+                return Err(Error::CertificateNotYetValid { depth: d });
+            }
+            if at > c.not_after {
+                return Err(Error::CertificateExpired { depth: d });
+            }
+            if now > c.not_after {
+                warnings.push(Warning::CertificateExpiredNow { depth: d });
+            }
+            if c.role != Role::Root {
+                let issuer = path.get(depth + 1).copied();
+                let crls = issuer.and_then(|i| self.crls_by_issuer.get(&i));
+                match crls {
+                    None => warnings.push(Warning::NoRevocationInfo { depth: d }),
+                    Some(list) => {
+                        for &k in list {
+                            let Some(crl) = self.crls.get(k) else { continue };
+                            if crl.unsupported {
+                                return Err(Error::ChainInvalid { depth: d, reason: ChainReason::CrlUnsupported });
+                            }
+                            if now < crl.this_update || crl.next_update.is_some_and(|n| now > n) {
+                                return Err(Error::ChainInvalid { depth: d, reason: ChainReason::CrlOutOfDate });
+                            }
+                            if let Some(&revoked_at) = crl.revoked.get(&c.serial) {
+                                if revoked_at <= at {
+                                    return Err(Error::Revoked { depth: d, revoked_at });
+                                }
+                                warnings.push(Warning::RevokedAfterSigning { depth: d, revoked_at });
+                            }
+                        }
+                    }
+                }
+            }
+            infos.push(c.info.clone());
+        }
+        let leaf = path.first().map(|&i| self.cert(i)).transpose()?;
+        let key = leaf.map(|c| c.key).ok_or(Error::ChainInvalid { depth: 0, reason: ChainReason::IssuerNotFound })?;
+        warnings.dedup();
+        Ok(ValidatedPath { key, path: infos, warnings })
+    }
+}

@@ -1,0 +1,571 @@
+//! The wire types: one Rust type per ASN.1 type of `spec/possig.asn1`.
+//!
+//! These types only describe the encoding; the format's rules (which fields go with which kind,
+//! character sets, sizes) are checked by [`crate::rules`]. Fields are private; read them through
+//! the getters.
+
+use der::asn1::{GeneralizedTime, OctetString, PrintableString};
+use der::{Enumerated, Sequence};
+
+use crate::oid::Oid;
+
+/// ```asn1
+/// ReceiptKind ::= ENUMERATED {
+///   sale(0), refund(1), void(2), preauth(3), completion(4), copy(5), resign(6), ...
+/// }
+/// ```
+/// `recovery` and `dayClose` are reserved for the journal extension of the format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Enumerated)]
+#[repr(u32)]
+#[non_exhaustive]
+pub enum ReceiptKind {
+    /// A purchase.
+    Sale = 0,
+    /// Money returned to the cardholder for an earlier payment (`original` is required).
+    Refund = 1,
+    /// Cancellation of an earlier payment before settlement (`original` is required).
+    Void = 2,
+    /// A pre-authorisation (hold) of an amount.
+    Preauth = 3,
+    /// Completion of an earlier pre-authorisation (`original` is required).
+    Completion = 4,
+    /// A reprint of an earlier receipt.
+    Copy = 5,
+    /// A cardholder signature captured after the fact for a `pending` payment.
+    Resign = 6,
+}
+
+impl ReceiptKind {
+    /// Stable lowercase name (`sale`, `refund`, ...), as in the ASN.1 module.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReceiptKind::Sale => "sale",
+            ReceiptKind::Refund => "refund",
+            ReceiptKind::Void => "void",
+            ReceiptKind::Preauth => "preauth",
+            ReceiptKind::Completion => "completion",
+            ReceiptKind::Copy => "copy",
+            ReceiptKind::Resign => "resign",
+        }
+    }
+
+    /// Parses a name produced by [`ReceiptKind::name`].
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "sale" => ReceiptKind::Sale,
+            "refund" => ReceiptKind::Refund,
+            "void" => ReceiptKind::Void,
+            "preauth" => ReceiptKind::Preauth,
+            "completion" => ReceiptKind::Completion,
+            "copy" => ReceiptKind::Copy,
+            "resign" => ReceiptKind::Resign,
+            _ => return None,
+        })
+    }
+
+    /// Whether the kind carries a `PaymentBody`.
+    pub fn is_payment(self) -> bool {
+        matches!(
+            self,
+            ReceiptKind::Sale
+                | ReceiptKind::Refund
+                | ReceiptKind::Void
+                | ReceiptKind::Preauth
+                | ReceiptKind::Completion
+        )
+    }
+
+    /// Whether a payment kind must reference its original receipt.
+    pub fn needs_original(self) -> bool {
+        matches!(self, ReceiptKind::Refund | ReceiptKind::Void | ReceiptKind::Completion)
+    }
+}
+
+/// ```asn1
+/// EntryMode ::= ENUMERATED { chip(0), contactless(1), magstripe(2), manual(3), ecommerce(4), ... }
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Enumerated)]
+#[repr(u32)]
+#[non_exhaustive]
+pub enum EntryMode {
+    /// EMV contact chip.
+    Chip = 0,
+    /// EMV contactless.
+    Contactless = 1,
+    /// Magnetic stripe.
+    Magstripe = 2,
+    /// Key-entered card number.
+    Manual = 3,
+    /// Card not present, e-commerce.
+    Ecommerce = 4,
+}
+
+impl EntryMode {
+    /// Stable lowercase name.
+    pub fn name(self) -> &'static str {
+        match self {
+            EntryMode::Chip => "chip",
+            EntryMode::Contactless => "contactless",
+            EntryMode::Magstripe => "magstripe",
+            EntryMode::Manual => "manual",
+            EntryMode::Ecommerce => "ecommerce",
+        }
+    }
+
+    /// Parses a name produced by [`EntryMode::name`].
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "chip" => EntryMode::Chip,
+            "contactless" => EntryMode::Contactless,
+            "magstripe" => EntryMode::Magstripe,
+            "manual" => EntryMode::Manual,
+            "ecommerce" => EntryMode::Ecommerce,
+            _ => return None,
+        })
+    }
+}
+
+/// ```asn1
+/// CardholderVerification ::= ENUMERATED {
+///   none(0), pin(1), signature(2), pending(3), consumerDevice(4), ...
+/// }
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Enumerated)]
+#[repr(u32)]
+#[non_exhaustive]
+pub enum CardholderVerification {
+    /// No cardholder verification (e.g. low-value contactless).
+    None = 0,
+    /// Online or offline PIN.
+    Pin = 1,
+    /// Handwritten signature captured on the terminal; `signatureImage` holds its digest.
+    Signature = 2,
+    /// The cardholder did not sign at the terminal; a later `resign` receipt resolves it.
+    Pending = 3,
+    /// Consumer device CVM (phone or watch biometrics / passcode).
+    ConsumerDevice = 4,
+}
+
+impl CardholderVerification {
+    /// Stable name as in the ASN.1 module.
+    pub fn name(self) -> &'static str {
+        match self {
+            CardholderVerification::None => "none",
+            CardholderVerification::Pin => "pin",
+            CardholderVerification::Signature => "signature",
+            CardholderVerification::Pending => "pending",
+            CardholderVerification::ConsumerDevice => "consumerDevice",
+        }
+    }
+
+    /// Parses a name produced by [`CardholderVerification::name`].
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "none" => CardholderVerification::None,
+            "pin" => CardholderVerification::Pin,
+            "signature" => CardholderVerification::Signature,
+            "pending" => CardholderVerification::Pending,
+            "consumerDevice" => CardholderVerification::ConsumerDevice,
+            _ => return None,
+        })
+    }
+}
+
+/// ```asn1
+/// Card ::= SEQUENCE {
+///   scheme  PrintableString (SIZE(1..16)),
+///   bin     PrintableString (SIZE(6|8)) (FROM("0".."9")),
+///   last4   PrintableString (SIZE(4)) (FROM("0".."9"))
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Sequence)]
+pub struct Card {
+    scheme: PrintableString,
+    bin: PrintableString,
+    last4: PrintableString,
+}
+
+impl Card {
+    pub(crate) fn new(scheme: PrintableString, bin: PrintableString, last4: PrintableString) -> Self {
+        Card { scheme, bin, last4 }
+    }
+    /// Card scheme, e.g. `VISA`, `MASTERCARD`.
+    pub fn scheme(&self) -> &str {
+        self.scheme.as_str()
+    }
+    /// Issuer identification number (first 6 or 8 digits of the PAN).
+    pub fn bin(&self) -> &str {
+        self.bin.as_str()
+    }
+    /// Last 4 digits of the PAN.
+    pub fn last4(&self) -> &str {
+        self.last4.as_str()
+    }
+}
+
+/// ```asn1
+/// PaymentBody ::= SEQUENCE {
+///   amount                  INTEGER (0..9007199254740991),   -- minor units
+///   currency                PrintableString (SIZE(3)),       -- ISO 4217 alpha
+///   card                    Card,
+///   entryMode               EntryMode,
+///   authorizationCode       [0] PrintableString (SIZE(1..8)) OPTIONAL,
+///   rrn                     PrintableString (SIZE(1..12)),
+///   cardholderVerification  CardholderVerification,
+///   original                [1] ReceiptDigest OPTIONAL,      -- refund, void, completion
+///   signatureImage          [2] Digest OPTIONAL              -- iff verification = signature
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Sequence)]
+pub struct PaymentBody {
+    amount: u64,
+    currency: PrintableString,
+    card: Card,
+    entry_mode: EntryMode,
+    #[asn1(context_specific = "0", tag_mode = "IMPLICIT", optional = "true")]
+    authorization_code: Option<PrintableString>,
+    rrn: PrintableString,
+    cardholder_verification: CardholderVerification,
+    #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
+    original: Option<OctetString>,
+    #[asn1(context_specific = "2", tag_mode = "IMPLICIT", optional = "true")]
+    signature_image: Option<OctetString>,
+}
+
+impl PaymentBody {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        amount: u64,
+        currency: PrintableString,
+        card: Card,
+        entry_mode: EntryMode,
+        authorization_code: Option<PrintableString>,
+        rrn: PrintableString,
+        cardholder_verification: CardholderVerification,
+        original: Option<OctetString>,
+        signature_image: Option<OctetString>,
+    ) -> Self {
+        PaymentBody {
+            amount,
+            currency,
+            card,
+            entry_mode,
+            authorization_code,
+            rrn,
+            cardholder_verification,
+            original,
+            signature_image,
+        }
+    }
+    /// Amount in minor units of [`PaymentBody::currency`] (never a float).
+    pub fn amount(&self) -> u64 {
+        self.amount
+    }
+    /// ISO 4217 alphabetic currency code.
+    pub fn currency(&self) -> &str {
+        self.currency.as_str()
+    }
+    /// The currency's minor-unit exponent (2 for EUR, 0 for JPY, 3 for KWD).
+    pub fn currency_exponent(&self) -> u8 {
+        crate::rules::currency_exponent(self.currency.as_str()).unwrap_or(0)
+    }
+    /// The masked card.
+    pub fn card(&self) -> &Card {
+        &self.card
+    }
+    /// How the card was read.
+    pub fn entry_mode(&self) -> EntryMode {
+        self.entry_mode
+    }
+    /// Issuer authorisation code, if the transaction was authorised.
+    pub fn authorization_code(&self) -> Option<&str> {
+        self.authorization_code.as_ref().map(|s| s.as_str())
+    }
+    /// Retrieval reference number.
+    pub fn rrn(&self) -> &str {
+        self.rrn.as_str()
+    }
+    /// Cardholder verification method.
+    pub fn cardholder_verification(&self) -> CardholderVerification {
+        self.cardholder_verification
+    }
+    /// Receipt digest of the original payment (refund, void, completion).
+    pub fn original(&self) -> Option<&[u8]> {
+        self.original.as_ref().map(|o| o.as_bytes())
+    }
+    /// SHA-256 of the captured signature attachment, when verification is `signature`.
+    pub fn signature_image(&self) -> Option<&[u8]> {
+        self.signature_image.as_ref().map(|o| o.as_bytes())
+    }
+}
+
+/// ```asn1
+/// CopyBody ::= SEQUENCE { original ReceiptDigest, reprintNumber INTEGER (1..65535) }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Sequence)]
+pub struct CopyBody {
+    original: OctetString,
+    reprint_number: u16,
+}
+
+impl CopyBody {
+    pub(crate) fn new(original: OctetString, reprint_number: u16) -> Self {
+        CopyBody { original, reprint_number }
+    }
+    /// Receipt digest of the reprinted receipt.
+    pub fn original(&self) -> &[u8] {
+        self.original.as_bytes()
+    }
+    /// 1 for the first reprint, 2 for the second...
+    pub fn reprint_number(&self) -> u16 {
+        self.reprint_number
+    }
+}
+
+/// ```asn1
+/// ResignBody ::= SEQUENCE { original ReceiptDigest, signatureImage Digest }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Sequence)]
+pub struct ResignBody {
+    original: OctetString,
+    signature_image: OctetString,
+}
+
+impl ResignBody {
+    pub(crate) fn new(original: OctetString, signature_image: OctetString) -> Self {
+        ResignBody { original, signature_image }
+    }
+    /// Receipt digest of the `pending` payment this signature is for.
+    pub fn original(&self) -> &[u8] {
+        self.original.as_bytes()
+    }
+    /// SHA-256 of the captured signature attachment.
+    pub fn signature_image(&self) -> &[u8] {
+        self.signature_image.as_bytes()
+    }
+}
+
+/// ```asn1
+/// ReceiptBody ::= CHOICE {
+///   payment  [0] PaymentBody,
+///   copy     [1] CopyBody,
+///   resign   [2] ResignBody,
+///   ...
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, der::Choice)]
+#[non_exhaustive]
+pub enum ReceiptBody {
+    /// Body of `sale`, `refund`, `void`, `preauth`, `completion`.
+    #[asn1(context_specific = "0", tag_mode = "IMPLICIT", constructed = "true")]
+    Payment(PaymentBody),
+    /// Body of `copy`.
+    #[asn1(context_specific = "1", tag_mode = "IMPLICIT", constructed = "true")]
+    Copy(CopyBody),
+    /// Body of `resign`.
+    #[asn1(context_specific = "2", tag_mode = "IMPLICIT", constructed = "true")]
+    Resign(ResignBody),
+}
+
+/// ```asn1
+/// Extension ::= SEQUENCE {
+///   extnId     OBJECT IDENTIFIER,
+///   critical   BOOLEAN DEFAULT FALSE,
+///   extnValue  OCTET STRING (SIZE(0..1024))
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Sequence)]
+pub struct Extension {
+    extn_id: Oid,
+    #[asn1(default = "Default::default")]
+    critical: bool,
+    extn_value: OctetString,
+}
+
+impl Extension {
+    /// Builds an extension; order and limits are checked when the receipt is built.
+    ///
+    /// # Errors
+    /// [`crate::Error::LimitExceeded`] if `value` is longer than [`crate::limits::MAX_EXTENSION_VALUE`].
+    pub fn new(id: Oid, critical: bool, value: &[u8]) -> Result<Self, crate::Error> {
+        if value.len() > crate::limits::MAX_EXTENSION_VALUE {
+            return Err(crate::Error::limit(crate::error::Limit::ExtensionValue, value.len()));
+        }
+        let extn_value = OctetString::new(value)
+            .map_err(|e| crate::Error::malformed(crate::error::Structure::Receipt, e))?;
+        Ok(Extension { extn_id: id, critical, extn_value })
+    }
+    /// The extension's identifier.
+    pub fn id(&self) -> &Oid {
+        &self.extn_id
+    }
+    /// Whether a verifier that does not understand it must reject the receipt.
+    pub fn critical(&self) -> bool {
+        self.critical
+    }
+    /// The extension's value.
+    pub fn value(&self) -> &[u8] {
+        self.extn_value.as_bytes()
+    }
+}
+
+/// ```asn1
+/// TbsReceipt ::= SEQUENCE {
+///   version      INTEGER { v1(1) },
+///   signerKeyId  OCTET STRING (SIZE(32)),   -- SHA-256 of the signer's SubjectPublicKeyInfo DER
+///   merchantId   UTF8String (SIZE(1..64)),
+///   terminalId   UTF8String (SIZE(1..64)),
+///   counter      INTEGER (0..9007199254740991),
+///   previous     ReceiptDigest,              -- 32 zero bytes at counter 0
+///   issuedAt     GeneralizedTime,            -- UTC, whole seconds
+///   kind         ReceiptKind,
+///   body         ReceiptBody,
+///   extensions   [0] Extensions OPTIONAL
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Sequence)]
+pub struct TbsReceipt {
+    version: u64,
+    signer_key_id: OctetString,
+    merchant_id: String,
+    terminal_id: String,
+    counter: u64,
+    previous: OctetString,
+    issued_at: GeneralizedTime,
+    kind: ReceiptKind,
+    body: ReceiptBody,
+    #[asn1(context_specific = "0", tag_mode = "IMPLICIT", optional = "true", constructed = "true")]
+    extensions: Option<Vec<Extension>>,
+}
+
+impl TbsReceipt {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        signer_key_id: OctetString,
+        merchant_id: String,
+        terminal_id: String,
+        counter: u64,
+        previous: OctetString,
+        issued_at: GeneralizedTime,
+        kind: ReceiptKind,
+        body: ReceiptBody,
+        extensions: Option<Vec<Extension>>,
+    ) -> Self {
+        TbsReceipt {
+            version: crate::VERSION,
+            signer_key_id,
+            merchant_id,
+            terminal_id,
+            counter,
+            previous,
+            issued_at,
+            kind,
+            body,
+            extensions,
+        }
+    }
+    /// Format version (1).
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+    /// SHA-256 of the signer's SubjectPublicKeyInfo DER.
+    pub fn signer_key_id(&self) -> &[u8] {
+        self.signer_key_id.as_bytes()
+    }
+    /// Merchant identifier.
+    pub fn merchant_id(&self) -> &str {
+        &self.merchant_id
+    }
+    /// Terminal identifier.
+    pub fn terminal_id(&self) -> &str {
+        &self.terminal_id
+    }
+    /// Per-key counter (0 for the key's first receipt).
+    pub fn counter(&self) -> u64 {
+        self.counter
+    }
+    /// Receipt digest of this key's previous receipt (zeros at counter 0).
+    pub fn previous(&self) -> &[u8] {
+        self.previous.as_bytes()
+    }
+    /// Issue time, Unix seconds (UTC).
+    pub fn issued_at(&self) -> u64 {
+        self.issued_at.to_unix_duration().as_secs()
+    }
+    /// The receipt kind.
+    pub fn kind(&self) -> ReceiptKind {
+        self.kind
+    }
+    /// The kind-specific body.
+    pub fn body(&self) -> &ReceiptBody {
+        &self.body
+    }
+    /// The payment body, for payment kinds.
+    pub fn payment(&self) -> Option<&PaymentBody> {
+        match &self.body {
+            ReceiptBody::Payment(p) => Some(p),
+            _ => None,
+        }
+    }
+    /// Extensions, in ascending order of identifier.
+    pub fn extensions(&self) -> &[Extension] {
+        self.extensions.as_deref().unwrap_or(&[])
+    }
+    /// Digests of attachments this TBS commits to (the captured signature, if any).
+    pub fn committed_attachment_digests(&self) -> Option<&[u8]> {
+        match &self.body {
+            ReceiptBody::Payment(p) => p.signature_image(),
+            ReceiptBody::Resign(r) => Some(r.signature_image()),
+            ReceiptBody::Copy(_) => None,
+        }
+    }
+}
+
+/// ```asn1
+/// AttachmentType ::= ENUMERATED { signatureStrokes(0), ... }
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Enumerated)]
+#[repr(u32)]
+#[non_exhaustive]
+pub enum AttachmentType {
+    /// A captured handwritten signature, `SignatureStrokes` DER.
+    SignatureStrokes = 0,
+}
+
+/// ```asn1
+/// Attachment ::= SEQUENCE { type AttachmentType, data OCTET STRING (SIZE(1..12288)) }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Sequence)]
+pub struct Attachment {
+    attachment_type: AttachmentType,
+    data: OctetString,
+}
+
+impl Attachment {
+    pub(crate) fn new(attachment_type: AttachmentType, data: OctetString) -> Self {
+        Attachment { attachment_type, data }
+    }
+    /// The attachment's type.
+    pub fn attachment_type(&self) -> AttachmentType {
+        self.attachment_type
+    }
+    /// The attachment's bytes (for `SignatureStrokes`, its DER).
+    pub fn data(&self) -> &[u8] {
+        self.data.as_bytes()
+    }
+}
+
+/// ```asn1
+/// SignedReceipt ::= SEQUENCE {
+///   tbs          TbsReceipt,
+///   signature    OCTET STRING (SIZE(65)),   -- r ‖ s ‖ v
+///   attachments  [0] SEQUENCE SIZE(1..4) OF Attachment OPTIONAL
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Sequence)]
+pub(crate) struct SignedReceiptWire {
+    pub(crate) tbs: TbsReceipt,
+    pub(crate) signature: OctetString,
+    #[asn1(context_specific = "0", tag_mode = "IMPLICIT", optional = "true", constructed = "true")]
+    pub(crate) attachments: Option<Vec<Attachment>>,
+}
