@@ -14,12 +14,17 @@ pub(crate) fn currency_exponent(code: &str) -> Option<u8> {
     c.exponent().and_then(|e| u8::try_from(e).ok())
 }
 
-/// True if `text` contains a run of 13–19 digits (spaces and dashes inside the run allowed)
-/// whose some 13–19-digit window passes the Luhn check: it looks like a full card number.
+/// True if `text` looks like it contains a full card number: a digit run (spaces and dashes
+/// inside the run allowed) of 13–19 digits that starts like a card network's number (2–6) and
+/// passes the Luhn check. Runs longer than 19 digits are searched for such a number inside.
 pub(crate) fn looks_like_pan(text: &str) -> bool {
     let mut digits: Vec<u8> = Vec::new();
     let check = |digits: &mut Vec<u8>| {
-        let found = digits.len() >= 13 && contains_luhn_window(digits);
+        let found = match digits.len() {
+            13..=19 => pan_like(digits),
+            n if n > 19 => (13..=19).any(|len| digits.windows(len).any(pan_like)),
+            _ => false,
+        };
         digits.clear();
         found
     };
@@ -35,8 +40,8 @@ pub(crate) fn looks_like_pan(text: &str) -> bool {
     check(&mut digits)
 }
 
-fn contains_luhn_window(digits: &[u8]) -> bool {
-    (13..=19).any(|len| digits.windows(len).any(luhn_ok))
+fn pan_like(digits: &[u8]) -> bool {
+    matches!(digits.first(), Some(2..=6)) && luhn_ok(digits)
 }
 
 fn luhn_ok(digits: &[u8]) -> bool {
@@ -184,8 +189,10 @@ mod tests {
         assert!(!looks_like_pan("4111111111111112"));
         assert!(!looks_like_pan("411111"));
         assert!(!looks_like_pan("MERCHANT-0001"));
-        // A long digit run containing a valid 16-digit window is refused.
-        assert!(looks_like_pan("9994111111111111111"));
+        // A long digit run containing a card number is refused.
+        assert!(looks_like_pan("1234567890123411111111111111119"));
+        // A 15-digit merchant id that passes Luhn but starts like no card network is fine.
+        assert!(!looks_like_pan("900000000000008"));
     }
 
     #[test]

@@ -1,0 +1,340 @@
+//! Every error variant is produced by at least one test that asserts the exact variant.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod common;
+
+use common::*;
+use possig::{
+    AlgorithmUse, CardholderVerification as Cvm, ChainReason, Error, Extension, Field, Limit, Oid,
+    ReceiptKind, Strokes, Structure, TrustStore, UnverifiedReceipt, VerifyOptions,
+};
+
+fn verify(der: &[u8]) -> Result<possig::VerifiedReceipt, Error> {
+    UnverifiedReceipt::from_der(der)?.verify(&store(), &VerifyOptions::at(NOW))
+}
+
+fn ok_chain() -> Chain {
+    Chain::new(key("term-ok"), "M-1", "T-OK")
+}
+
+#[test]
+fn malformed_ber_indefinite_and_overlong_lengths() {
+    let der = ok_chain().sale(Cvm::Pin, 1, T0).to_der().unwrap();
+    // Indefinite length on the outer SEQUENCE (BER only).
+    let hdr = if der[1] == 0x81 { 3 } else { 4 };
+    let mut ber = vec![0x30, 0x80];
+    ber.extend_from_slice(&der[hdr..]);
+    ber.extend_from_slice(&[0, 0]);
+    assert!(matches!(UnverifiedReceipt::from_der(&ber), Err(Error::Malformed { what: Structure::Receipt, .. })));
+    // Overlong length: 0x82 00 xx for a length below 256 (or 0x83 for one below 65536).
+    let mut long = vec![0x30, der[1] + 1, 0x00];
+    long.extend_from_slice(&der[2..]);
+    assert!(matches!(UnverifiedReceipt::from_der(&long), Err(Error::Malformed { what: Structure::Receipt, .. })));
+    assert_eq!(UnverifiedReceipt::from_der(&[]).unwrap_err().code(), "malformed");
+}
+
+#[test]
+fn trailing_data_reports_offset() {
+    let mut der = ok_chain().sale(Cvm::Pin, 1, T0).to_der().unwrap();
+    let n = der.len();
+    der.push(0);
+    assert_eq!(
+        UnverifiedReceipt::from_der(&der),
+        Err(Error::TrailingData { what: Structure::Receipt, offset: n })
+    );
+}
+
+#[test]
+fn unsupported_version() {
+    let mut der = ok_chain().sale(Cvm::Pin, 1, T0).to_der().unwrap();
+    let pos = der.windows(3).position(|w| w == [2, 1, 1]).unwrap();
+    der[pos + 2] = 2;
+    assert_eq!(UnverifiedReceipt::from_der(&der), Err(Error::UnsupportedVersion { version: 2 }));
+}
+
+#[test]
+fn unsupported_algorithm_and_invalid_key_in_certificates() {
+    let bad = |name: &str| std::fs::read(fixtures().join("../bad").join(name)).unwrap();
+    let mut b = TrustStore::builder();
+    assert_eq!(b.add_root(&bad("p384.pem")), Err(Error::UnsupportedAlgorithm { what: AlgorithmUse::CertificateKey }));
+    assert_eq!(b.add_root(&bad("rsa.pem")), Err(Error::UnsupportedAlgorithm { what: AlgorithmUse::CertificateKey }));
+    assert_eq!(b.add_terminal(&bad("compressed.pem")), Err(Error::InvalidPublicKey));
+}
+
+#[test]
+fn unknown_signer() {
+    let r = Chain::new(stranger_key(), "M", "T").sale(Cvm::Pin, 1, T0);
+    assert_eq!(verify(&r.to_der().unwrap()).unwrap_err(), Error::UnknownSigner { key_id: r.key_id() });
+}
+
+#[test]
+fn chain_invalid_reasons() {
+    let der = Chain::new(key("term-noeku"), "M", "T").sale(Cvm::Pin, 1, T0).to_der().unwrap();
+    assert_eq!(verify(&der).unwrap_err(), Error::ChainInvalid { depth: 0, reason: ChainReason::ExtendedKeyUsage });
+
+    // Without the intermediate, term-ok has no issuer.
+    let mut b = TrustStore::builder();
+    b.add_root(&fixture("root.pem")).unwrap();
+    b.add_terminal(&fixture("term-ok.pem")).unwrap();
+    let store = b.build().unwrap();
+    let der = ok_chain().sale(Cvm::Pin, 1, T0).to_der().unwrap();
+    let r = UnverifiedReceipt::from_der(&der).unwrap();
+    assert_eq!(
+        r.verify(&store, &VerifyOptions::at(NOW)).unwrap_err(),
+        Error::ChainInvalid { depth: 0, reason: ChainReason::IssuerNotFound }
+    );
+
+    // A CA certificate loaded as a terminal certificate.
+    let mut b = TrustStore::builder();
+    b.add_root(&fixture("root.pem")).unwrap();
+    b.add_terminal(&fixture("intermediate.pem")).unwrap();
+    let store = b.build().unwrap();
+    let der = Chain::new(key("intermediate"), "M", "T").sale(Cvm::Pin, 1, T0).to_der().unwrap();
+    assert_eq!(
+        UnverifiedReceipt::from_der(&der).unwrap().verify(&store, &VerifyOptions::at(NOW)).unwrap_err(),
+        Error::ChainInvalid { depth: 0, reason: ChainReason::TerminalIsCa }
+    );
+
+    // CRL not current at `now` (verifying before the CRL's thisUpdate).
+    assert_eq!(
+        r.verify(&common::store(), &VerifyOptions::at(T0 + 10)).unwrap_err(),
+        Error::ChainInvalid { depth: 0, reason: ChainReason::CrlOutOfDate }
+    );
+}
+
+#[test]
+fn crl_with_a_bad_signature_is_refused() {
+    let pem = fixture("intermediate.crl.pem");
+    let (_, mut der) = der::pem::decode_vec(&pem).unwrap();
+    let n = der.len();
+    der[n - 5] ^= 1; // inside the signature value
+    let mut b = TrustStore::builder();
+    b.add_root(&fixture("root.pem")).unwrap();
+    b.add_intermediate(&fixture("intermediate.pem")).unwrap();
+    b.add_crl(&der).unwrap();
+    assert_eq!(b.build().unwrap_err(), Error::ChainInvalid { depth: 0, reason: ChainReason::CrlSignature });
+}
+
+#[test]
+fn certificate_time_errors_and_revocation() {
+    let mut exp = Chain::new(key("term-expired"), "M", "T");
+    assert_eq!(verify(&exp.sale(Cvm::Pin, 1, 1_650_000_000).to_der().unwrap()).unwrap_err(), Error::CertificateExpired { depth: 0 });
+    assert_eq!(verify(&ok_chain().sale(Cvm::Pin, 1, 1_600_000_000).to_der().unwrap()).unwrap_err(), Error::CertificateNotYetValid { depth: 0 });
+    let rev = revocation_time();
+    let mut c = Chain::new(key("term-revoked"), "M", "T");
+    assert_eq!(verify(&c.sale(Cvm::Pin, 1, rev).to_der().unwrap()).unwrap_err(), Error::Revoked { depth: 0, revoked_at: rev });
+    let ok = verify(&c.sale(Cvm::Pin, 1, rev - 1).to_der().unwrap()).unwrap();
+    assert_eq!(ok.warnings(), &[possig::Warning::RevokedAfterSigning { depth: 0, revoked_at: rev }]);
+}
+
+#[test]
+fn issued_in_future() {
+    let r = ok_chain().sale(Cvm::Pin, 1, NOW + 301);
+    assert_eq!(verify(&r.to_der().unwrap()).unwrap_err(), Error::IssuedInFuture);
+    let r = ok_chain().sale(Cvm::Pin, 1, NOW + 300);
+    assert!(verify(&r.to_der().unwrap()).is_ok());
+}
+
+#[test]
+fn signature_errors() {
+    let r = ok_chain().sale(Cvm::Pin, 1999, T0);
+    let der = r.to_der().unwrap();
+    let sig = r.signature().to_vec();
+    let mut bad = sig.clone();
+    bad[10] ^= 1;
+    assert_eq!(verify(&replace_once(&der, &sig, &bad)).unwrap_err(), Error::BadSignature);
+    assert_eq!(verify(&high_s_variant(&der, &sig)).unwrap_err(), Error::HighS);
+    let mut wrong_v = sig.clone();
+    wrong_v[64] ^= 1;
+    assert_eq!(
+        verify(&replace_once(&der, &sig, &wrong_v)).unwrap_err(),
+        Error::WrongRecoveryId { expected: sig[64], found: sig[64] ^ 1 }
+    );
+    let mut v4 = sig.clone();
+    v4[64] = 4;
+    assert_eq!(
+        verify(&replace_once(&der, &sig, &v4)).unwrap_err(),
+        Error::WrongRecoveryId { expected: sig[64], found: 4 }
+    );
+    // r = 0 and s = 0.
+    let mut zero_r = sig.clone();
+    zero_r[..32].fill(0);
+    assert_eq!(verify(&replace_once(&der, &sig, &zero_r)).unwrap_err(), Error::BadSignature);
+    let mut zero_s = sig.clone();
+    zero_s[32..64].fill(0);
+    assert_eq!(verify(&replace_once(&der, &sig, &zero_s)).unwrap_err(), Error::BadSignature);
+    // r, s >= n.
+    let mut big = sig.clone();
+    big[..32].fill(0xff);
+    assert_eq!(verify(&replace_once(&der, &sig, &big)).unwrap_err(), Error::BadSignature);
+    let mut big_s = sig;
+    big_s[32..64].fill(0xff);
+    assert_eq!(verify(&replace_once(&der, &r.signature().to_vec(), &big_s)).unwrap_err(), Error::BadSignature);
+}
+
+#[test]
+fn signature_of_another_key_with_a_valid_chain() {
+    // A receipt claiming term-ok's key id, signed by term-revoked's key.
+    let draft = ok_chain().builder(ReceiptKind::Sale, T0).payment(payment(Cvm::Pin, 1)).build().unwrap();
+    let other = key("term-revoked");
+    assert_eq!(draft.clone().sign(&other).unwrap_err(), Error::InvalidField { field: Field::SignerKeyId });
+    let genuine = draft.sign(&key("term-ok")).unwrap();
+    let forged_sig = {
+        use p256::ecdsa::signature::Signer;
+        let s: p256::ecdsa::Signature = other.sign(genuine.tbs_der());
+        let s = s.normalize_s();
+        let mut out = s.to_bytes().to_vec();
+        out.push(0);
+        out
+    };
+    let der = replace_once(&genuine.to_der().unwrap(), genuine.signature(), &forged_sig);
+    assert!(matches!(verify(&der).unwrap_err(), Error::BadSignature | Error::WrongRecoveryId { .. }));
+}
+
+#[test]
+fn attachment_digest_mismatch() {
+    let r = ok_chain().sale(Cvm::Signature, 1, T0);
+    let old = r.attachments()[0].data().to_vec();
+    let new = strokes(4).to_der().unwrap();
+    let der = replace_once(&r.to_der().unwrap(), &old, &new);
+    assert_eq!(verify(&der).unwrap_err(), Error::AttachmentDigestMismatch { index: 0 });
+}
+
+#[test]
+fn unknown_critical_extension_rejected_noncritical_kept() {
+    let mut c = ok_chain();
+    let crit = Extension::new(Oid::extension(1), true, b"x").unwrap();
+    let plain = Extension::new(Oid::extension(2), false, b"y").unwrap();
+    let r = c.sign(c.builder(ReceiptKind::Sale, T0).payment(payment(Cvm::Pin, 1)).extension(plain.clone()).extension(crit));
+    assert_eq!(verify(&r.to_der().unwrap()).unwrap_err(), Error::UnknownCriticalExtension { index: 0 });
+    let r = c.sign(c.builder(ReceiptKind::Sale, T0).payment(payment(Cvm::Pin, 1)).extension(plain.clone()));
+    assert_eq!(verify(&r.to_der().unwrap()).unwrap().tbs().extensions(), &[plain]);
+}
+
+#[test]
+fn invalid_fields() {
+    let c = ok_chain();
+    let build = |p: possig::Payment| c.builder(ReceiptKind::Sale, T0).payment(p).build().map(|_| ());
+    let field = |f| Err(Error::InvalidField { field: f });
+    let mut p = payment(Cvm::Pin, 1);
+    p.bin = "4111111111111111".into();
+    assert_eq!(build(p), field(Field::CardBin));
+    let mut p = payment(Cvm::Pin, 1);
+    p.rrn = "4111111111111111".into();
+    assert_eq!(build(p), field(Field::Rrn));
+    let mut p = payment(Cvm::Pin, 1);
+    p.currency = "XAU".into();
+    assert_eq!(build(p), field(Field::Currency));
+    let mut p = payment(Cvm::Pin, 1);
+    p.last4 = "12a4".into();
+    assert_eq!(build(p), field(Field::CardLast4));
+    let mut p = payment(Cvm::Pin, 1);
+    p.original = Some([1; 32]);
+    assert_eq!(build(p), field(Field::Original));
+    assert_eq!(build(payment(Cvm::Signature, 1)), field(Field::SignatureImage));
+    let mut p = payment(Cvm::Pin, 1);
+    p.amount = possig::limits::MAX_AMOUNT + 1;
+    assert_eq!(build(p), field(Field::Amount));
+    let pan_merchant = c.builder(ReceiptKind::Sale, T0).merchant_id("shop 4111 1111 1111 1111").payment(payment(Cvm::Pin, 1));
+    assert_eq!(pan_merchant.build().map(|_| ()), field(Field::PossiblePan));
+    assert_eq!(c.builder(ReceiptKind::Sale, T0).build().map(|_| ()), field(Field::Body));
+    assert_eq!(c.builder(ReceiptKind::Copy, T0).copy_of([1; 32], 0).build().map(|_| ()), field(Field::ReprintNumber));
+    assert_eq!(
+        c.builder(ReceiptKind::Sale, T0).chain(0, [1; 32]).payment(payment(Cvm::Pin, 1)).build().map(|_| ()),
+        field(Field::Previous)
+    );
+    assert_eq!(c.builder(ReceiptKind::Sale, T0).merchant_id("").payment(payment(Cvm::Pin, 1)).build().map(|_| ()), field(Field::MerchantId));
+    let e1 = Extension::new(Oid::extension(1), false, b"").unwrap();
+    assert_eq!(
+        c.builder(ReceiptKind::Sale, T0).payment(payment(Cvm::Pin, 1)).extension(e1.clone()).extension(e1).build().map(|_| ()),
+        field(Field::ExtensionOrder)
+    );
+    // A signature of the wrong length on the wire.
+    let r = ok_chain().sale(Cvm::Pin, 1, T0);
+    let der = r.to_der().unwrap();
+    let pos = der.windows(2).position(|w| w == [0x04, 65]).unwrap();
+    let mut short = der[..pos].to_vec();
+    short.extend_from_slice(&[0x04, 64]);
+    short.extend_from_slice(&r.signature()[..64]);
+    short[2] -= 1;
+    assert_eq!(UnverifiedReceipt::from_der(&short), Err(Error::InvalidField { field: Field::SignatureLength }));
+}
+
+#[test]
+fn limits_at_and_past_each_bound() {
+    let c = ok_chain();
+    let max = possig::limits::MAX_TEXT_FIELD;
+    let ok = c.builder(ReceiptKind::Sale, T0).merchant_id(&"m".repeat(max)).payment(payment(Cvm::Pin, 1)).build();
+    assert!(ok.is_ok());
+    let long = c.builder(ReceiptKind::Sale, T0).merchant_id(&"m".repeat(max + 1)).payment(payment(Cvm::Pin, 1)).build();
+    assert_eq!(long.unwrap_err(), Error::LimitExceeded { limit: Limit::TextField, actual: max + 1 });
+    let n = possig::limits::MAX_RECEIPT_SIZE;
+    assert!(matches!(UnverifiedReceipt::from_der(&vec![0x30; n]), Err(Error::Malformed { .. })));
+    assert_eq!(UnverifiedReceipt::from_der(&vec![0x30; n + 1]), Err(Error::LimitExceeded { limit: Limit::ReceiptSize, actual: n + 1 }));
+    let s = possig::limits::MAX_STROKES;
+    assert!(Strokes::new(10, 10, vec![vec![(1, 1)]; s]).is_ok());
+    assert_eq!(Strokes::new(10, 10, vec![vec![(1, 1)]; s + 1]), Err(Error::LimitExceeded { limit: Limit::Strokes, actual: s + 1 }));
+    let e = possig::limits::MAX_EXTENSIONS;
+    let with = |k: usize| {
+        (0..k).fold(c.builder(ReceiptKind::Sale, T0).payment(payment(Cvm::Pin, 1)), |b, i| {
+            b.extension(Extension::new(Oid::extension(i as u8), false, b"").unwrap())
+        })
+    };
+    assert!(with(e).build().is_ok());
+    assert_eq!(with(e + 1).build().unwrap_err(), Error::LimitExceeded { limit: Limit::Extensions, actual: e + 1 });
+    let v = possig::limits::MAX_EXTENSION_VALUE;
+    assert!(Extension::new(Oid::extension(1), false, &vec![0; v]).is_ok());
+    assert_eq!(
+        Extension::new(Oid::extension(1), false, &vec![0; v + 1]).unwrap_err(),
+        Error::LimitExceeded { limit: Limit::ExtensionValue, actual: v + 1 }
+    );
+}
+
+struct FailingHsm(p256::ecdsa::SigningKey);
+
+impl signature::Signer<p256::ecdsa::Signature> for FailingHsm {
+    fn try_sign(&self, _msg: &[u8]) -> Result<p256::ecdsa::Signature, signature::Error> {
+        Err(signature::Error::new())
+    }
+}
+
+impl signature::Keypair for FailingHsm {
+    type VerifyingKey = p256::ecdsa::VerifyingKey;
+    fn verifying_key(&self) -> Self::VerifyingKey {
+        *self.0.verifying_key()
+    }
+}
+
+/// An "HSM" that signs the wrong bytes.
+struct LyingHsm(p256::ecdsa::SigningKey);
+
+impl signature::Signer<p256::ecdsa::Signature> for LyingHsm {
+    fn try_sign(&self, msg: &[u8]) -> Result<p256::ecdsa::Signature, signature::Error> {
+        let mut m = msg.to_vec();
+        m.push(0);
+        self.0.try_sign(&m)
+    }
+}
+
+impl signature::Keypair for LyingHsm {
+    type VerifyingKey = p256::ecdsa::VerifyingKey;
+    fn verifying_key(&self) -> Self::VerifyingKey {
+        *self.0.verifying_key()
+    }
+}
+
+#[test]
+fn signer_failed() {
+    let draft = ok_chain().builder(ReceiptKind::Sale, T0).payment(payment(Cvm::Pin, 1)).build().unwrap();
+    assert_eq!(draft.clone().sign(&FailingHsm(key("term-ok"))).unwrap_err(), Error::SignerFailed);
+    assert_eq!(draft.sign(&LyingHsm(key("term-ok"))).unwrap_err(), Error::SignerFailed);
+}
+
+#[test]
+fn every_code_is_unique_and_snake_case() {
+    let mut seen = std::collections::HashSet::new();
+    for c in Error::ALL_CODES {
+        assert!(seen.insert(*c), "{c}");
+        assert!(c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{c}");
+    }
+}
