@@ -189,7 +189,8 @@ impl core::fmt::Display for Warning {
             ),
             Warning::RevokedAfterSigning { depth, revoked_at } => write!(
                 f,
-                "certificate at depth {depth} was revoked after the receipt was issued (Unix time {revoked_at})"
+                "certificate at depth {depth} was revoked after the receipt was issued (at {})",
+                crate::error::UtcDisplay(*revoked_at)
             ),
             Warning::NoRevocationInfo { depth } => {
                 write!(f, "no CRL for the certificate at depth {depth}: revocation not checked")

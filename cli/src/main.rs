@@ -1,0 +1,341 @@
+//! `possig`: keys, a demo PKI, signing and verification of point-of-sale receipts.
+//!
+//! Exit codes: 0 every receipt valid (warnings allowed), 1 at least one invalid, 2 usage or I/O.
+
+mod demo;
+mod pki;
+mod tx;
+mod view;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Parser, Subcommand};
+use possig::{ReceiptBuilder, ReceiptKind, TrustStore, UnverifiedReceipt, VerifyOptions};
+
+#[derive(Parser)]
+#[command(name = "possig", version, about = "Signed, tamper-evident point-of-sale receipts")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate a P-256 signing key (PKCS#8 PEM, file mode 0600).
+    Keygen {
+        /// Where to write the private key.
+        #[arg(long)]
+        out: PathBuf,
+        /// Also write the public key (SPKI PEM) here.
+        #[arg(long)]
+        public_out: Option<PathBuf>,
+    },
+    /// A demo PKI: root, terminal CA, terminal certificates and CRLs.
+    Pki {
+        #[command(subcommand)]
+        command: PkiCommand,
+    },
+    /// Sign a transaction (tx.json) as the next receipt of the key's chain.
+    Sign {
+        /// Terminal private key (PKCS#8 PEM).
+        #[arg(long)]
+        key: PathBuf,
+        /// Terminal certificate; must hold the key's public key.
+        #[arg(long)]
+        cert: PathBuf,
+        /// Chain state (counter and previous digest per key), created if missing.
+        #[arg(long)]
+        state: PathBuf,
+        /// The transaction, see the README.
+        #[arg(long = "in")]
+        input: PathBuf,
+        /// Where to write the signed receipt (DER).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Verify receipts against a trust store.
+    Verify {
+        #[command(flatten)]
+        trust: TrustArgs,
+        /// Verification time (RFC 3339, e.g. 2026-11-22T10:00:00Z, or @UNIX); default: now.
+        #[arg(long)]
+        at: Option<String>,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+        /// Receipt files (DER).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Show a receipt's content WITHOUT verifying it.
+    Show {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+        /// Receipt file (DER).
+        file: PathBuf,
+    },
+    /// Write the exact signed bytes and a DER ECDSA-Sig-Value, for third-party tools
+    /// (`openssl dgst -sha256 -verify pub.pem -signature s.der t.der`).
+    ExportTbs {
+        /// Receipt file (DER).
+        file: PathBuf,
+        /// Where to write the TBS bytes.
+        #[arg(long)]
+        tbs_out: PathBuf,
+        /// Where to write the DER signature.
+        #[arg(long)]
+        sig_out: PathBuf,
+    },
+    /// Build a demo PKI, sign receipts of every kind, tamper one, verify all.
+    Demo {
+        /// Working directory (default: ./demo-out).
+        #[arg(long, default_value = "demo-out")]
+        dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum PkiCommand {
+    /// Create a root and a terminal CA with their (empty) CRLs in DIR.
+    Init {
+        #[arg(long)]
+        dir: PathBuf,
+    },
+    /// Issue a terminal certificate for a key.
+    Issue {
+        #[arg(long)]
+        dir: PathBuf,
+        /// The terminal's private key (its public key is certified).
+        #[arg(long)]
+        key: PathBuf,
+        #[arg(long)]
+        terminal: String,
+        #[arg(long)]
+        merchant: String,
+        /// Validity in days from now.
+        #[arg(long, default_value_t = 730)]
+        days: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Revoke a terminal certificate and re-issue the terminal CA's CRL.
+    Revoke {
+        #[arg(long)]
+        dir: PathBuf,
+        /// The certificate to revoke.
+        #[arg(long)]
+        cert: PathBuf,
+        /// Revocation time (RFC 3339 or @UNIX); default: now.
+        #[arg(long)]
+        at: Option<String>,
+    },
+}
+
+/// Where trust comes from.
+#[derive(clap::Args)]
+struct TrustArgs {
+    /// Trusted root certificates (PEM bundle or DER); repeatable.
+    #[arg(long = "trust", required = true)]
+    roots: Vec<PathBuf>,
+    /// Intermediate CA certificates; repeatable.
+    #[arg(long = "intermediate")]
+    intermediates: Vec<PathBuf>,
+    /// Terminal certificates; repeatable.
+    #[arg(long = "terminal")]
+    terminals: Vec<PathBuf>,
+    /// CRLs (PEM or DER); repeatable.
+    #[arg(long = "crl")]
+    crls: Vec<PathBuf>,
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
+}
+
+pub(crate) fn now() -> Result<u64> {
+    Ok(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs())
+}
+
+pub(crate) fn parse_time(s: &str) -> Result<u64> {
+    if let Some(unix) = s.strip_prefix('@') {
+        return unix.parse().map_err(|_| anyhow!("bad Unix time {s:?}"));
+    }
+    let t = humantime::parse_rfc3339(s).map_err(|e| anyhow!("bad time {s:?}: {e} (use RFC 3339 UTC, e.g. 2026-11-22T10:00:00Z)"))?;
+    Ok(t.duration_since(std::time::UNIX_EPOCH)?.as_secs())
+}
+
+impl TrustArgs {
+    fn build(&self) -> Result<TrustStore> {
+        let mut b = TrustStore::builder();
+        let ctx = |p: &Path, e: possig::Error| anyhow!("{}: {e}", p.display());
+        for p in &self.roots {
+            b.add_root(&read(p)?).map_err(|e| ctx(p, e))?;
+        }
+        for p in &self.intermediates {
+            b.add_intermediate(&read(p)?).map_err(|e| ctx(p, e))?;
+        }
+        for p in &self.terminals {
+            b.add_terminal(&read(p)?).map_err(|e| ctx(p, e))?;
+        }
+        for p in &self.crls {
+            b.add_crl(&read(p)?).map_err(|e| ctx(p, e))?;
+        }
+        b.build().map_err(|e| anyhow!("trust store: {e}"))
+    }
+}
+
+fn keygen(out: &Path, public_out: Option<&Path>) -> Result<()> {
+    let key = pki::random_key()?;
+    pki::write_key(out, &key)?;
+    if let Some(p) = public_out {
+        use spki::EncodePublicKey;
+        let pem = key.verifying_key().to_public_key_pem(der::pem::LineEnding::LF).map_err(|e| anyhow!("{e}"))?;
+        write(p, pem.as_bytes())?;
+    }
+    println!("key id {}", hex::encode(possig::key_id(key.verifying_key())?));
+    Ok(())
+}
+
+fn sign(key: &Path, cert: &Path, state_path: &Path, input: &Path, out: &Path) -> Result<()> {
+    let key = pki::read_key(key)?;
+    let key_id = possig::key_id(key.verifying_key())?;
+    let cert = pki::read_cert(cert)?;
+    let cert_spki = der::Encode::to_der(cert.tbs_certificate().subject_public_key_info())?;
+    if possig::trust::key_id_of_spki_der(&cert_spki) != key_id {
+        bail!("the certificate does not hold this key's public key");
+    }
+    let tx: tx::Tx = serde_json::from_slice(&read(input)?).with_context(|| format!("parsing {}", input.display()))?;
+    let kind = ReceiptKind::from_name(&tx.kind).ok_or_else(|| anyhow!("unknown kind {:?}", tx.kind))?;
+    let issued_at = match &tx.issued_at {
+        Some(t) => parse_time(t)?,
+        None => now()?,
+    };
+    let mut state = tx::State::load(state_path)?;
+    let (counter, previous) = state.chain(&key_id)?;
+    let builder = ReceiptBuilder::new(kind).signer_key_id(key_id).chain(counter, previous).issued_at(issued_at);
+    let receipt = tx.apply(builder, kind)?.build()?.sign(&key)?;
+    write(out, &receipt.to_der()?)?;
+    state.advance(&key_id, counter, receipt.digest());
+    state.save(state_path)?;
+    println!("signed {} counter {} digest {}", kind.name(), counter, hex::encode(receipt.digest()));
+    Ok(())
+}
+
+fn verify(trust: &TrustArgs, at: Option<&str>, json: bool, files: &[PathBuf]) -> Result<bool> {
+    let store = trust.build()?;
+    let now = match at {
+        Some(t) => parse_time(t)?,
+        None => now()?,
+    };
+    let opts = VerifyOptions::at(now);
+    let mut all_ok = true;
+    let mut outcomes = Vec::new();
+    for f in files {
+        let bytes = read(f)?;
+        let result = UnverifiedReceipt::from_der(&bytes).and_then(|r| r.verify(&store, &opts));
+        all_ok &= result.is_ok();
+        let name = f.display().to_string();
+        if json {
+            outcomes.push(view::outcome_json(&name, &result));
+        } else {
+            match &result {
+                Ok(v) if v.warnings().is_empty() => println!("VALID    {name}  {}", view::summary(v.tbs())),
+                Ok(v) => {
+                    println!("WARNING  {name}  {}", view::summary(v.tbs()));
+                    for w in v.warnings() {
+                        println!("         ! {w} [{}]", w.code());
+                    }
+                }
+                Err(e) => println!("INVALID  {name}  {} [{}]", e, e.code()),
+            }
+        }
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&outcomes)?);
+    }
+    Ok(all_ok)
+}
+
+fn show(file: &Path, json: bool) -> Result<()> {
+    let r = UnverifiedReceipt::from_der(&read(file)?).map_err(|e| anyhow!("{}: {e} [{}]", file.display(), e.code()))?;
+    if json {
+        let mut v = view::receipt_json(&r);
+        if let Some(o) = v.as_object_mut() {
+            o.insert("verified".into(), serde_json::Value::Bool(false));
+        }
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        print!("{}", view::show_human(&r));
+    }
+    Ok(())
+}
+
+fn export_tbs(file: &Path, tbs_out: &Path, sig_out: &Path) -> Result<()> {
+    let r = UnverifiedReceipt::from_der(&read(file)?).map_err(|e| anyhow!("{}: {e} [{}]", file.display(), e.code()))?;
+    write(tbs_out, r.tbs_der())?;
+    write(sig_out, &possig::sig::to_der_signature(r.signature())?)?;
+    Ok(())
+}
+
+fn pki_cmd(cmd: &PkiCommand) -> Result<()> {
+    match cmd {
+        PkiCommand::Init { dir } => {
+            let d = pki::PkiDir { dir: dir.clone() };
+            d.init(&pki::random_key()?, &pki::random_key()?, now()?)?;
+            println!("created root, terminal CA and CRLs in {}", dir.display());
+        }
+        PkiCommand::Issue { dir, key, terminal, merchant, days, out } => {
+            let d = pki::PkiDir { dir: dir.clone() };
+            let k = pki::read_key(key)?;
+            let t = now()?;
+            let cert = d.issue_terminal(k.verifying_key(), terminal, merchant, t - 60, t + days * 86_400)?;
+            pki::write_pem(out, &pki::cert_pem(&cert)?)?;
+            println!("issued {} for terminal {terminal}", out.display());
+        }
+        PkiCommand::Revoke { dir, cert, at } => {
+            let d = pki::PkiDir { dir: dir.clone() };
+            let t = now()?;
+            let at = at.as_deref().map(parse_time).transpose()?.unwrap_or(t);
+            d.revoke(&pki::read_cert(cert)?, at, t)?;
+            println!("revoked {}; CRL re-issued", cert.display());
+        }
+    }
+    Ok(())
+}
+
+fn run(cli: Cli) -> Result<bool> {
+    match &cli.command {
+        Command::Keygen { out, public_out } => keygen(out, public_out.as_deref()).map(|_| true),
+        Command::Pki { command } => pki_cmd(command).map(|_| true),
+        Command::Sign { key, cert, state, input, out } => sign(key, cert, state, input, out).map(|_| true),
+        Command::Verify { trust, at, json, files } => verify(trust, at.as_deref(), *json, files),
+        Command::Show { json, file } => show(file, *json).map(|_| true),
+        Command::ExportTbs { file, tbs_out, sig_out } => export_tbs(file, tbs_out, sig_out).map(|_| true),
+        Command::Demo { dir } => demo::run(dir),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match run(cli) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("possig: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,328 @@
+//! A small demo/test PKI: root → intermediate (terminal CA) → terminal certificates, and CRLs.
+//!
+//! Certificates and CRLs are built with `x509-cert`'s builder and signed with P-256 keys. The
+//! terminal profile adds possig's receipt-signing extended key usage, encoded by hand because
+//! `const-oid` cannot represent the 2.25 UUID arc.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow};
+use der::asn1::OctetString;
+use der::{Decode, Encode, EncodePem};
+use p256::ecdsa::{DerSignature, SigningKey};
+use possig::Oid;
+use serde::{Deserialize, Serialize};
+use spki::{SubjectPublicKeyInfoOwned, SubjectPublicKeyInfoRef};
+use x509_cert::Certificate;
+use x509_cert::builder::profile::BuilderProfile;
+use x509_cert::builder::{Builder, CertificateBuilder, CrlBuilder};
+use x509_cert::certificate::{Rfc5280, TbsCertificate};
+use x509_cert::crl::RevokedCert;
+use x509_cert::ext::pkix::{
+    AuthorityKeyIdentifier, BasicConstraints, CrlNumber, KeyUsage, KeyUsages, SubjectKeyIdentifier,
+};
+use x509_cert::ext::{Extension, ToExtension};
+use x509_cert::name::Name;
+use x509_cert::serial_number::SerialNumber;
+use x509_cert::time::{Time, Validity};
+
+/// Which kind of certificate a profile makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CertKind {
+    Root,
+    Intermediate,
+    Terminal,
+}
+
+struct Profile {
+    kind: CertKind,
+    subject: Name,
+    issuer: Name,
+}
+
+fn ext_err(e: der::Error) -> x509_cert::builder::Error {
+    x509_cert::builder::Error::from(e)
+}
+
+impl BuilderProfile for Profile {
+    fn get_issuer(&self, _subject: &Name) -> Name {
+        self.issuer.clone()
+    }
+
+    fn get_subject(&self) -> Name {
+        self.subject.clone()
+    }
+
+    fn build_extensions(
+        &self,
+        spk: SubjectPublicKeyInfoRef<'_>,
+        issuer_spk: SubjectPublicKeyInfoRef<'_>,
+        tbs: &TbsCertificate,
+    ) -> x509_cert::builder::Result<Vec<Extension>> {
+        let mut exts: Vec<Extension> = Vec::new();
+        let ski = SubjectKeyIdentifier::try_from(spk)?;
+        let issuer_ski = SubjectKeyIdentifier::try_from(issuer_spk)?;
+        let (ca, path_len, usages) = match self.kind {
+            CertKind::Root => (true, None, KeyUsages::KeyCertSign | KeyUsages::CRLSign),
+            CertKind::Intermediate => (true, Some(0), KeyUsages::KeyCertSign | KeyUsages::CRLSign),
+            CertKind::Terminal => (false, None, KeyUsages::DigitalSignature.into()),
+        };
+        exts.push(BasicConstraints { ca, path_len_constraint: path_len }.to_extension(&tbs.subject(), &exts)?);
+        exts.push(KeyUsage(usages).to_extension(&tbs.subject(), &exts)?);
+        exts.push(ski.to_extension(&tbs.subject(), &exts)?);
+        if self.kind != CertKind::Root {
+            let aki = AuthorityKeyIdentifier { key_identifier: Some(issuer_ski.0), ..Default::default() };
+            exts.push(aki.to_extension(&tbs.subject(), &exts)?);
+        }
+        if self.kind == CertKind::Terminal {
+            // extKeyUsage ::= SEQUENCE OF KeyPurposeId, with possig's receipt-signing purpose.
+            let value = vec![Oid::eku_receipt_signing()].to_der().map_err(ext_err)?;
+            exts.push(Extension {
+                extn_id: der::asn1::ObjectIdentifier::new_unwrap("2.5.29.37"),
+                critical: false,
+                extn_value: OctetString::new(value).map_err(ext_err)?,
+            });
+        }
+        Ok(exts)
+    }
+}
+
+pub(crate) fn random_key() -> Result<SigningKey> {
+    loop {
+        let mut secret = [0u8; 32];
+        getrandom::fill(&mut secret).map_err(|e| anyhow!("OS random generator: {e}"))?;
+        if let Ok(k) = possig::keys::signing_key_from_bytes(&secret) {
+            secret.fill(0);
+            return Ok(k);
+        }
+    }
+}
+
+/// A deterministic key for the demo: SHA-256(seed ‖ name), retried with a counter if out of range.
+pub(crate) fn derived_key(seed: &str, name: &str) -> Result<SigningKey> {
+    use sha2::{Digest, Sha256};
+    for i in 0u32.. {
+        let d: [u8; 32] = Sha256::new()
+            .chain_update(seed.as_bytes())
+            .chain_update([0])
+            .chain_update(name.as_bytes())
+            .chain_update(i.to_be_bytes())
+            .finalize()
+            .into();
+        if let Ok(k) = possig::keys::signing_key_from_bytes(&d) {
+            return Ok(k);
+        }
+    }
+    Err(anyhow!("no valid key derived"))
+}
+
+fn time(unix: u64) -> Result<Time> {
+    let dt = der::DateTime::from_unix_duration(Duration::from_secs(unix))?;
+    Ok(Time::GeneralTime(der::asn1::GeneralizedTime::from_date_time(dt)))
+}
+
+/// Issues a certificate for `subject_key`'s public key, signed by `issuer_key`.
+pub(crate) fn issue(
+    kind: CertKind,
+    subject: &str,
+    subject_key: &p256::ecdsa::VerifyingKey,
+    issuer: Option<(&Certificate, &SigningKey)>,
+    self_key: Option<&SigningKey>,
+    serial: u64,
+    not_before: u64,
+    not_after: u64,
+) -> Result<Certificate> {
+    let subject = Name::from_str(subject).map_err(|e| anyhow!("subject name: {e}"))?;
+    let issuer_name = match issuer {
+        Some((c, _)) => c.tbs_certificate().subject().clone(),
+        None => subject.clone(),
+    };
+    let profile = Profile { kind, subject, issuer: issuer_name };
+    let validity = Validity::new(time(not_before)?, time(not_after)?);
+    let spki = SubjectPublicKeyInfoOwned::from_key(subject_key).map_err(|e| anyhow!("key: {e}"))?;
+    let mut serial_bytes = serial.to_be_bytes().to_vec();
+    while serial_bytes.len() > 1 && serial_bytes.first() == Some(&0) {
+        serial_bytes.remove(0);
+    }
+    if serial_bytes.first().is_some_and(|b| b & 0x80 != 0) {
+        serial_bytes.insert(0, 0);
+    }
+    let builder = CertificateBuilder::new(profile, SerialNumber::new(&serial_bytes)?, validity, spki)
+        .map_err(|e| anyhow!("certificate builder: {e}"))?;
+    let signer = match (issuer, self_key) {
+        (Some((_, k)), _) => k,
+        (None, Some(k)) => k,
+        (None, None) => return Err(anyhow!("no signing key for the certificate")),
+    };
+    builder.build::<_, DerSignature>(signer).map_err(|e| anyhow!("signing certificate: {e}"))
+}
+
+/// A revoked serial and when.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub(crate) struct Revocation {
+    pub(crate) serial: u64,
+    pub(crate) at: u64,
+}
+
+/// Builds a CRL of `issuer` listing `revoked`, valid from `this_update` for `validity` seconds.
+pub(crate) fn crl(
+    issuer: &Certificate,
+    key: &SigningKey,
+    number: u64,
+    revoked: &[Revocation],
+    this_update: u64,
+    validity: u64,
+) -> Result<x509_cert::crl::CertificateList> {
+    let entries: Result<Vec<RevokedCert<Rfc5280>>> = revoked
+        .iter()
+        .map(|r| {
+            let mut b = r.serial.to_be_bytes().to_vec();
+            while b.len() > 1 && b.first() == Some(&0) {
+                b.remove(0);
+            }
+            if b.first().is_some_and(|x| x & 0x80 != 0) {
+                b.insert(0, 0);
+            }
+            Ok(RevokedCert {
+                serial_number: SerialNumber::new(&b)?,
+                revocation_date: time(r.at)?,
+                crl_entry_extensions: None,
+            })
+        })
+        .collect();
+    let builder = CrlBuilder::new_with_this_update(issuer, CrlNumber::from(der::asn1::Uint::new(&number.to_be_bytes())?), time(this_update)?)?
+        .with_next_update(Some(time(this_update + validity)?))
+        .with_certificates(entries?.into_iter());
+    builder.build::<_, DerSignature>(key).map_err(|e| anyhow!("signing CRL: {e}"))
+}
+
+/// The persistent state of a PKI directory (`pki.json`).
+#[derive(Clone, Debug, Serialize, Deserialize, Default)]
+pub(crate) struct PkiState {
+    pub(crate) next_serial: u64,
+    pub(crate) crl_number: u64,
+    pub(crate) revoked: Vec<Revocation>,
+}
+
+pub(crate) fn write_pem(path: &Path, pem: &str) -> Result<()> {
+    std::fs::write(path, pem).with_context(|| format!("writing {}", path.display()))
+}
+
+pub(crate) fn cert_pem(c: &Certificate) -> Result<String> {
+    c.to_pem(der::pem::LineEnding::LF).map_err(|e| anyhow!("PEM: {e}"))
+}
+
+pub(crate) fn crl_pem(c: &x509_cert::crl::CertificateList) -> Result<String> {
+    let der = c.to_der()?;
+    der::pem::encode_string("X509 CRL", der::pem::LineEnding::LF, &der).map_err(|e| anyhow!("PEM: {e}"))
+}
+
+pub(crate) fn read_cert(path: &Path) -> Result<Certificate> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    if bytes.starts_with(b"-----") {
+        let (_, der) = der::pem::decode_vec(&bytes).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+        Ok(Certificate::from_der(&der)?)
+    } else {
+        Ok(Certificate::from_der(&bytes)?)
+    }
+}
+
+pub(crate) fn read_key(path: &Path) -> Result<SigningKey> {
+    let pem = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    possig::keys::signing_key_from_pkcs8_pem(&pem).map_err(|e| anyhow!("{}: {e}", path.display()))
+}
+
+pub(crate) fn write_key(path: &Path, key: &SigningKey) -> Result<()> {
+    let pem = possig::keys::signing_key_to_pkcs8_pem(key)?;
+    write_private(path, pem.as_bytes())
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path).with_context(|| format!("creating {}", path.display()))?;
+    f.write_all(bytes)?;
+    Ok(())
+}
+
+/// Paths of a PKI directory.
+pub(crate) struct PkiDir {
+    pub(crate) dir: std::path::PathBuf,
+}
+
+impl PkiDir {
+    pub(crate) fn path(&self, name: &str) -> std::path::PathBuf {
+        self.dir.join(name)
+    }
+
+    pub(crate) fn load_state(&self) -> Result<PkiState> {
+        let p = self.path("pki.json");
+        let s = std::fs::read_to_string(&p).with_context(|| format!("reading {} (run `possig pki init` first)", p.display()))?;
+        Ok(serde_json::from_str(&s)?)
+    }
+
+    pub(crate) fn save_state(&self, s: &PkiState) -> Result<()> {
+        std::fs::write(self.path("pki.json"), serde_json::to_string_pretty(s)?)?;
+        Ok(())
+    }
+
+    /// Creates root and intermediate (keys, certificates, empty CRLs) valid from `now`.
+    pub(crate) fn init(&self, root_key: &SigningKey, int_key: &SigningKey, now: u64) -> Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        const YEAR: u64 = 365 * 86_400;
+        let root = issue(CertKind::Root, "CN=possig Demo Root,O=possig demo", root_key.verifying_key(), None, Some(root_key), 1, now - 86_400, now + 20 * YEAR)?;
+        let int = issue(CertKind::Intermediate, "CN=possig Demo Terminal CA,O=possig demo", int_key.verifying_key(), Some((&root, root_key)), None, 2, now - 86_400, now + 10 * YEAR)?;
+        write_key(&self.path("root.key.pem"), root_key)?;
+        write_key(&self.path("intermediate.key.pem"), int_key)?;
+        write_pem(&self.path("root.pem"), &cert_pem(&root)?)?;
+        write_pem(&self.path("intermediate.pem"), &cert_pem(&int)?)?;
+        let state = PkiState { next_serial: 3, crl_number: 1, revoked: vec![] };
+        write_pem(&self.path("root.crl.pem"), &crl_pem(&crl(&root, root_key, 1, &[], now - 60, 30 * 86_400 * 12)?)?)?;
+        write_pem(&self.path("intermediate.crl.pem"), &crl_pem(&crl(&int, int_key, 1, &[], now - 60, 30 * 86_400 * 12)?)?)?;
+        self.save_state(&state)
+    }
+
+    /// Issues a terminal certificate for `key`.
+    pub(crate) fn issue_terminal(
+        &self,
+        key: &p256::ecdsa::VerifyingKey,
+        terminal: &str,
+        merchant: &str,
+        not_before: u64,
+        not_after: u64,
+    ) -> Result<Certificate> {
+        let mut state = self.load_state()?;
+        let int = read_cert(&self.path("intermediate.pem"))?;
+        let int_key = read_key(&self.path("intermediate.key.pem"))?;
+        let esc = |s: &str| s.replace('\\', "\\\\").replace(',', "\\,").replace('=', "\\=").replace('+', "\\+");
+        let subject = format!("CN=terminal {},O={}", esc(terminal), esc(merchant));
+        let cert = issue(CertKind::Terminal, &subject, key, Some((&int, &int_key)), None, state.next_serial, not_before, not_after)?;
+        state.next_serial += 1;
+        self.save_state(&state)?;
+        Ok(cert)
+    }
+
+    /// Revokes `cert` at `at` and re-issues the intermediate's CRL as of `now`.
+    pub(crate) fn revoke(&self, cert: &Certificate, at: u64, now: u64) -> Result<()> {
+        let mut state = self.load_state()?;
+        let serial_bytes = cert.tbs_certificate().serial_number().as_bytes();
+        let serial = serial_bytes.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+        if !state.revoked.iter().any(|r| r.serial == serial) {
+            state.revoked.push(Revocation { serial, at });
+        }
+        state.crl_number += 1;
+        let int = read_cert(&self.path("intermediate.pem"))?;
+        let int_key = read_key(&self.path("intermediate.key.pem"))?;
+        let list = crl(&int, &int_key, state.crl_number, &state.revoked, now.saturating_sub(60), 30 * 86_400 * 12)?;
+        write_pem(&self.path("intermediate.crl.pem"), &crl_pem(&list)?)?;
+        self.save_state(&state)
+    }
+}

@@ -1,0 +1,138 @@
+//! `tx.json` (a transaction to sign) and `state.json` (per-key counter and previous digest).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow, bail};
+use possig::{
+    CardholderVerification, EntryMode, Payment, ReceiptBuilder, ReceiptKind, Strokes,
+};
+use serde::{Deserialize, Serialize};
+
+/// A card as printed: scheme, BIN and last 4 digits. There is no field for a full card number.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CardJson {
+    pub(crate) scheme: String,
+    pub(crate) bin: String,
+    pub(crate) last4: String,
+}
+
+/// A captured signature: canvas size and strokes as lists of `[x, y]`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StrokesJson {
+    pub(crate) width: u16,
+    pub(crate) height: u16,
+    pub(crate) strokes: Vec<Vec<[u16; 2]>>,
+}
+
+/// The transaction to sign. See the README for an example of every kind.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Tx {
+    pub(crate) kind: String,
+    pub(crate) merchant: String,
+    pub(crate) terminal: String,
+    /// RFC 3339 UTC time (`2026-11-22T10:15:00Z`); default: now.
+    pub(crate) issued_at: Option<String>,
+    pub(crate) amount: Option<u64>,
+    pub(crate) currency: Option<String>,
+    pub(crate) card: Option<CardJson>,
+    pub(crate) entry_mode: Option<String>,
+    pub(crate) authorization_code: Option<String>,
+    pub(crate) rrn: Option<String>,
+    pub(crate) cardholder_verification: Option<String>,
+    /// Hex receipt digest of the original (refund, void, completion, copy, resign).
+    pub(crate) original: Option<String>,
+    pub(crate) reprint_number: Option<u16>,
+    pub(crate) signature_strokes: Option<StrokesJson>,
+}
+
+fn digest(hex_str: &str) -> Result<[u8; 32]> {
+    let v = hex::decode(hex_str.trim()).context("original: not hex")?;
+    <[u8; 32]>::try_from(v.as_slice()).map_err(|_| anyhow!("original: must be 32 bytes (64 hex digits)"))
+}
+
+impl Tx {
+    /// Sets every field of `b` from this transaction.
+    pub(crate) fn apply(&self, b: ReceiptBuilder, kind: ReceiptKind) -> Result<ReceiptBuilder> {
+        let mut b = b.merchant_id(&self.merchant).terminal_id(&self.terminal);
+        if let Some(s) = &self.signature_strokes {
+            let strokes = s.strokes.iter().map(|st| st.iter().map(|p| (p[0], p[1])).collect()).collect();
+            b = b.signature_strokes(Strokes::new(s.width, s.height, strokes)?);
+        }
+        let original = self.original.as_deref().map(digest).transpose()?;
+        match kind {
+            k if k.is_payment() => {
+                let need = |name: &str, v: Option<&String>| v.cloned().ok_or_else(|| anyhow!("{name} is required for {}", k.name()));
+                let card = self.card.clone().ok_or_else(|| anyhow!("card is required for {}", k.name()))?;
+                let mode = need("entry_mode", self.entry_mode.as_ref())?;
+                let cvm = need("cardholder_verification", self.cardholder_verification.as_ref())?;
+                b = b.payment(Payment {
+                    amount: self.amount.ok_or_else(|| anyhow!("amount is required"))?,
+                    currency: need("currency", self.currency.as_ref())?,
+                    scheme: card.scheme,
+                    bin: card.bin,
+                    last4: card.last4,
+                    entry_mode: EntryMode::from_name(&mode).ok_or_else(|| anyhow!("unknown entry_mode {mode:?}"))?,
+                    authorization_code: self.authorization_code.clone(),
+                    rrn: need("rrn", self.rrn.as_ref())?,
+                    cardholder_verification: CardholderVerification::from_name(&cvm)
+                        .ok_or_else(|| anyhow!("unknown cardholder_verification {cvm:?}"))?,
+                    original,
+                });
+            }
+            ReceiptKind::Copy => {
+                let o = original.ok_or_else(|| anyhow!("original is required for copy"))?;
+                b = b.copy_of(o, self.reprint_number.ok_or_else(|| anyhow!("reprint_number is required for copy"))?);
+            }
+            ReceiptKind::Resign => {
+                b = b.resign_of(original.ok_or_else(|| anyhow!("original is required for resign"))?);
+            }
+            other => bail!("kind {} cannot be signed from tx.json", other.name()),
+        }
+        Ok(b)
+    }
+}
+
+/// Counter and previous digest of one key.
+#[derive(Clone, Debug, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub(crate) struct KeyState {
+    pub(crate) counter: u64,
+    pub(crate) previous: String,
+}
+
+/// `state.json`: per signing key (by hex key id), the next counter and the previous digest.
+#[derive(Clone, Debug, Serialize, Deserialize, Default)]
+pub(crate) struct State {
+    pub(crate) keys: BTreeMap<String, KeyState>,
+}
+
+impl State {
+    pub(crate) fn load(path: &Path) -> Result<Self> {
+        match std::fs::read_to_string(path) {
+            Ok(s) => serde_json::from_str(&s).with_context(|| format!("parsing {}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(State::default()),
+            Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+        }
+    }
+
+    /// Writes atomically (temporary file, then rename) so a crash never leaves half a state.
+    pub(crate) fn save(&self, path: &Path) -> Result<()> {
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, serde_json::to_string_pretty(self)?)?;
+        std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))
+    }
+
+    pub(crate) fn chain(&self, key_id: &[u8; 32]) -> Result<(u64, [u8; 32])> {
+        match self.keys.get(&hex::encode(key_id)) {
+            None => Ok((0, [0; 32])),
+            Some(k) => Ok((k.counter, digest(&k.previous)?)),
+        }
+    }
+
+    pub(crate) fn advance(&mut self, key_id: &[u8; 32], counter: u64, digest: [u8; 32]) {
+        self.keys.insert(hex::encode(key_id), KeyState { counter: counter + 1, previous: hex::encode(digest) });
+    }
+}
