@@ -80,7 +80,7 @@ pub(crate) fn run(dir: &Path) -> Result<bool> {
 
     // 1. The PKI.
     let pki_dir = PkiDir { dir: dir.join("pki") };
-    pki_dir.init(&pki::derived_key(SEED, "root")?, &pki::derived_key(SEED, "terminal-ca")?, day - 30 * 86_400)?;
+    pki_dir.init(&pki::derived_key(SEED, "root")?, &pki::derived_key(SEED, "terminal-ca")?, day - 30 * 86_400, day - 86_400)?;
     let mut cafe = Terminal::new("M-100 Cafe Lumiere", "T-100")?;
     let mut kiosk = Terminal::new("M-200 City Kiosk", "T-200")?;
     let year = 365 * 86_400;

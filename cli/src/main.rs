@@ -103,6 +103,9 @@ enum PkiCommand {
     Init {
         #[arg(long)]
         dir: PathBuf,
+        /// Start of the CAs' validity (RFC 3339 or @UNIX); default: one day ago.
+        #[arg(long)]
+        not_before: Option<String>,
     },
     /// Issue a terminal certificate for a key.
     Issue {
@@ -118,6 +121,9 @@ enum PkiCommand {
         /// Validity in days from now.
         #[arg(long, default_value_t = 730)]
         days: u64,
+        /// Start of validity (RFC 3339 or @UNIX); default: now.
+        #[arg(long)]
+        not_before: Option<String>,
         #[arg(long)]
         out: PathBuf,
     },
@@ -286,16 +292,19 @@ fn export_tbs(file: &Path, tbs_out: &Path, sig_out: &Path) -> Result<()> {
 
 fn pki_cmd(cmd: &PkiCommand) -> Result<()> {
     match cmd {
-        PkiCommand::Init { dir } => {
+        PkiCommand::Init { dir, not_before } => {
             let d = pki::PkiDir { dir: dir.clone() };
-            d.init(&pki::random_key()?, &pki::random_key()?, now()?)?;
+            let t = now()?;
+            let from = not_before.as_deref().map(parse_time).transpose()?.unwrap_or(t - 86_400);
+            d.init(&pki::random_key()?, &pki::random_key()?, from, t)?;
             println!("created root, terminal CA and CRLs in {}", dir.display());
         }
-        PkiCommand::Issue { dir, key, terminal, merchant, days, out } => {
+        PkiCommand::Issue { dir, key, terminal, merchant, days, not_before, out } => {
             let d = pki::PkiDir { dir: dir.clone() };
             let k = pki::read_key(key)?;
             let t = now()?;
-            let cert = d.issue_terminal(k.verifying_key(), terminal, merchant, t - 60, t + days * 86_400)?;
+            let from = not_before.as_deref().map(parse_time).transpose()?.unwrap_or(t - 60);
+            let cert = d.issue_terminal(k.verifying_key(), terminal, merchant, from, t + days * 86_400)?;
             pki::write_pem(out, &pki::cert_pem(&cert)?)?;
             println!("issued {} for terminal {terminal}", out.display());
         }

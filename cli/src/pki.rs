@@ -274,19 +274,19 @@ impl PkiDir {
         Ok(())
     }
 
-    /// Creates root and intermediate (keys, certificates, empty CRLs) valid from `now`.
-    pub(crate) fn init(&self, root_key: &SigningKey, int_key: &SigningKey, now: u64) -> Result<()> {
+    /// Creates root and intermediate (keys, certificates valid from `not_before`, CRLs issued at `now`).
+    pub(crate) fn init(&self, root_key: &SigningKey, int_key: &SigningKey, not_before: u64, now: u64) -> Result<()> {
         std::fs::create_dir_all(&self.dir)?;
         const YEAR: u64 = 365 * 86_400;
-        let root = issue(CertKind::Root, "CN=possig Demo Root,O=possig demo", root_key.verifying_key(), None, Some(root_key), 1, now - 86_400, now + 20 * YEAR)?;
-        let int = issue(CertKind::Intermediate, "CN=possig Demo Terminal CA,O=possig demo", int_key.verifying_key(), Some((&root, root_key)), None, 2, now - 86_400, now + 10 * YEAR)?;
+        let root = issue(CertKind::Root, "CN=possig Demo Root,O=possig demo", root_key.verifying_key(), None, Some(root_key), 1, not_before, now + 20 * YEAR)?;
+        let int = issue(CertKind::Intermediate, "CN=possig Demo Terminal CA,O=possig demo", int_key.verifying_key(), Some((&root, root_key)), None, 2, not_before, now + 10 * YEAR)?;
         write_key(&self.path("root.key.pem"), root_key)?;
         write_key(&self.path("intermediate.key.pem"), int_key)?;
         write_pem(&self.path("root.pem"), &cert_pem(&root)?)?;
         write_pem(&self.path("intermediate.pem"), &cert_pem(&int)?)?;
         let state = PkiState { next_serial: 3, crl_number: 1, revoked: vec![] };
-        write_pem(&self.path("root.crl.pem"), &crl_pem(&crl(&root, root_key, 1, &[], now - 60, 30 * 86_400 * 12)?)?)?;
-        write_pem(&self.path("intermediate.crl.pem"), &crl_pem(&crl(&int, int_key, 1, &[], now - 60, 30 * 86_400 * 12)?)?)?;
+        write_pem(&self.path("root.crl.pem"), &crl_pem(&crl(&root, root_key, 1, &[], now.saturating_sub(60), 30 * 86_400 * 12)?)?)?;
+        write_pem(&self.path("intermediate.crl.pem"), &crl_pem(&crl(&int, int_key, 1, &[], now.saturating_sub(60), 30 * 86_400 * 12)?)?)?;
         self.save_state(&state)
     }
 
