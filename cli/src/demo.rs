@@ -29,7 +29,14 @@ impl Terminal {
     fn new(merchant: &'static str, terminal: &'static str) -> Result<Self> {
         let key = pki::derived_key(SEED, terminal)?;
         let key_id = possig::key_id(key.verifying_key())?;
-        Ok(Terminal { key, key_id, merchant, terminal, counter: 0, previous: [0; 32] })
+        Ok(Terminal {
+            key,
+            key_id,
+            merchant,
+            terminal,
+            counter: 0,
+            previous: [0; 32],
+        })
     }
 
     fn builder(&self, kind: ReceiptKind, at: u64) -> ReceiptBuilder {
@@ -65,7 +72,9 @@ fn pay(amount: u64, cvm: Cvm, rrn: &str, original: Option<[u8; 32]>) -> Payment 
 }
 
 fn scribble(seed: u16) -> Result<Strokes> {
-    let a: Vec<(u16, u16)> = (0..60u16).map(|i| (30 + i * 9, 120 + ((i * seed) % 50))).collect();
+    let a: Vec<(u16, u16)> = (0..60u16)
+        .map(|i| (30 + i * 9, 120 + ((i * seed) % 50)))
+        .collect();
     let b = vec![(200, 40), (230, 170), (260, 40), (290, 170)];
     Ok(Strokes::new(640, 220, vec![a, b])?)
 }
@@ -76,16 +85,36 @@ pub(crate) fn run(dir: &Path) -> Result<bool> {
     let verify_at = crate::parse_time("2026-11-21T08:00:00Z")?;
     let _ = std::fs::remove_dir_all(dir);
     let receipts_dir = dir.join("receipts");
-    std::fs::create_dir_all(&receipts_dir).with_context(|| format!("creating {}", receipts_dir.display()))?;
+    std::fs::create_dir_all(&receipts_dir)
+        .with_context(|| format!("creating {}", receipts_dir.display()))?;
 
     // 1. The PKI.
-    let pki_dir = PkiDir { dir: dir.join("pki") };
-    pki_dir.init(&pki::derived_key(SEED, "root")?, &pki::derived_key(SEED, "terminal-ca")?, day - 30 * 86_400, day - 86_400)?;
+    let pki_dir = PkiDir {
+        dir: dir.join("pki"),
+    };
+    pki_dir.init(
+        &pki::derived_key(SEED, "root")?,
+        &pki::derived_key(SEED, "terminal-ca")?,
+        day - 30 * 86_400,
+        day - 86_400,
+    )?;
     let mut cafe = Terminal::new("M-100 Cafe Lumiere", "T-100")?;
     let mut kiosk = Terminal::new("M-200 City Kiosk", "T-200")?;
     let year = 365 * 86_400;
-    let cafe_cert = pki_dir.issue_terminal(cafe.key.verifying_key(), cafe.terminal, cafe.merchant, day - 30 * 86_400, day + 2 * year)?;
-    let kiosk_cert = pki_dir.issue_terminal(kiosk.key.verifying_key(), kiosk.terminal, kiosk.merchant, day - 30 * 86_400, day + 2 * year)?;
+    let cafe_cert = pki_dir.issue_terminal(
+        cafe.key.verifying_key(),
+        cafe.terminal,
+        cafe.merchant,
+        day - 30 * 86_400,
+        day + 2 * year,
+    )?;
+    let kiosk_cert = pki_dir.issue_terminal(
+        kiosk.key.verifying_key(),
+        kiosk.terminal,
+        kiosk.merchant,
+        day - 30 * 86_400,
+        day + 2 * year,
+    )?;
     pki::write_pem(&pki_dir.path("T-100.pem"), &pki::cert_pem(&cafe_cert)?)?;
     pki::write_pem(&pki_dir.path("T-200.pem"), &pki::cert_pem(&kiosk_cert)?)?;
 
@@ -95,31 +124,103 @@ pub(crate) fn run(dir: &Path) -> Result<bool> {
         out.push((name.to_string(), r.to_der()?));
         Ok(())
     };
-    let sale = cafe.sign(cafe.builder(ReceiptKind::Sale, h(8, 5)).payment(pay(450, Cvm::None, "000000000101", None)))?;
+    let sale = cafe.sign(cafe.builder(ReceiptKind::Sale, h(8, 5)).payment(pay(
+        450,
+        Cvm::None,
+        "000000000101",
+        None,
+    )))?;
     keep("sale-contactless", &sale)?;
-    let pending = cafe.sign(cafe.builder(ReceiptKind::Sale, h(9, 10)).payment(pay(8990, Cvm::Pending, "000000000102", None)))?;
+    let pending = cafe.sign(cafe.builder(ReceiptKind::Sale, h(9, 10)).payment(pay(
+        8990,
+        Cvm::Pending,
+        "000000000102",
+        None,
+    )))?;
     keep("sale-forgot-to-sign", &pending)?;
-    let signed = cafe.sign(cafe.builder(ReceiptKind::Sale, h(10, 30)).payment(pay(12500, Cvm::Signature, "000000000103", None)).signature_strokes(scribble(7)?))?;
+    let signed = cafe.sign(
+        cafe.builder(ReceiptKind::Sale, h(10, 30))
+            .payment(pay(12500, Cvm::Signature, "000000000103", None))
+            .signature_strokes(scribble(7)?),
+    )?;
     keep("sale-signed-on-screen", &signed)?;
     let mut pin = pay(6400, Cvm::Pin, "000000000104", None);
     pin.entry_mode = EntryMode::Chip;
     let pin_sale = cafe.sign(cafe.builder(ReceiptKind::Sale, h(11, 0)).payment(pin))?;
     keep("sale-pin", &pin_sale)?;
-    keep("refund", &cafe.sign(cafe.builder(ReceiptKind::Refund, h(11, 45)).payment(pay(450, Cvm::None, "000000000105", Some(sale.digest()))))?)?;
-    keep("void", &cafe.sign(cafe.builder(ReceiptKind::Void, h(12, 0)).payment(pay(6400, Cvm::None, "000000000106", Some(pin_sale.digest()))))?)?;
-    let pre = cafe.sign(cafe.builder(ReceiptKind::Preauth, h(12, 30)).payment(pay(20000, Cvm::Pin, "000000000107", None)))?;
+    keep(
+        "refund",
+        &cafe.sign(cafe.builder(ReceiptKind::Refund, h(11, 45)).payment(pay(
+            450,
+            Cvm::None,
+            "000000000105",
+            Some(sale.digest()),
+        )))?,
+    )?;
+    keep(
+        "void",
+        &cafe.sign(cafe.builder(ReceiptKind::Void, h(12, 0)).payment(pay(
+            6400,
+            Cvm::None,
+            "000000000106",
+            Some(pin_sale.digest()),
+        )))?,
+    )?;
+    let pre = cafe.sign(cafe.builder(ReceiptKind::Preauth, h(12, 30)).payment(pay(
+        20000,
+        Cvm::Pin,
+        "000000000107",
+        None,
+    )))?;
     keep("preauth", &pre)?;
-    keep("completion", &cafe.sign(cafe.builder(ReceiptKind::Completion, h(16, 0)).payment(pay(17350, Cvm::None, "000000000108", Some(pre.digest()))))?)?;
-    keep("copy", &cafe.sign(cafe.builder(ReceiptKind::Copy, h(16, 10)).copy_of(signed.digest(), 1))?)?;
-    keep("resign", &cafe.sign(cafe.builder(ReceiptKind::Resign, h(17, 20)).resign_of(pending.digest()).signature_strokes(scribble(11)?))?)?;
-    let kiosk_morning = kiosk.sign(kiosk.builder(ReceiptKind::Sale, h(10, 0)).payment(pay(1200, Cvm::None, "000000000201", None)))?;
+    keep(
+        "completion",
+        &cafe.sign(cafe.builder(ReceiptKind::Completion, h(16, 0)).payment(pay(
+            17350,
+            Cvm::None,
+            "000000000108",
+            Some(pre.digest()),
+        )))?,
+    )?;
+    keep(
+        "copy",
+        &cafe.sign(
+            cafe.builder(ReceiptKind::Copy, h(16, 10))
+                .copy_of(signed.digest(), 1),
+        )?,
+    )?;
+    keep(
+        "resign",
+        &cafe.sign(
+            cafe.builder(ReceiptKind::Resign, h(17, 20))
+                .resign_of(pending.digest())
+                .signature_strokes(scribble(11)?),
+        )?,
+    )?;
+    let kiosk_morning = kiosk.sign(kiosk.builder(ReceiptKind::Sale, h(10, 0)).payment(pay(
+        1200,
+        Cvm::None,
+        "000000000201",
+        None,
+    )))?;
     keep("kiosk-before-revocation", &kiosk_morning)?;
-    keep("kiosk-after-revocation", &kiosk.sign(kiosk.builder(ReceiptKind::Sale, h(15, 0)).payment(pay(1500, Cvm::None, "000000000202", None)))?)?;
+    keep(
+        "kiosk-after-revocation",
+        &kiosk.sign(kiosk.builder(ReceiptKind::Sale, h(15, 0)).payment(pay(
+            1500,
+            Cvm::None,
+            "000000000202",
+            None,
+        )))?,
+    )?;
     // A slip edited after signing: 64.00 EUR became 4.00 EUR (the amount bytes rewritten).
     let mut tampered = pin_sale.to_der()?;
-    if let Some(pos) = tampered.windows(4).position(|w| w == [0x02, 0x02, 0x19, 0x00]) {
-        tampered[pos + 2] = 0x01;
-        tampered[pos + 3] = 0x90;
+    let pos = tampered
+        .windows(4)
+        .position(|w| w == [0x02, 0x02, 0x19, 0x00])
+        .ok_or_else(|| anyhow::anyhow!("demo: amount bytes not found"))?;
+    if let Some(amount) = tampered.get_mut(pos + 2..pos + 4) {
+        amount.copy_from_slice(&[0x01, 0x90]);
     }
     out.push(("sale-pin-TAMPERED".into(), tampered));
 
@@ -137,9 +238,16 @@ pub(crate) fn run(dir: &Path) -> Result<bool> {
     let store = b.build()?;
     let opts = VerifyOptions::at(verify_at);
 
-    println!("possig demo: {} receipts from 2 terminals, verified as of {}", out.len(), view::rfc3339(verify_at));
+    println!(
+        "possig demo: {} receipts from 2 terminals, verified as of {}",
+        out.len(),
+        view::rfc3339(verify_at)
+    );
     println!("PKI and receipts in {}\n", dir.display());
-    println!("{:<3} {:<26} {:<11} {:>10}  {:<21} VERDICT", "#", "FILE", "KIND", "AMOUNT", "ISSUED (UTC)");
+    println!(
+        "{:<3} {:<26} {:<11} {:>10}  {:<21} VERDICT",
+        "#", "FILE", "KIND", "AMOUNT", "ISSUED (UTC)"
+    );
     let (mut valid, mut warned, mut invalid) = (0, 0, 0);
     for (i, (name, der)) in out.iter().enumerate() {
         let file = format!("{:02}-{name}.der", i + 1);
@@ -148,8 +256,21 @@ pub(crate) fn run(dir: &Path) -> Result<bool> {
         let (kind, amount, issued) = match &parsed {
             Ok(r) => {
                 let t = r.tbs();
-                let amount = t.payment().map(|p| format!("{} {}", view::format_amount(p.amount(), p.currency_exponent()), p.currency())).unwrap_or_else(|| "-".into());
-                (t.kind().name().to_string(), amount, view::rfc3339(t.issued_at()))
+                let amount = t
+                    .payment()
+                    .map(|p| {
+                        format!(
+                            "{} {}",
+                            view::format_amount(p.amount(), p.currency_exponent()),
+                            p.currency()
+                        )
+                    })
+                    .unwrap_or_else(|| "-".into());
+                (
+                    t.kind().name().to_string(),
+                    amount,
+                    view::rfc3339(t.issued_at()),
+                )
             }
             Err(_) => ("?".into(), "?".into(), "?".into()),
         };
@@ -168,9 +289,19 @@ pub(crate) fn run(dir: &Path) -> Result<bool> {
                 format!("NOT GENUINE: {} [{}]", e, e.code())
             }
         };
-        println!("{:<3} {:<26} {:<11} {:>10}  {:<21} {verdict}", i + 1, name, kind, amount, issued);
+        println!(
+            "{:<3} {:<26} {:<11} {:>10}  {:<21} {verdict}",
+            i + 1,
+            name,
+            kind,
+            amount,
+            issued
+        );
     }
     println!("\n{valid} genuine, {warned} genuine with warnings, {invalid} not genuine");
-    println!("Try: possig show {}", receipts_dir.join("02-sale-forgot-to-sign.der").display());
+    println!(
+        "Try: possig show {}",
+        receipts_dir.join("02-sale-forgot-to-sign.der").display()
+    );
     Ok(true)
 }

@@ -15,7 +15,11 @@ use clap::{Parser, Subcommand};
 use possig::{ReceiptBuilder, ReceiptKind, TrustStore, UnverifiedReceipt, VerifyOptions};
 
 #[derive(Parser)]
-#[command(name = "possig", version, about = "Signed, tamper-evident point-of-sale receipts")]
+#[command(
+    name = "possig",
+    version,
+    about = "Signed, tamper-evident point-of-sale receipts"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -166,14 +170,18 @@ fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 pub(crate) fn now() -> Result<u64> {
-    Ok(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs())
+    Ok(std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs())
 }
 
 pub(crate) fn parse_time(s: &str) -> Result<u64> {
     if let Some(unix) = s.strip_prefix('@') {
         return unix.parse().map_err(|_| anyhow!("bad Unix time {s:?}"));
     }
-    let t = humantime::parse_rfc3339(s).map_err(|e| anyhow!("bad time {s:?}: {e} (use RFC 3339 UTC, e.g. 2026-11-22T10:00:00Z)"))?;
+    let t = humantime::parse_rfc3339(s).map_err(|e| {
+        anyhow!("bad time {s:?}: {e} (use RFC 3339 UTC, e.g. 2026-11-22T10:00:00Z)")
+    })?;
     Ok(t.duration_since(std::time::UNIX_EPOCH)?.as_secs())
 }
 
@@ -202,10 +210,16 @@ fn keygen(out: &Path, public_out: Option<&Path>) -> Result<()> {
     pki::write_key(out, &key)?;
     if let Some(p) = public_out {
         use spki::EncodePublicKey;
-        let pem = key.verifying_key().to_public_key_pem(der::pem::LineEnding::LF).map_err(|e| anyhow!("{e}"))?;
+        let pem = key
+            .verifying_key()
+            .to_public_key_pem(der::pem::LineEnding::LF)
+            .map_err(|e| anyhow!("{e}"))?;
         write(p, pem.as_bytes())?;
     }
-    println!("key id {}", hex::encode(possig::key_id(key.verifying_key())?));
+    println!(
+        "key id {}",
+        hex::encode(possig::key_id(key.verifying_key())?)
+    );
     Ok(())
 }
 
@@ -217,20 +231,30 @@ fn sign(key: &Path, cert: &Path, state_path: &Path, input: &Path, out: &Path) ->
     if possig::trust::key_id_of_spki_der(&cert_spki) != key_id {
         bail!("the certificate does not hold this key's public key");
     }
-    let tx: tx::Tx = serde_json::from_slice(&read(input)?).with_context(|| format!("parsing {}", input.display()))?;
-    let kind = ReceiptKind::from_name(&tx.kind).ok_or_else(|| anyhow!("unknown kind {:?}", tx.kind))?;
+    let tx: tx::Tx = serde_json::from_slice(&read(input)?)
+        .with_context(|| format!("parsing {}", input.display()))?;
+    let kind =
+        ReceiptKind::from_name(&tx.kind).ok_or_else(|| anyhow!("unknown kind {:?}", tx.kind))?;
     let issued_at = match &tx.issued_at {
         Some(t) => parse_time(t)?,
         None => now()?,
     };
     let mut state = tx::State::load(state_path)?;
     let (counter, previous) = state.chain(&key_id)?;
-    let builder = ReceiptBuilder::new(kind).signer_key_id(key_id).chain(counter, previous).issued_at(issued_at);
+    let builder = ReceiptBuilder::new(kind)
+        .signer_key_id(key_id)
+        .chain(counter, previous)
+        .issued_at(issued_at);
     let receipt = tx.apply(builder, kind)?.build()?.sign(&key)?;
     write(out, &receipt.to_der()?)?;
     state.advance(&key_id, counter, receipt.digest());
     state.save(state_path)?;
-    println!("signed {} counter {} digest {}", kind.name(), counter, hex::encode(receipt.digest()));
+    println!(
+        "signed {} counter {} digest {}",
+        kind.name(),
+        counter,
+        hex::encode(receipt.digest())
+    );
     Ok(())
 }
 
@@ -252,7 +276,9 @@ fn verify(trust: &TrustArgs, at: Option<&str>, json: bool, files: &[PathBuf]) ->
             outcomes.push(view::outcome_json(&name, &result));
         } else {
             match &result {
-                Ok(v) if v.warnings().is_empty() => println!("VALID    {name}  {}", view::summary(v.tbs())),
+                Ok(v) if v.warnings().is_empty() => {
+                    println!("VALID    {name}  {}", view::summary(v.tbs()))
+                }
                 Ok(v) => {
                     println!("WARNING  {name}  {}", view::summary(v.tbs()));
                     for w in v.warnings() {
@@ -270,7 +296,8 @@ fn verify(trust: &TrustArgs, at: Option<&str>, json: bool, files: &[PathBuf]) ->
 }
 
 fn show(file: &Path, json: bool) -> Result<()> {
-    let r = UnverifiedReceipt::from_der(&read(file)?).map_err(|e| anyhow!("{}: {e} [{}]", file.display(), e.code()))?;
+    let r = UnverifiedReceipt::from_der(&read(file)?)
+        .map_err(|e| anyhow!("{}: {e} [{}]", file.display(), e.code()))?;
     if json {
         let mut v = view::receipt_json(&r);
         if let Some(o) = v.as_object_mut() {
@@ -284,7 +311,8 @@ fn show(file: &Path, json: bool) -> Result<()> {
 }
 
 fn export_tbs(file: &Path, tbs_out: &Path, sig_out: &Path) -> Result<()> {
-    let r = UnverifiedReceipt::from_der(&read(file)?).map_err(|e| anyhow!("{}: {e} [{}]", file.display(), e.code()))?;
+    let r = UnverifiedReceipt::from_der(&read(file)?)
+        .map_err(|e| anyhow!("{}: {e} [{}]", file.display(), e.code()))?;
     write(tbs_out, r.tbs_der())?;
     write(sig_out, &possig::sig::to_der_signature(r.signature())?)?;
     Ok(())
@@ -295,16 +323,38 @@ fn pki_cmd(cmd: &PkiCommand) -> Result<()> {
         PkiCommand::Init { dir, not_before } => {
             let d = pki::PkiDir { dir: dir.clone() };
             let t = now()?;
-            let from = not_before.as_deref().map(parse_time).transpose()?.unwrap_or(t - 86_400);
+            let from = not_before
+                .as_deref()
+                .map(parse_time)
+                .transpose()?
+                .unwrap_or(t - 86_400);
             d.init(&pki::random_key()?, &pki::random_key()?, from, t)?;
             println!("created root, terminal CA and CRLs in {}", dir.display());
         }
-        PkiCommand::Issue { dir, key, terminal, merchant, days, not_before, out } => {
+        PkiCommand::Issue {
+            dir,
+            key,
+            terminal,
+            merchant,
+            days,
+            not_before,
+            out,
+        } => {
             let d = pki::PkiDir { dir: dir.clone() };
             let k = pki::read_key(key)?;
             let t = now()?;
-            let from = not_before.as_deref().map(parse_time).transpose()?.unwrap_or(t - 60);
-            let cert = d.issue_terminal(k.verifying_key(), terminal, merchant, from, t + days * 86_400)?;
+            let from = not_before
+                .as_deref()
+                .map(parse_time)
+                .transpose()?
+                .unwrap_or(t - 60);
+            let cert = d.issue_terminal(
+                k.verifying_key(),
+                terminal,
+                merchant,
+                from,
+                t + days * 86_400,
+            )?;
             pki::write_pem(out, &pki::cert_pem(&cert)?)?;
             println!("issued {} for terminal {terminal}", out.display());
         }
@@ -323,10 +373,25 @@ fn run(cli: Cli) -> Result<bool> {
     match &cli.command {
         Command::Keygen { out, public_out } => keygen(out, public_out.as_deref()).map(|_| true),
         Command::Pki { command } => pki_cmd(command).map(|_| true),
-        Command::Sign { key, cert, state, input, out } => sign(key, cert, state, input, out).map(|_| true),
-        Command::Verify { trust, at, json, files } => verify(trust, at.as_deref(), *json, files),
+        Command::Sign {
+            key,
+            cert,
+            state,
+            input,
+            out,
+        } => sign(key, cert, state, input, out).map(|_| true),
+        Command::Verify {
+            trust,
+            at,
+            json,
+            files,
+        } => verify(trust, at.as_deref(), *json, files),
         Command::Show { json, file } => show(file, *json).map(|_| true),
-        Command::ExportTbs { file, tbs_out, sig_out } => export_tbs(file, tbs_out, sig_out).map(|_| true),
+        Command::ExportTbs {
+            file,
+            tbs_out,
+            sig_out,
+        } => export_tbs(file, tbs_out, sig_out).map(|_| true),
         Command::Demo { dir } => demo::run(dir),
     }
 }
@@ -336,7 +401,11 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match run(cli) {

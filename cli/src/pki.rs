@@ -69,12 +69,21 @@ impl BuilderProfile for Profile {
             CertKind::Intermediate => (true, Some(0), KeyUsages::KeyCertSign | KeyUsages::CRLSign),
             CertKind::Terminal => (false, None, KeyUsages::DigitalSignature.into()),
         };
-        exts.push(BasicConstraints { ca, path_len_constraint: path_len }.to_extension(&tbs.subject(), &exts)?);
-        exts.push(KeyUsage(usages).to_extension(&tbs.subject(), &exts)?);
-        exts.push(ski.to_extension(&tbs.subject(), &exts)?);
+        exts.push(
+            BasicConstraints {
+                ca,
+                path_len_constraint: path_len,
+            }
+            .to_extension(tbs.subject(), &exts)?,
+        );
+        exts.push(KeyUsage(usages).to_extension(tbs.subject(), &exts)?);
+        exts.push(ski.to_extension(tbs.subject(), &exts)?);
         if self.kind != CertKind::Root {
-            let aki = AuthorityKeyIdentifier { key_identifier: Some(issuer_ski.0), ..Default::default() };
-            exts.push(aki.to_extension(&tbs.subject(), &exts)?);
+            let aki = AuthorityKeyIdentifier {
+                key_identifier: Some(issuer_ski.0),
+                ..Default::default()
+            };
+            exts.push(aki.to_extension(tbs.subject(), &exts)?);
         }
         if self.kind == CertKind::Terminal {
             // extKeyUsage ::= SEQUENCE OF KeyPurposeId, with possig's receipt-signing purpose.
@@ -120,7 +129,9 @@ pub(crate) fn derived_key(seed: &str, name: &str) -> Result<SigningKey> {
 
 fn time(unix: u64) -> Result<Time> {
     let dt = der::DateTime::from_unix_duration(Duration::from_secs(unix))?;
-    Ok(Time::GeneralTime(der::asn1::GeneralizedTime::from_date_time(dt)))
+    Ok(Time::GeneralTime(
+        der::asn1::GeneralizedTime::from_date_time(dt),
+    ))
 }
 
 /// Issues a certificate for `subject_key`'s public key, signed by `issuer_key`.
@@ -131,15 +142,18 @@ pub(crate) fn issue(
     issuer: Option<(&Certificate, &SigningKey)>,
     self_key: Option<&SigningKey>,
     serial: u64,
-    not_before: u64,
-    not_after: u64,
+    (not_before, not_after): (u64, u64),
 ) -> Result<Certificate> {
     let subject = Name::from_str(subject).map_err(|e| anyhow!("subject name: {e}"))?;
     let issuer_name = match issuer {
         Some((c, _)) => c.tbs_certificate().subject().clone(),
         None => subject.clone(),
     };
-    let profile = Profile { kind, subject, issuer: issuer_name };
+    let profile = Profile {
+        kind,
+        subject,
+        issuer: issuer_name,
+    };
     let validity = Validity::new(time(not_before)?, time(not_after)?);
     let spki = SubjectPublicKeyInfoOwned::from_key(subject_key).map_err(|e| anyhow!("key: {e}"))?;
     let mut serial_bytes = serial.to_be_bytes().to_vec();
@@ -149,14 +163,17 @@ pub(crate) fn issue(
     if serial_bytes.first().is_some_and(|b| b & 0x80 != 0) {
         serial_bytes.insert(0, 0);
     }
-    let builder = CertificateBuilder::new(profile, SerialNumber::new(&serial_bytes)?, validity, spki)
-        .map_err(|e| anyhow!("certificate builder: {e}"))?;
+    let builder =
+        CertificateBuilder::new(profile, SerialNumber::new(&serial_bytes)?, validity, spki)
+            .map_err(|e| anyhow!("certificate builder: {e}"))?;
     let signer = match (issuer, self_key) {
         (Some((_, k)), _) => k,
         (None, Some(k)) => k,
         (None, None) => return Err(anyhow!("no signing key for the certificate")),
     };
-    builder.build::<_, DerSignature>(signer).map_err(|e| anyhow!("signing certificate: {e}"))
+    builder
+        .build::<_, DerSignature>(signer)
+        .map_err(|e| anyhow!("signing certificate: {e}"))
 }
 
 /// A revoked serial and when.
@@ -192,10 +209,16 @@ pub(crate) fn crl(
             })
         })
         .collect();
-    let builder = CrlBuilder::new_with_this_update(issuer, CrlNumber::from(der::asn1::Uint::new(&number.to_be_bytes())?), time(this_update)?)?
-        .with_next_update(Some(time(this_update + validity)?))
-        .with_certificates(entries?.into_iter());
-    builder.build::<_, DerSignature>(key).map_err(|e| anyhow!("signing CRL: {e}"))
+    let builder = CrlBuilder::new_with_this_update(
+        issuer,
+        CrlNumber::from(der::asn1::Uint::new(&number.to_be_bytes())?),
+        time(this_update)?,
+    )?
+    .with_next_update(Some(time(this_update + validity)?))
+    .with_certificates(entries?.into_iter());
+    builder
+        .build::<_, DerSignature>(key)
+        .map_err(|e| anyhow!("signing CRL: {e}"))
 }
 
 /// The persistent state of a PKI directory (`pki.json`).
@@ -211,18 +234,21 @@ pub(crate) fn write_pem(path: &Path, pem: &str) -> Result<()> {
 }
 
 pub(crate) fn cert_pem(c: &Certificate) -> Result<String> {
-    c.to_pem(der::pem::LineEnding::LF).map_err(|e| anyhow!("PEM: {e}"))
+    c.to_pem(der::pem::LineEnding::LF)
+        .map_err(|e| anyhow!("PEM: {e}"))
 }
 
 pub(crate) fn crl_pem(c: &x509_cert::crl::CertificateList) -> Result<String> {
     let der = c.to_der()?;
-    der::pem::encode_string("X509 CRL", der::pem::LineEnding::LF, &der).map_err(|e| anyhow!("PEM: {e}"))
+    der::pem::encode_string("X509 CRL", der::pem::LineEnding::LF, &der)
+        .map_err(|e| anyhow!("PEM: {e}"))
 }
 
 pub(crate) fn read_cert(path: &Path) -> Result<Certificate> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     if bytes.starts_with(b"-----") {
-        let (_, der) = der::pem::decode_vec(&bytes).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+        let (_, der) =
+            der::pem::decode_vec(&bytes).map_err(|e| anyhow!("{}: {e}", path.display()))?;
         Ok(Certificate::from_der(&der)?)
     } else {
         Ok(Certificate::from_der(&bytes)?)
@@ -230,7 +256,8 @@ pub(crate) fn read_cert(path: &Path) -> Result<Certificate> {
 }
 
 pub(crate) fn read_key(path: &Path) -> Result<SigningKey> {
-    let pem = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let pem =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     possig::keys::signing_key_from_pkcs8_pem(&pem).map_err(|e| anyhow!("{}: {e}", path.display()))
 }
 
@@ -248,7 +275,9 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    let mut f = opts.open(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut f = opts
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
     f.write_all(bytes)?;
     Ok(())
 }
@@ -265,7 +294,8 @@ impl PkiDir {
 
     pub(crate) fn load_state(&self) -> Result<PkiState> {
         let p = self.path("pki.json");
-        let s = std::fs::read_to_string(&p).with_context(|| format!("reading {} (run `possig pki init` first)", p.display()))?;
+        let s = std::fs::read_to_string(&p)
+            .with_context(|| format!("reading {} (run `possig pki init` first)", p.display()))?;
         Ok(serde_json::from_str(&s)?)
     }
 
@@ -275,18 +305,64 @@ impl PkiDir {
     }
 
     /// Creates root and intermediate (keys, certificates valid from `not_before`, CRLs issued at `now`).
-    pub(crate) fn init(&self, root_key: &SigningKey, int_key: &SigningKey, not_before: u64, now: u64) -> Result<()> {
+    pub(crate) fn init(
+        &self,
+        root_key: &SigningKey,
+        int_key: &SigningKey,
+        not_before: u64,
+        now: u64,
+    ) -> Result<()> {
         std::fs::create_dir_all(&self.dir)?;
         const YEAR: u64 = 365 * 86_400;
-        let root = issue(CertKind::Root, "CN=possig Demo Root,O=possig demo", root_key.verifying_key(), None, Some(root_key), 1, not_before, now + 20 * YEAR)?;
-        let int = issue(CertKind::Intermediate, "CN=possig Demo Terminal CA,O=possig demo", int_key.verifying_key(), Some((&root, root_key)), None, 2, not_before, now + 10 * YEAR)?;
+        let root = issue(
+            CertKind::Root,
+            "CN=possig Demo Root,O=possig demo",
+            root_key.verifying_key(),
+            None,
+            Some(root_key),
+            1,
+            (not_before, now + 20 * YEAR),
+        )?;
+        let int = issue(
+            CertKind::Intermediate,
+            "CN=possig Demo Terminal CA,O=possig demo",
+            int_key.verifying_key(),
+            Some((&root, root_key)),
+            None,
+            2,
+            (not_before, now + 10 * YEAR),
+        )?;
         write_key(&self.path("root.key.pem"), root_key)?;
         write_key(&self.path("intermediate.key.pem"), int_key)?;
         write_pem(&self.path("root.pem"), &cert_pem(&root)?)?;
         write_pem(&self.path("intermediate.pem"), &cert_pem(&int)?)?;
-        let state = PkiState { next_serial: 3, crl_number: 1, revoked: vec![] };
-        write_pem(&self.path("root.crl.pem"), &crl_pem(&crl(&root, root_key, 1, &[], now.saturating_sub(60), 30 * 86_400 * 12)?)?)?;
-        write_pem(&self.path("intermediate.crl.pem"), &crl_pem(&crl(&int, int_key, 1, &[], now.saturating_sub(60), 30 * 86_400 * 12)?)?)?;
+        let state = PkiState {
+            next_serial: 3,
+            crl_number: 1,
+            revoked: vec![],
+        };
+        write_pem(
+            &self.path("root.crl.pem"),
+            &crl_pem(&crl(
+                &root,
+                root_key,
+                1,
+                &[],
+                now.saturating_sub(60),
+                30 * 86_400 * 12,
+            )?)?,
+        )?;
+        write_pem(
+            &self.path("intermediate.crl.pem"),
+            &crl_pem(&crl(
+                &int,
+                int_key,
+                1,
+                &[],
+                now.saturating_sub(60),
+                30 * 86_400 * 12,
+            )?)?,
+        )?;
         self.save_state(&state)
     }
 
@@ -302,9 +378,22 @@ impl PkiDir {
         let mut state = self.load_state()?;
         let int = read_cert(&self.path("intermediate.pem"))?;
         let int_key = read_key(&self.path("intermediate.key.pem"))?;
-        let esc = |s: &str| s.replace('\\', "\\\\").replace(',', "\\,").replace('=', "\\=").replace('+', "\\+");
+        let esc = |s: &str| {
+            s.replace('\\', "\\\\")
+                .replace(',', "\\,")
+                .replace('=', "\\=")
+                .replace('+', "\\+")
+        };
         let subject = format!("CN=terminal {},O={}", esc(terminal), esc(merchant));
-        let cert = issue(CertKind::Terminal, &subject, key, Some((&int, &int_key)), None, state.next_serial, not_before, not_after)?;
+        let cert = issue(
+            CertKind::Terminal,
+            &subject,
+            key,
+            Some((&int, &int_key)),
+            None,
+            state.next_serial,
+            (not_before, not_after),
+        )?;
         state.next_serial += 1;
         self.save_state(&state)?;
         Ok(cert)
@@ -314,14 +403,23 @@ impl PkiDir {
     pub(crate) fn revoke(&self, cert: &Certificate, at: u64, now: u64) -> Result<()> {
         let mut state = self.load_state()?;
         let serial_bytes = cert.tbs_certificate().serial_number().as_bytes();
-        let serial = serial_bytes.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+        let serial = serial_bytes
+            .iter()
+            .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
         if !state.revoked.iter().any(|r| r.serial == serial) {
             state.revoked.push(Revocation { serial, at });
         }
         state.crl_number += 1;
         let int = read_cert(&self.path("intermediate.pem"))?;
         let int_key = read_key(&self.path("intermediate.key.pem"))?;
-        let list = crl(&int, &int_key, state.crl_number, &state.revoked, now.saturating_sub(60), 30 * 86_400 * 12)?;
+        let list = crl(
+            &int,
+            &int_key,
+            state.crl_number,
+            &state.revoked,
+            now.saturating_sub(60),
+            30 * 86_400 * 12,
+        )?;
         write_pem(&self.path("intermediate.crl.pem"), &crl_pem(&list)?)?;
         self.save_state(&state)
     }

@@ -4,9 +4,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context, Result, anyhow, bail};
-use possig::{
-    CardholderVerification, EntryMode, Payment, ReceiptBuilder, ReceiptKind, Strokes,
-};
+use possig::{CardholderVerification, EntryMode, Payment, ReceiptBuilder, ReceiptKind, Strokes};
 use serde::{Deserialize, Serialize};
 
 /// A card as printed: scheme, BIN and last 4 digits. There is no field for a full card number.
@@ -51,7 +49,8 @@ pub(crate) struct Tx {
 
 fn digest(hex_str: &str) -> Result<[u8; 32]> {
     let v = hex::decode(hex_str.trim()).context("original: not hex")?;
-    <[u8; 32]>::try_from(v.as_slice()).map_err(|_| anyhow!("original: must be 32 bytes (64 hex digits)"))
+    <[u8; 32]>::try_from(v.as_slice())
+        .map_err(|_| anyhow!("original: must be 32 bytes (64 hex digits)"))
 }
 
 impl Tx {
@@ -59,23 +58,37 @@ impl Tx {
     pub(crate) fn apply(&self, b: ReceiptBuilder, kind: ReceiptKind) -> Result<ReceiptBuilder> {
         let mut b = b.merchant_id(&self.merchant).terminal_id(&self.terminal);
         if let Some(s) = &self.signature_strokes {
-            let strokes = s.strokes.iter().map(|st| st.iter().map(|p| (p[0], p[1])).collect()).collect();
+            let strokes = s
+                .strokes
+                .iter()
+                .map(|st| st.iter().map(|p| (p[0], p[1])).collect())
+                .collect();
             b = b.signature_strokes(Strokes::new(s.width, s.height, strokes)?);
         }
         let original = self.original.as_deref().map(digest).transpose()?;
         match kind {
             k if k.is_payment() => {
-                let need = |name: &str, v: Option<&String>| v.cloned().ok_or_else(|| anyhow!("{name} is required for {}", k.name()));
-                let card = self.card.clone().ok_or_else(|| anyhow!("card is required for {}", k.name()))?;
+                let need = |name: &str, v: Option<&String>| {
+                    v.cloned()
+                        .ok_or_else(|| anyhow!("{name} is required for {}", k.name()))
+                };
+                let card = self
+                    .card
+                    .clone()
+                    .ok_or_else(|| anyhow!("card is required for {}", k.name()))?;
                 let mode = need("entry_mode", self.entry_mode.as_ref())?;
-                let cvm = need("cardholder_verification", self.cardholder_verification.as_ref())?;
+                let cvm = need(
+                    "cardholder_verification",
+                    self.cardholder_verification.as_ref(),
+                )?;
                 b = b.payment(Payment {
                     amount: self.amount.ok_or_else(|| anyhow!("amount is required"))?,
                     currency: need("currency", self.currency.as_ref())?,
                     scheme: card.scheme,
                     bin: card.bin,
                     last4: card.last4,
-                    entry_mode: EntryMode::from_name(&mode).ok_or_else(|| anyhow!("unknown entry_mode {mode:?}"))?,
+                    entry_mode: EntryMode::from_name(&mode)
+                        .ok_or_else(|| anyhow!("unknown entry_mode {mode:?}"))?,
                     authorization_code: self.authorization_code.clone(),
                     rrn: need("rrn", self.rrn.as_ref())?,
                     cardholder_verification: CardholderVerification::from_name(&cvm)
@@ -85,10 +98,15 @@ impl Tx {
             }
             ReceiptKind::Copy => {
                 let o = original.ok_or_else(|| anyhow!("original is required for copy"))?;
-                b = b.copy_of(o, self.reprint_number.ok_or_else(|| anyhow!("reprint_number is required for copy"))?);
+                b = b.copy_of(
+                    o,
+                    self.reprint_number
+                        .ok_or_else(|| anyhow!("reprint_number is required for copy"))?,
+                );
             }
             ReceiptKind::Resign => {
-                b = b.resign_of(original.ok_or_else(|| anyhow!("original is required for resign"))?);
+                b = b
+                    .resign_of(original.ok_or_else(|| anyhow!("original is required for resign"))?);
             }
             other => bail!("kind {} cannot be signed from tx.json", other.name()),
         }
@@ -112,7 +130,9 @@ pub(crate) struct State {
 impl State {
     pub(crate) fn load(path: &Path) -> Result<Self> {
         match std::fs::read_to_string(path) {
-            Ok(s) => serde_json::from_str(&s).with_context(|| format!("parsing {}", path.display())),
+            Ok(s) => {
+                serde_json::from_str(&s).with_context(|| format!("parsing {}", path.display()))
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(State::default()),
             Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
         }
@@ -133,6 +153,12 @@ impl State {
     }
 
     pub(crate) fn advance(&mut self, key_id: &[u8; 32], counter: u64, digest: [u8; 32]) {
-        self.keys.insert(hex::encode(key_id), KeyState { counter: counter + 1, previous: hex::encode(digest) });
+        self.keys.insert(
+            hex::encode(key_id),
+            KeyState {
+                counter: counter + 1,
+                previous: hex::encode(digest),
+            },
+        );
     }
 }

@@ -5,7 +5,8 @@ use serde_json::{Value, json};
 
 /// RFC 3339 UTC rendering of Unix seconds.
 pub(crate) fn rfc3339(unix: u64) -> String {
-    humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix)).to_string()
+    humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix))
+        .to_string()
 }
 
 /// An amount in minor units written with the currency's exponent: 1999 EUR → "19.99".
@@ -14,7 +15,12 @@ pub(crate) fn format_amount(amount: u64, exponent: u8) -> String {
         return amount.to_string();
     }
     let p = 10u64.pow(u32::from(exponent));
-    format!("{}.{:0width$}", amount / p, amount % p, width = usize::from(exponent))
+    format!(
+        "{}.{:0width$}",
+        amount / p,
+        amount % p,
+        width = usize::from(exponent)
+    )
 }
 
 pub(crate) fn tbs_json(tbs: &TbsReceipt) -> Value {
@@ -31,8 +37,12 @@ pub(crate) fn tbs_json(tbs: &TbsReceipt) -> Value {
             "original": p.original().map(hex::encode),
             "signature_image": p.signature_image().map(hex::encode),
         }),
-        ReceiptBody::Copy(c) => json!({"original": hex::encode(c.original()), "reprint_number": c.reprint_number()}),
-        ReceiptBody::Resign(r) => json!({"original": hex::encode(r.original()), "signature_image": hex::encode(r.signature_image())}),
+        ReceiptBody::Copy(c) => {
+            json!({"original": hex::encode(c.original()), "reprint_number": c.reprint_number()})
+        }
+        ReceiptBody::Resign(r) => {
+            json!({"original": hex::encode(r.original()), "signature_image": hex::encode(r.signature_image())})
+        }
         _ => json!({}),
     };
     json!({
@@ -74,17 +84,25 @@ fn cert_json(c: &CertificateInfo) -> Value {
 pub(crate) fn error_json(e: &Error) -> Value {
     let mut v = json!({"code": e.code(), "message": e.to_string()});
     let extra = match e {
-        Error::Malformed { what, offset } | Error::TrailingData { what, offset } => json!({"structure": what.code(), "offset": offset}),
+        Error::Malformed { what, offset } | Error::TrailingData { what, offset } => {
+            json!({"structure": what.code(), "offset": offset})
+        }
         Error::InvalidField { field } => json!({"field": field.code()}),
         Error::LimitExceeded { limit, actual } => json!({"limit": limit.code(), "actual": actual}),
         Error::ChainInvalid { depth, reason } => json!({"depth": depth, "reason": reason.code()}),
-        Error::CertificateExpired { depth } | Error::CertificateNotYetValid { depth } => json!({"depth": depth}),
-        Error::Revoked { depth, revoked_at } => json!({"depth": depth, "revoked_at": rfc3339(*revoked_at)}),
+        Error::CertificateExpired { depth } | Error::CertificateNotYetValid { depth } => {
+            json!({"depth": depth})
+        }
+        Error::Revoked { depth, revoked_at } => {
+            json!({"depth": depth, "revoked_at": rfc3339(*revoked_at)})
+        }
         Error::WrongRecoveryId { expected, found } => json!({"expected": expected, "found": found}),
         Error::UnknownSigner { key_id } => json!({"key_id": hex::encode(key_id)}),
         Error::UnsupportedVersion { version } => json!({"version": version}),
         Error::UnsupportedAlgorithm { what } => json!({"where": what.code()}),
-        Error::AttachmentDigestMismatch { index } | Error::UnknownCriticalExtension { index } => json!({"index": index}),
+        Error::AttachmentDigestMismatch { index } | Error::UnknownCriticalExtension { index } => {
+            json!({"index": index})
+        }
         _ => json!({}),
     };
     if let (Some(obj), Some(extra)) = (v.as_object_mut(), extra.as_object()) {
@@ -119,11 +137,21 @@ pub(crate) fn summary(tbs: &TbsReceipt) -> String {
             p.card().last4(),
             p.cardholder_verification().name()
         ),
-        ReceiptBody::Copy(c) => format!("copy #{} of {}", c.reprint_number(), &hex::encode(c.original())[..16]),
+        ReceiptBody::Copy(c) => format!(
+            "copy #{} of {}",
+            c.reprint_number(),
+            &hex::encode(c.original())[..16]
+        ),
         ReceiptBody::Resign(r) => format!("resign of {}", &hex::encode(r.original())[..16]),
         _ => tbs.kind().name().to_string(),
     };
-    format!("{what} | {}/{} #{} {}", tbs.merchant_id(), tbs.terminal_id(), tbs.counter(), rfc3339(tbs.issued_at()))
+    format!(
+        "{what} | {}/{} #{} {}",
+        tbs.merchant_id(),
+        tbs.terminal_id(),
+        tbs.counter(),
+        rfc3339(tbs.issued_at())
+    )
 }
 
 pub(crate) fn show_human(r: &UnverifiedReceipt) -> String {
@@ -141,12 +169,33 @@ pub(crate) fn show_human(r: &UnverifiedReceipt) -> String {
     line("signer key id", hex::encode(t.signer_key_id()));
     match t.body() {
         ReceiptBody::Payment(p) => {
-            line("amount", format!("{} {}", format_amount(p.amount(), p.currency_exponent()), p.currency()));
-            line("card", format!("{} {}…{}", p.card().scheme(), p.card().bin(), p.card().last4()));
+            line(
+                "amount",
+                format!(
+                    "{} {}",
+                    format_amount(p.amount(), p.currency_exponent()),
+                    p.currency()
+                ),
+            );
+            line(
+                "card",
+                format!(
+                    "{} {}…{}",
+                    p.card().scheme(),
+                    p.card().bin(),
+                    p.card().last4()
+                ),
+            );
             line("entry mode", p.entry_mode().name().to_string());
-            line("authorization code", p.authorization_code().unwrap_or("-").to_string());
+            line(
+                "authorization code",
+                p.authorization_code().unwrap_or("-").to_string(),
+            );
             line("rrn", p.rrn().to_string());
-            line("cardholder verification", p.cardholder_verification().name().to_string());
+            line(
+                "cardholder verification",
+                p.cardholder_verification().name().to_string(),
+            );
             if let Some(o) = p.original() {
                 line("original", hex::encode(o));
             }
@@ -162,11 +211,27 @@ pub(crate) fn show_human(r: &UnverifiedReceipt) -> String {
         _ => {}
     }
     for e in t.extensions() {
-        line("extension", format!("{} critical={} {} bytes", e.id(), e.critical(), e.value().len()));
+        line(
+            "extension",
+            format!(
+                "{} critical={} {} bytes",
+                e.id(),
+                e.critical(),
+                e.value().len()
+            ),
+        );
     }
     line("attachments", r.attachments().len().to_string());
     if let Some(st) = r.signature_strokes() {
-        line("handwritten signature", format!("{} strokes on {}x{}", st.strokes().len(), st.width(), st.height()));
+        line(
+            "handwritten signature",
+            format!(
+                "{} strokes on {}x{}",
+                st.strokes().len(),
+                st.width(),
+                st.height()
+            ),
+        );
     }
     s
 }

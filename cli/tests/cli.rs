@@ -1,11 +1,20 @@
 //! End-to-end tests of the `possig` binary, including interop with the OpenSSL CLI.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn possig(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_possig")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_possig"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn code(o: &Output) -> i32 {
@@ -18,7 +27,15 @@ fn s(p: &Path) -> &str {
 
 fn openssl_verify(pubkey: &Path, sig: &Path, data: &Path) -> bool {
     let o = Command::new("openssl")
-        .args(["dgst", "-sha256", "-verify", s(pubkey), "-signature", s(sig), s(data)])
+        .args([
+            "dgst",
+            "-sha256",
+            "-verify",
+            s(pubkey),
+            "-signature",
+            s(sig),
+            s(data),
+        ])
         .output()
         .expect("openssl must be installed (make test installs it)");
     o.status.success()
@@ -45,10 +62,41 @@ impl Setup {
         let dir = tempfile::tempdir().unwrap();
         let st = Setup { dir };
         let pki = st.p("pki");
-        assert_eq!(code(&possig(&["pki", "init", "--dir", s(&pki), "--not-before", "2025-06-01T00:00:00Z"])), 0);
-        let o = possig(&["keygen", "--out", s(&st.p("t.key.pem")), "--public-out", s(&st.p("t.pub.pem"))]);
+        assert_eq!(
+            code(&possig(&[
+                "pki",
+                "init",
+                "--dir",
+                s(&pki),
+                "--not-before",
+                "2025-06-01T00:00:00Z"
+            ])),
+            0
+        );
+        let o = possig(&[
+            "keygen",
+            "--out",
+            s(&st.p("t.key.pem")),
+            "--public-out",
+            s(&st.p("t.pub.pem")),
+        ]);
         assert_eq!(code(&o), 0, "{o:?}");
-        let o = possig(&["pki", "issue", "--dir", s(&pki), "--key", s(&st.p("t.key.pem")), "--terminal", "T-1", "--merchant", "M-1", "--not-before", "2026-01-01T00:00:00Z", "--out", s(&st.p("t.pem"))]);
+        let o = possig(&[
+            "pki",
+            "issue",
+            "--dir",
+            s(&pki),
+            "--key",
+            s(&st.p("t.key.pem")),
+            "--terminal",
+            "T-1",
+            "--merchant",
+            "M-1",
+            "--not-before",
+            "2026-01-01T00:00:00Z",
+            "--out",
+            s(&st.p("t.pem")),
+        ]);
         assert_eq!(code(&o), 0, "{o:?}");
         std::fs::write(st.p("tx.json"), TX).unwrap();
         st
@@ -57,19 +105,34 @@ impl Setup {
     fn sign(&self, tx: &str, out: &str) -> Output {
         std::fs::write(self.p("tx.json"), tx).unwrap();
         possig(&[
-            "sign", "--key", s(&self.p("t.key.pem")), "--cert", s(&self.p("t.pem")), "--state", s(&self.p("state.json")),
-            "--in", s(&self.p("tx.json")), "--out", s(&self.p(out)),
+            "sign",
+            "--key",
+            s(&self.p("t.key.pem")),
+            "--cert",
+            s(&self.p("t.pem")),
+            "--state",
+            s(&self.p("state.json")),
+            "--in",
+            s(&self.p("tx.json")),
+            "--out",
+            s(&self.p(out)),
         ])
     }
 
     fn verify(&self, extra: &[&str], files: &[&str]) -> Output {
         let pki = self.p("pki");
         let mut args = vec![
-            "verify".to_string(), "--trust".into(), s(&pki.join("root.pem")).into(),
-            "--intermediate".into(), s(&pki.join("intermediate.pem")).into(),
-            "--terminal".into(), s(&self.p("t.pem")).into(),
-            "--crl".into(), s(&pki.join("root.crl.pem")).into(),
-            "--crl".into(), s(&pki.join("intermediate.crl.pem")).into(),
+            "verify".to_string(),
+            "--trust".into(),
+            s(&pki.join("root.pem")).into(),
+            "--intermediate".into(),
+            s(&pki.join("intermediate.pem")).into(),
+            "--terminal".into(),
+            s(&self.p("t.pem")).into(),
+            "--crl".into(),
+            s(&pki.join("root.crl.pem")).into(),
+            "--crl".into(),
+            s(&pki.join("intermediate.crl.pem")).into(),
         ];
         args.extend(extra.iter().map(|a| a.to_string()));
         args.extend(files.iter().map(|f| s(&self.p(f)).to_string()));
@@ -92,11 +155,15 @@ fn sign_verify_show_export_and_openssl_interop() {
             .split("\"digest\": \"")
             .nth(1)
             .unwrap()[..64]
-            .to_string()
+            .to_owned()
     );
     assert_eq!(code(&st.sign(&resign, "r1.der")), 0);
-    let state: serde_json::Value = serde_json::from_slice(&std::fs::read(st.p("state.json")).unwrap()).unwrap();
-    assert_eq!(state["keys"].as_object().unwrap().values().next().unwrap()["counter"], 2);
+    let state: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(st.p("state.json")).unwrap()).unwrap();
+    assert_eq!(
+        state["keys"].as_object().unwrap().values().next().unwrap()["counter"],
+        2
+    );
 
     let o = st.verify(&["--json"], &["r0.der", "r1.der"]);
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stdout));
@@ -110,31 +177,61 @@ fn sign_verify_show_export_and_openssl_interop() {
     assert!(String::from_utf8_lossy(&show.stdout).starts_with("UNVERIFIED"));
 
     // export-tbs: OpenSSL verifies the exact signed bytes with the terminal's public key.
-    let o = possig(&["export-tbs", s(&st.p("r0.der")), "--tbs-out", s(&st.p("t.der")), "--sig-out", s(&st.p("s.der"))]);
+    let o = possig(&[
+        "export-tbs",
+        s(&st.p("r0.der")),
+        "--tbs-out",
+        s(&st.p("t.der")),
+        "--sig-out",
+        s(&st.p("s.der")),
+    ]);
     assert_eq!(code(&o), 0);
-    assert!(openssl_verify(&st.p("t.pub.pem"), &st.p("s.der"), &st.p("t.der")));
+    assert!(openssl_verify(
+        &st.p("t.pub.pem"),
+        &st.p("s.der"),
+        &st.p("t.der")
+    ));
     let mut tbs = std::fs::read(st.p("t.der")).unwrap();
     let n = tbs.len();
     tbs[n - 10] ^= 1;
     std::fs::write(st.p("t2.der"), &tbs).unwrap();
-    assert!(!openssl_verify(&st.p("t.pub.pem"), &st.p("s.der"), &st.p("t2.der")));
+    assert!(!openssl_verify(
+        &st.p("t.pub.pem"),
+        &st.p("s.der"),
+        &st.p("t2.der")
+    ));
 
     // A tampered receipt: exit 1 and the code.
     let mut r = std::fs::read(st.p("r0.der")).unwrap();
-    let pos = r.windows(4).position(|w| w == [0x02, 0x02, 0x07, 0xcf]).unwrap();
+    let pos = r
+        .windows(4)
+        .position(|w| w == [0x02, 0x02, 0x07, 0xcf])
+        .unwrap();
     r[pos + 3] = 0xd0;
     std::fs::write(st.p("bad.der"), &r).unwrap();
     let o = st.verify(&[], &["r0.der", "bad.der"]);
     assert_eq!(code(&o), 1);
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("VALID ") && out.contains("INVALID") && out.contains("[bad_signature]"), "{out}");
+    assert!(
+        out.contains("VALID ") && out.contains("INVALID") && out.contains("[bad_signature]"),
+        "{out}"
+    );
 }
 
 #[test]
 fn revocation_via_cli() {
     let st = Setup::new();
     assert_eq!(code(&st.sign(TX, "r0.der")), 0);
-    let o = possig(&["pki", "revoke", "--dir", s(&st.p("pki")), "--cert", s(&st.p("t.pem")), "--at", "2026-01-02T09:00:00Z"]);
+    let o = possig(&[
+        "pki",
+        "revoke",
+        "--dir",
+        s(&st.p("pki")),
+        "--cert",
+        s(&st.p("t.pem")),
+        "--at",
+        "2026-01-02T09:00:00Z",
+    ]);
     assert_eq!(code(&o), 0, "{o:?}");
     let o = st.verify(&["--json"], &["r0.der"]);
     assert_eq!(code(&o), 1);
@@ -160,9 +257,20 @@ fn usage_and_io_errors_exit_2() {
 fn openssl_made_certificates_verify_the_golden_vectors() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/tests");
     let pki = root.join("fixtures/pki");
-    let index: serde_json::Value = serde_json::from_slice(&std::fs::read(root.join("vectors/index.json")).unwrap()).unwrap();
-    let mut args: Vec<String> = vec!["verify".into(), "--json".into(), "--at".into(), format!("@{}", index["verify_at"])];
-    for (flag, key) in [("--trust", "roots"), ("--intermediate", "intermediates"), ("--terminal", "terminals"), ("--crl", "crls")] {
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root.join("vectors/index.json")).unwrap()).unwrap();
+    let mut args: Vec<String> = vec![
+        "verify".into(),
+        "--json".into(),
+        "--at".into(),
+        format!("@{}", index["verify_at"]),
+    ];
+    for (flag, key) in [
+        ("--trust", "roots"),
+        ("--intermediate", "intermediates"),
+        ("--terminal", "terminals"),
+        ("--crl", "crls"),
+    ] {
         for f in index["trust"][key].as_array().unwrap() {
             args.push(flag.into());
             args.push(s(&pki.join(f.as_str().unwrap())).into());
@@ -189,6 +297,13 @@ fn demo_runs_and_reports_the_injected_problems() {
     let o = possig(&["demo", "--dir", s(&dir.path().join("d"))]);
     assert_eq!(code(&o), 0);
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("10 genuine, 1 genuine with warnings, 2 not genuine"), "{out}");
-    assert!(out.contains("[revoked]") && out.contains("[bad_signature]") && out.contains("revoked_after_signing"));
+    assert!(
+        out.contains("10 genuine, 1 genuine with warnings, 2 not genuine"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[revoked]")
+            && out.contains("[bad_signature]")
+            && out.contains("revoked_after_signing")
+    );
 }

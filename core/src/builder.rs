@@ -1,8 +1,8 @@
 //! Building and signing receipts.
 
 use der::DateTime;
-use der::asn1::{GeneralizedTime, OctetString, PrintableString};
 use der::Encode;
+use der::asn1::{GeneralizedTime, OctetString, PrintableString};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Field, Structure};
@@ -157,7 +157,10 @@ impl ReceiptBuilder {
             Some(s) => {
                 let der = s.to_der()?;
                 let d: [u8; 32] = Sha256::digest(&der).into();
-                attachments.push(Attachment::new(AttachmentType::SignatureStrokes, octets(&der)?));
+                attachments.push(Attachment::new(
+                    AttachmentType::SignatureStrokes,
+                    octets(&der)?,
+                ));
                 Some(d)
             }
             None => None,
@@ -182,7 +185,10 @@ impl ReceiptBuilder {
                     printable(&p.currency, Field::Currency)?,
                     card,
                     p.entry_mode,
-                    p.authorization_code.as_deref().map(|c| printable(c, Field::AuthorizationCode)).transpose()?,
+                    p.authorization_code
+                        .as_deref()
+                        .map(|c| printable(c, Field::AuthorizationCode))
+                        .transpose()?,
                     printable(&p.rrn, Field::Rrn)?,
                     p.cardholder_verification,
                     p.original.map(|o| octets(&o)).transpose()?,
@@ -234,7 +240,9 @@ impl ReceiptDraft {
     /// # Errors
     /// [`Error::Malformed`] if encoding fails (not for drafts built by [`ReceiptBuilder`]).
     pub fn tbs_der(&self) -> Result<Vec<u8>, Error> {
-        self.tbs.to_der().map_err(|e| Error::malformed(Structure::Receipt, e))
+        self.tbs
+            .to_der()
+            .map_err(|e| Error::malformed(Structure::Receipt, e))
     }
 
     /// Signs with any ECDSA P-256 signer (a software key, an HSM adapter...) that also exposes

@@ -429,13 +429,21 @@ impl fmt::Display for Error {
                 write!(f, "malformed {} at byte offset {offset}", what.code())
             }
             Error::TrailingData { what, offset } => {
-                write!(f, "trailing data after the {} at byte offset {offset}", what.code())
+                write!(
+                    f,
+                    "trailing data after the {} at byte offset {offset}",
+                    what.code()
+                )
             }
             Error::UnsupportedVersion { version } => {
                 write!(f, "unsupported receipt version {version}")
             }
             Error::UnsupportedAlgorithm { what } => {
-                write!(f, "unsupported algorithm ({}): only ECDSA P-256/SHA-256", what.code())
+                write!(
+                    f,
+                    "unsupported algorithm ({}): only ECDSA P-256/SHA-256",
+                    what.code()
+                )
             }
             Error::InvalidPublicKey => f.write_str("invalid or non-uncompressed P-256 public key"),
             Error::UnknownSigner { key_id } => {
@@ -446,13 +454,23 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::ChainInvalid { depth, reason } => {
-                write!(f, "certificate path invalid at depth {depth}: {}", reason.code())
+                write!(
+                    f,
+                    "certificate path invalid at depth {depth}: {}",
+                    reason.code()
+                )
             }
             Error::CertificateExpired { depth } => {
-                write!(f, "certificate at depth {depth} had expired when the receipt was issued")
+                write!(
+                    f,
+                    "certificate at depth {depth} had expired when the receipt was issued"
+                )
             }
             Error::CertificateNotYetValid { depth } => {
-                write!(f, "certificate at depth {depth} was not yet valid when the receipt was issued")
+                write!(
+                    f,
+                    "certificate at depth {depth} was not yet valid when the receipt was issued"
+                )
             }
             Error::Revoked { depth, revoked_at } => write!(
                 f,
@@ -466,7 +484,10 @@ impl fmt::Display for Error {
                 write!(f, "signature recovery id is {found}, must be {expected}")
             }
             Error::AttachmentDigestMismatch { index } => {
-                write!(f, "attachment {index} does not match any digest in the signed receipt")
+                write!(
+                    f,
+                    "attachment {index} does not match any digest in the signed receipt"
+                )
             }
             Error::UnknownCriticalExtension { index } => {
                 write!(f, "extension {index} is critical and not understood")
@@ -475,7 +496,9 @@ impl fmt::Display for Error {
             Error::LimitExceeded { limit, actual } => {
                 write!(f, "limit exceeded: {} ({actual})", limit.code())
             }
-            Error::SignerFailed => f.write_str("the signer failed or produced an invalid signature"),
+            Error::SignerFailed => {
+                f.write_str("the signer failed or produced an invalid signature")
+            }
         }
     }
 }

@@ -15,10 +15,13 @@ pub use p256::ecdsa::{SigningKey, VerifyingKey};
 /// key that is not EC P-256.
 pub fn signing_key_from_pkcs8_pem(pem: &str) -> Result<SigningKey, Error> {
     SigningKey::from_pkcs8_pem(pem).map_err(|e| match e {
-        p256::pkcs8::Error::KeyMalformed(_) | p256::pkcs8::Error::Asn1(_) => {
-            Error::Malformed { what: Structure::PrivateKey, offset: 0 }
-        }
-        _ => Error::UnsupportedAlgorithm { what: AlgorithmUse::PrivateKey },
+        p256::pkcs8::Error::KeyMalformed(_) | p256::pkcs8::Error::Asn1(_) => Error::Malformed {
+            what: Structure::PrivateKey,
+            offset: 0,
+        },
+        _ => Error::UnsupportedAlgorithm {
+            what: AlgorithmUse::PrivateKey,
+        },
     })
 }
 
@@ -28,7 +31,10 @@ pub fn signing_key_from_pkcs8_pem(pem: &str) -> Result<SigningKey, Error> {
 /// [`Error::Malformed`] (`PrivateKey`) if encoding fails.
 pub fn signing_key_to_pkcs8_pem(key: &SigningKey) -> Result<Zeroizing<String>, Error> {
     key.to_pkcs8_pem(LineEnding::LF)
-        .map_err(|_| Error::Malformed { what: Structure::PrivateKey, offset: 0 })
+        .map_err(|_| Error::Malformed {
+            what: Structure::PrivateKey,
+            offset: 0,
+        })
 }
 
 /// A signing key from 32 secret bytes (for fixed test keys and HSM-less simulators).
@@ -36,5 +42,8 @@ pub fn signing_key_to_pkcs8_pem(key: &SigningKey) -> Result<Zeroizing<String>, E
 /// # Errors
 /// [`Error::Malformed`] (`PrivateKey`) if the bytes are zero or not below the group order.
 pub fn signing_key_from_bytes(secret: &[u8; 32]) -> Result<SigningKey, Error> {
-    SigningKey::from_slice(secret).map_err(|_| Error::Malformed { what: Structure::PrivateKey, offset: 0 })
+    SigningKey::from_slice(secret).map_err(|_| Error::Malformed {
+        what: Structure::PrivateKey,
+        offset: 0,
+    })
 }

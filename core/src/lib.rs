@@ -18,7 +18,7 @@ pub use error::{AlgorithmUse, ChainReason, Error, Field, Limit, Structure};
 pub use oid::Oid;
 pub use receipt::{UnverifiedReceipt, VerifiedReceipt, VerifyOptions};
 pub use strokes::Strokes;
-pub use trust::{key_id, CertificateInfo, Role, TrustStore, TrustStoreBuilder, Warning};
+pub use trust::{CertificateInfo, Role, TrustStore, TrustStoreBuilder, Warning, key_id};
 pub use wire::{
     Attachment, AttachmentType, Card, CardholderVerification, CopyBody, EntryMode, Extension,
     PaymentBody, ReceiptBody, ReceiptKind, ResignBody, TbsReceipt,

@@ -133,7 +133,11 @@ impl<'a> DecodeValue<'a> for Oid {
         let mut buf = [0u8; MAX_OID_LEN];
         let bytes = buf.get_mut(..len).ok_or(der::ErrorKind::Overlength)?;
         reader.read_into(bytes)?;
-        Oid::from_der_content(bytes).map_err(|_| reader.error(der::ErrorKind::Value { tag: Tag::ObjectIdentifier }))
+        Oid::from_der_content(bytes).map_err(|_| {
+            reader.error(der::ErrorKind::Value {
+                tag: Tag::ObjectIdentifier,
+            })
+        })
     }
 }
 
@@ -164,8 +168,14 @@ mod tests {
             Oid::from_der_content(&[0x2a, 0x80, 0x01]),
             Err(Error::field(Field::ObjectIdentifier))
         );
-        assert_eq!(Oid::from_der_content(&[0x2a, 0x81]), Err(Error::field(Field::ObjectIdentifier)));
-        assert_eq!(Oid::from_der_content(&[]), Err(Error::field(Field::ObjectIdentifier)));
+        assert_eq!(
+            Oid::from_der_content(&[0x2a, 0x81]),
+            Err(Error::field(Field::ObjectIdentifier))
+        );
+        assert_eq!(
+            Oid::from_der_content(&[]),
+            Err(Error::field(Field::ObjectIdentifier))
+        );
         assert_eq!(
             Oid::from_der_content(&[0x01; 33]),
             Err(Error::limit(Limit::ObjectIdentifier, 33))

@@ -20,7 +20,10 @@ impl VerifyOptions {
     /// Verify as of `now` (Unix seconds), with a default allowed clock skew of 300 s between a
     /// terminal's clock and the verifier's.
     pub fn at(now: u64) -> Self {
-        VerifyOptions { now, max_clock_skew: 300 }
+        VerifyOptions {
+            now,
+            max_clock_skew: 300,
+        }
     }
     /// Sets how far (seconds) `issuedAt` may lie after `now` before [`Error::IssuedInFuture`].
     pub fn with_max_clock_skew(mut self, seconds: u64) -> Self {
@@ -53,7 +56,8 @@ fn receipt_digest(tbs_raw: &[u8], signature: &[u8]) -> Result<[u8; 32], Error> {
     let header = Header::new(Tag::Sequence, content)
         .to_der()
         .map_err(|e| Error::malformed(Structure::Receipt, e))?;
-    let sig_len = u8::try_from(signature.len()).map_err(|_| Error::field(Field::SignatureLength))?;
+    let sig_len =
+        u8::try_from(signature.len()).map_err(|_| Error::field(Field::SignatureLength))?;
     let mut h = Sha256::new();
     h.update(&header);
     h.update(tbs_raw);
@@ -85,7 +89,9 @@ fn peek_version(bytes: &[u8]) -> Option<u64> {
 fn raw_tbs(bytes: &[u8]) -> Result<Vec<u8>, Error> {
     let mut r = SliceReader::new(bytes).map_err(|e| Error::malformed(Structure::Receipt, e))?;
     Header::decode(&mut r).map_err(|e| Error::malformed(Structure::Receipt, e))?;
-    Ok(r.tlv_bytes().map_err(|e| Error::malformed(Structure::Receipt, e))?.to_vec())
+    Ok(r.tlv_bytes()
+        .map_err(|e| Error::malformed(Structure::Receipt, e))?
+        .to_vec())
 }
 
 impl UnverifiedReceipt {
@@ -99,12 +105,13 @@ impl UnverifiedReceipt {
         if bytes.len() > MAX_RECEIPT_SIZE {
             return Err(Error::limit(Limit::ReceiptSize, bytes.len()));
         }
-        if let Some(v) = peek_version(bytes) {
-            if v != crate::VERSION {
-                return Err(Error::UnsupportedVersion { version: v });
-            }
+        if let Some(v) = peek_version(bytes)
+            && v != crate::VERSION
+        {
+            return Err(Error::UnsupportedVersion { version: v });
         }
-        let wire = SignedReceiptWire::from_der(bytes).map_err(|e| Error::malformed(Structure::Receipt, e))?;
+        let wire = SignedReceiptWire::from_der(bytes)
+            .map_err(|e| Error::malformed(Structure::Receipt, e))?;
         let tbs_raw = raw_tbs(bytes)?;
         Self::from_parts(wire, tbs_raw)
     }
@@ -136,18 +143,31 @@ impl UnverifiedReceipt {
             }
         }
         let digest = receipt_digest(&tbs_raw, wire.signature.as_bytes())?;
-        Ok(UnverifiedReceipt { wire, tbs_raw, digest, strokes })
+        Ok(UnverifiedReceipt {
+            wire,
+            tbs_raw,
+            digest,
+            strokes,
+        })
     }
 
-    pub(crate) fn assemble(tbs: TbsReceipt, signature: [u8; 65], attachments: Vec<Attachment>) -> Result<Self, Error> {
-        let tbs_raw = tbs.to_der().map_err(|e| Error::malformed(Structure::Receipt, e))?;
+    pub(crate) fn assemble(
+        tbs: TbsReceipt,
+        signature: [u8; 65],
+        attachments: Vec<Attachment>,
+    ) -> Result<Self, Error> {
+        let tbs_raw = tbs
+            .to_der()
+            .map_err(|e| Error::malformed(Structure::Receipt, e))?;
         let wire = SignedReceiptWire {
             tbs,
             signature: der::asn1::OctetString::new(signature.to_vec())
                 .map_err(|e| Error::malformed(Structure::Receipt, e))?,
             attachments: (!attachments.is_empty()).then_some(attachments),
         };
-        let der = wire.to_der().map_err(|e| Error::malformed(Structure::Receipt, e))?;
+        let der = wire
+            .to_der()
+            .map_err(|e| Error::malformed(Structure::Receipt, e))?;
         if der.len() > MAX_RECEIPT_SIZE {
             return Err(Error::limit(Limit::ReceiptSize, der.len()));
         }
@@ -189,7 +209,9 @@ impl UnverifiedReceipt {
     /// # Errors
     /// [`Error::Malformed`] only if encoding fails (it does not for values this crate produced).
     pub fn to_der(&self) -> Result<Vec<u8>, Error> {
-        self.wire.to_der().map_err(|e| Error::malformed(Structure::Receipt, e))
+        self.wire
+            .to_der()
+            .map_err(|e| Error::malformed(Structure::Receipt, e))
     }
 
     /// The same receipt without attachments (the form printed as text or QR); still verifies.
@@ -209,7 +231,11 @@ impl UnverifiedReceipt {
     /// [`Error::ChainInvalid`], [`Error::CertificateExpired`], [`Error::CertificateNotYetValid`],
     /// [`Error::Revoked`], [`Error::BadSignature`], [`Error::HighS`],
     /// [`Error::WrongRecoveryId`], [`Error::AttachmentDigestMismatch`], [`Error::LimitExceeded`].
-    pub fn verify(&self, store: &TrustStore, options: &VerifyOptions) -> Result<VerifiedReceipt, Error> {
+    pub fn verify(
+        &self,
+        store: &TrustStore,
+        options: &VerifyOptions,
+    ) -> Result<VerifiedReceipt, Error> {
         let tbs = self.tbs();
         // v1 understands no extension: every critical one is unknown.
         if let Some(index) = tbs.extensions().iter().position(|e| e.critical()) {
@@ -228,7 +254,11 @@ impl UnverifiedReceipt {
                 return Err(Error::AttachmentDigestMismatch { index });
             }
         }
-        Ok(VerifiedReceipt { receipt: self.clone(), path: path.path, warnings: path.warnings })
+        Ok(VerifiedReceipt {
+            receipt: self.clone(),
+            path: path.path,
+            warnings: path.warnings,
+        })
     }
 }
 

@@ -2,7 +2,7 @@
 //! with which kind, no card numbers anywhere. Applied identically when building and decoding.
 
 use crate::error::{Error, Field, Limit};
-use crate::limits::{MAX_AMOUNT, MAX_COUNTER, MAX_EXTENSIONS, MAX_EXTENSION_VALUE, MAX_TEXT_FIELD};
+use crate::limits::{MAX_AMOUNT, MAX_COUNTER, MAX_EXTENSION_VALUE, MAX_EXTENSIONS, MAX_TEXT_FIELD};
 use crate::wire::{CardholderVerification, PaymentBody, ReceiptBody, ReceiptKind, TbsReceipt};
 
 /// The minor-unit exponent of an active ISO 4217 currency that has one (from `iso_currency`).
@@ -56,7 +56,7 @@ fn luhn_ok(digits: &[u8]) -> bool {
         }
         sum += v;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn text_field(s: &str, field: Field) -> Result<(), Error> {
@@ -132,7 +132,9 @@ pub(crate) fn check_payment(kind: ReceiptKind, p: &PaymentBody) -> Result<(), Er
 /// Checks every rule of the format on a decoded or freshly built TBS.
 pub(crate) fn check_tbs(tbs: &TbsReceipt) -> Result<(), Error> {
     if tbs.version() != crate::VERSION {
-        return Err(Error::UnsupportedVersion { version: tbs.version() });
+        return Err(Error::UnsupportedVersion {
+            version: tbs.version(),
+        });
     }
     if tbs.signer_key_id().len() != 32 {
         return Err(Error::field(Field::SignerKeyId));
@@ -171,7 +173,10 @@ pub(crate) fn check_tbs(tbs: &TbsReceipt) -> Result<(), Error> {
         }
     }
     // Strictly ascending identifiers (DER content order): one encoding per set of extensions.
-    if exts.windows(2).any(|w| matches!(w, [a, b] if a.id().as_bytes() >= b.id().as_bytes())) {
+    if exts
+        .windows(2)
+        .any(|w| matches!(w, [a, b] if a.id().as_bytes() >= b.id().as_bytes()))
+    {
         return Err(Error::field(Field::ExtensionOrder));
     }
     Ok(())

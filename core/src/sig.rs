@@ -3,12 +3,12 @@
 //! There is no prehash API: callers hand over the bytes, the digest is computed here.
 //! Arithmetic uses p256's constant-time point operations (`lincomb`); every input is public.
 
+use p256::elliptic_curve::group::Group;
 use p256::elliptic_curve::ops::{LinearCombination, Reduce};
 use p256::elliptic_curve::point::AffineCoordinates;
+use p256::elliptic_curve::scalar::IsHigh;
 use p256::elliptic_curve::subtle::ConstantTimeEq;
 use p256::elliptic_curve::{Field as _, PrimeField};
-use p256::elliptic_curve::group::Group;
-use p256::elliptic_curve::scalar::IsHigh;
 use p256::{AffinePoint, FieldBytes, ProjectivePoint, Scalar};
 use sha2::{Digest, Sha256};
 
@@ -25,12 +25,19 @@ pub(crate) struct RawSignature {
 }
 
 pub(crate) fn split(bytes: &[u8]) -> Result<RawSignature, Error> {
-    let (Some(r), Some(s), Some(&v), SIGNATURE_LEN) =
-        (bytes.get(..32), bytes.get(32..64), bytes.get(64), bytes.len())
-    else {
+    let (Some(r), Some(s), Some(&v), SIGNATURE_LEN) = (
+        bytes.get(..32),
+        bytes.get(32..64),
+        bytes.get(64),
+        bytes.len(),
+    ) else {
         return Err(Error::field(Field::SignatureLength));
     };
-    Ok(RawSignature { r: FieldBytes::from(<[u8; 32]>::try_from(r).map_err(|_| Error::BadSignature)?), s: FieldBytes::from(<[u8; 32]>::try_from(s).map_err(|_| Error::BadSignature)?), v })
+    Ok(RawSignature {
+        r: FieldBytes::from(<[u8; 32]>::try_from(r).map_err(|_| Error::BadSignature)?),
+        s: FieldBytes::from(<[u8; 32]>::try_from(s).map_err(|_| Error::BadSignature)?),
+        v,
+    })
 }
 
 fn scalar_in_range(bytes: &FieldBytes) -> Result<Scalar, Error> {
@@ -49,7 +56,12 @@ fn scalar_in_range(bytes: &FieldBytes) -> Result<Scalar, Error> {
 ///
 /// # Errors
 /// [`Error::BadSignature`] if `r` or `s` is out of `[1, n-1]` or the equation does not hold.
-pub fn ecdsa_verify_plain(q: &AffinePoint, msg: &[u8], r: &FieldBytes, s: &FieldBytes) -> Result<u8, Error> {
+pub fn ecdsa_verify_plain(
+    q: &AffinePoint,
+    msg: &[u8],
+    r: &FieldBytes,
+    s: &FieldBytes,
+) -> Result<u8, Error> {
     let r = scalar_in_range(r)?;
     let s = scalar_in_range(s)?;
     let digest = Sha256::digest(msg);
@@ -90,7 +102,10 @@ pub fn verify(q: &AffinePoint, msg: &[u8], signature: &[u8]) -> Result<(), Error
     }
     let expected = ecdsa_verify_plain(q, msg, &sig.r, &sig.s)?;
     if expected != sig.v {
-        return Err(Error::WrongRecoveryId { expected, found: sig.v });
+        return Err(Error::WrongRecoveryId {
+            expected,
+            found: sig.v,
+        });
     }
     Ok(())
 }
@@ -119,6 +134,7 @@ pub(crate) fn canonicalize(
 /// As [`split`]; [`Error::BadSignature`] if `r` or `s` is out of range.
 pub fn to_der_signature(signature: &[u8]) -> Result<Vec<u8>, Error> {
     let sig = split(signature)?;
-    let sig = p256::ecdsa::Signature::from_scalars(sig.r, sig.s).map_err(|_| Error::BadSignature)?;
+    let sig =
+        p256::ecdsa::Signature::from_scalars(sig.r, sig.s).map_err(|_| Error::BadSignature)?;
     Ok(sig.to_der().as_bytes().to_vec())
 }

@@ -48,7 +48,11 @@ impl Strokes {
     /// [`Error::LimitExceeded`] for too many strokes or points, [`Error::InvalidField`]
     /// (`Strokes`) for an empty canvas, an empty stroke or a point outside the canvas.
     pub fn new(width: u16, height: u16, strokes: Vec<Vec<(u16, u16)>>) -> Result<Self, Error> {
-        let s = Strokes { width, height, strokes };
+        let s = Strokes {
+            width,
+            height,
+            strokes,
+        };
         s.check()?;
         Ok(s)
     }
@@ -65,7 +69,10 @@ impl Strokes {
         if self.width == 0
             || self.height == 0
             || self.strokes.is_empty()
-            || self.strokes.iter().any(|s| s.is_empty() || !s.iter().all(inside))
+            || self
+                .strokes
+                .iter()
+                .any(|s| s.is_empty() || !s.iter().all(inside))
         {
             return Err(Error::field(Field::Strokes));
         }
@@ -111,11 +118,16 @@ impl Strokes {
                 }
                 prev = Some((x, y));
             }
-            strokes.push(OctetString::new(buf).map_err(|e| Error::malformed(Structure::Strokes, e))?);
+            strokes
+                .push(OctetString::new(buf).map_err(|e| Error::malformed(Structure::Strokes, e))?);
         }
-        let der = StrokesWire { width: self.width, height: self.height, strokes }
-            .to_der()
-            .map_err(|e| Error::malformed(Structure::Strokes, e))?;
+        let der = StrokesWire {
+            width: self.width,
+            height: self.height,
+            strokes,
+        }
+        .to_der()
+        .map_err(|e| Error::malformed(Structure::Strokes, e))?;
         if der.len() > MAX_ATTACHMENT_SIZE {
             return Err(Error::limit(Limit::AttachmentSize, der.len()));
         }
@@ -131,7 +143,8 @@ impl Strokes {
         if bytes.len() > MAX_ATTACHMENT_SIZE {
             return Err(Error::limit(Limit::AttachmentSize, bytes.len()));
         }
-        let wire = StrokesWire::from_der(bytes).map_err(|e| Error::malformed(Structure::Strokes, e))?;
+        let wire =
+            StrokesWire::from_der(bytes).map_err(|e| Error::malformed(Structure::Strokes, e))?;
         if wire.strokes.len() > MAX_STROKES {
             return Err(Error::limit(Limit::Strokes, wire.strokes.len()));
         }
@@ -153,7 +166,10 @@ fn unpack(mut b: &[u8]) -> Result<Vec<(u16, u16)>, Error> {
     let bad = Error::field(Field::Strokes);
     let abs = |b: &[u8]| -> Option<(u16, u16)> {
         match b {
-            [x0, x1, y0, y1, ..] => Some((u16::from_be_bytes([*x0, *x1]), u16::from_be_bytes([*y0, *y1]))),
+            [x0, x1, y0, y1, ..] => Some((
+                u16::from_be_bytes([*x0, *x1]),
+                u16::from_be_bytes([*y0, *y1]),
+            )),
             _ => None,
         }
     };
@@ -164,18 +180,26 @@ fn unpack(mut b: &[u8]) -> Result<Vec<(u16, u16)>, Error> {
     while let [d0, rest @ ..] = b {
         let next = if *d0 == ESCAPE {
             let p = abs(rest).ok_or(bad)?;
-            let (dx, dy) = (i32::from(p.0) - i32::from(cur.0), i32::from(p.1) - i32::from(cur.1));
+            let (dx, dy) = (
+                i32::from(p.0) - i32::from(cur.0),
+                i32::from(p.1) - i32::from(cur.1),
+            );
             if fits(dx) && fits(dy) {
                 return Err(bad); // escape used where a delta fits: not canonical
             }
             b = rest.get(4..).ok_or(bad)?;
             p
         } else {
-            let [d1, rest2 @ ..] = rest else { return Err(bad) };
+            let [d1, rest2 @ ..] = rest else {
+                return Err(bad);
+            };
             let x = i32::from(cur.0) + i32::from(*d0 as i8);
             let y = i32::from(cur.1) + i32::from(*d1 as i8);
             b = rest2;
-            (u16::try_from(x).map_err(|_| bad)?, u16::try_from(y).map_err(|_| bad)?)
+            (
+                u16::try_from(x).map_err(|_| bad)?,
+                u16::try_from(y).map_err(|_| bad)?,
+            )
         };
         if points.len() >= MAX_STROKE_POINTS {
             return Err(Error::limit(Limit::StrokePoints, points.len() + 1));
@@ -195,7 +219,10 @@ mod tests {
         let s = Strokes::new(
             1000,
             400,
-            vec![vec![(10, 10), (20, 15), (900, 390), (899, 389)], vec![(5, 5)]],
+            vec![
+                vec![(10, 10), (20, 15), (900, 390), (899, 389)],
+                vec![(5, 5)],
+            ],
         )
         .unwrap();
         let der = s.to_der().unwrap();
@@ -216,7 +243,10 @@ mod tests {
         let seq_pos = pos - 2;
         der[seq_pos + 1] += 3; // SEQUENCE OF length
         assert_eq!(Strokes::from_der(&der), Err(Error::field(Field::Strokes)));
-        assert_eq!(Strokes::new(10, 10, vec![vec![(10, 0)]]), Err(Error::field(Field::Strokes)));
+        assert_eq!(
+            Strokes::new(10, 10, vec![vec![(10, 0)]]),
+            Err(Error::field(Field::Strokes))
+        );
         assert_eq!(
             Strokes::new(10, 10, vec![vec![(0, 0)]; MAX_STROKES + 1]),
             Err(Error::limit(Limit::Strokes, MAX_STROKES + 1))

@@ -30,7 +30,8 @@ const OID_P256: der::asn1::ObjectIdentifier =
     der::asn1::ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
 const OID_BASIC_CONSTRAINTS: der::asn1::ObjectIdentifier =
     der::asn1::ObjectIdentifier::new_unwrap("2.5.29.19");
-const OID_KEY_USAGE: der::asn1::ObjectIdentifier = der::asn1::ObjectIdentifier::new_unwrap("2.5.29.15");
+const OID_KEY_USAGE: der::asn1::ObjectIdentifier =
+    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.15");
 const OID_EXT_KEY_USAGE: der::asn1::ObjectIdentifier =
     der::asn1::ObjectIdentifier::new_unwrap("2.5.29.37");
 /// Extensions understood well enough to accept when critical (the rest only matter non-critical).
@@ -193,7 +194,10 @@ impl core::fmt::Display for Warning {
                 crate::error::UtcDisplay(*revoked_at)
             ),
             Warning::NoRevocationInfo { depth } => {
-                write!(f, "no CRL for the certificate at depth {depth}: revocation not checked")
+                write!(
+                    f,
+                    "no CRL for the certificate at depth {depth}: revocation not checked"
+                )
             }
         }
     }
@@ -250,10 +254,11 @@ fn pem_blocks(input: &[u8]) -> Result<Vec<(String, Vec<u8>)>, Error> {
         })?;
         let block_len = end_marker + 9 + close + 5;
         let block = after.get(..block_len).unwrap_or("");
-        let (label, der) = der::pem::decode_vec(block.as_bytes()).map_err(|_| Error::Malformed {
-            what: Structure::Pem,
-            offset: base + start,
-        })?;
+        let (label, der) =
+            der::pem::decode_vec(block.as_bytes()).map_err(|_| Error::Malformed {
+                what: Structure::Pem,
+                offset: base + start,
+            })?;
         out.push((label.to_string(), der));
         base += start + block_len;
         rest = after.get(block_len..).unwrap_or("");
@@ -262,7 +267,11 @@ fn pem_blocks(input: &[u8]) -> Result<Vec<(String, Vec<u8>)>, Error> {
 }
 
 fn is_pem(input: &[u8]) -> bool {
-    input.iter().take(64 * 1024).position(|&b| b == b'-').is_some()
+    input
+        .iter()
+        .take(64 * 1024)
+        .position(|&b| b == b'-')
+        .is_some()
         && input.windows(11).any(|w| w == b"-----BEGIN ")
 }
 
@@ -292,14 +301,20 @@ fn p256_key(spki: &spki::SubjectPublicKeyInfoOwned) -> Result<AffinePoint, Error
         .and_then(|p| p.decode_as::<der::asn1::ObjectIdentifier>().ok())
         == Some(OID_P256);
     if spki.algorithm.oid != OID_EC_PUBLIC_KEY || !params_ok {
-        return Err(Error::UnsupportedAlgorithm { what: AlgorithmUse::CertificateKey });
+        return Err(Error::UnsupportedAlgorithm {
+            what: AlgorithmUse::CertificateKey,
+        });
     }
-    let bytes = spki.subject_public_key.as_bytes().ok_or(Error::InvalidPublicKey)?;
+    let bytes = spki
+        .subject_public_key
+        .as_bytes()
+        .ok_or(Error::InvalidPublicKey)?;
     // Policy: uncompressed points only (0x04 ‖ X ‖ Y); compressed and identity encodings are refused.
     if bytes.len() != 65 || bytes.first() != Some(&0x04) {
         return Err(Error::InvalidPublicKey);
     }
-    let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(bytes).map_err(|_| Error::InvalidPublicKey)?;
+    let vk =
+        p256::ecdsa::VerifyingKey::from_sec1_bytes(bytes).map_err(|_| Error::InvalidPublicKey)?;
     Ok(*vk.as_affine())
 }
 
@@ -314,7 +329,9 @@ pub fn key_id_of_spki_der(spki_der: &[u8]) -> [u8; 32] {
 /// [`Error::InvalidPublicKey`] if the key cannot be encoded (never for a valid key).
 pub fn key_id(key: &p256::ecdsa::VerifyingKey) -> Result<[u8; 32], Error> {
     use spki::EncodePublicKey;
-    let der = key.to_public_key_der().map_err(|_| Error::InvalidPublicKey)?;
+    let der = key
+        .to_public_key_der()
+        .map_err(|_| Error::InvalidPublicKey)?;
     Ok(key_id_of_spki_der(der.as_bytes()))
 }
 
@@ -345,13 +362,21 @@ fn parse_cert(der_bytes: &[u8], role: Role) -> Result<Cert, Error> {
         } else if ext.extn_id == OID_EXT_KEY_USAGE {
             // Parsed with our own Oid type: const-oid cannot hold the 2.25 UUID arc.
             eku = Some(Vec::<Oid>::from_der(value).map_err(|e| Error::malformed(what, e))?);
-        } else if ext.critical && !UNDERSTOOD_CERT_EXTENSIONS.contains(&ext.extn_id.to_string().as_str()) {
+        } else if ext.critical
+            && !UNDERSTOOD_CERT_EXTENSIONS.contains(&ext.extn_id.to_string().as_str())
+        {
             unknown_critical = true;
         }
     }
     let validity = tbs.validity();
-    let subject = tbs.subject().to_der().map_err(|e| Error::malformed(what, e))?;
-    let issuer = tbs.issuer().to_der().map_err(|e| Error::malformed(what, e))?;
+    let subject = tbs
+        .subject()
+        .to_der()
+        .map_err(|e| Error::malformed(what, e))?;
+    let issuer = tbs
+        .issuer()
+        .to_der()
+        .map_err(|e| Error::malformed(what, e))?;
     let serial = tbs.serial_number().as_bytes().to_vec();
     let info = CertificateInfo {
         role,
@@ -387,9 +412,14 @@ fn parse_crl(der_bytes: &[u8]) -> Result<Crl, Error> {
         return Err(Error::limit(Limit::CrlSize, der_bytes.len()));
     }
     let what = Structure::Crl;
-    let crl = CertificateList::<x509_cert::certificate::Rfc5280>::from_der(der_bytes).map_err(|e| Error::malformed(what, e))?;
-    if crl.signature_algorithm.oid != OID_ECDSA_SHA256 || crl.tbs_cert_list.signature != crl.signature_algorithm {
-        return Err(Error::UnsupportedAlgorithm { what: AlgorithmUse::CrlSignature });
+    let crl = CertificateList::<x509_cert::certificate::Rfc5280>::from_der(der_bytes)
+        .map_err(|e| Error::malformed(what, e))?;
+    if crl.signature_algorithm.oid != OID_ECDSA_SHA256
+        || crl.tbs_cert_list.signature != crl.signature_algorithm
+    {
+        return Err(Error::UnsupportedAlgorithm {
+            what: AlgorithmUse::CrlSignature,
+        });
     }
     let tbs = &crl.tbs_cert_list;
     let mut unsupported = false;
@@ -400,11 +430,19 @@ fn parse_crl(der_bytes: &[u8]) -> Result<Crl, Error> {
     }
     let mut revoked = HashMap::new();
     for entry in tbs.revoked_certificates.as_deref().unwrap_or(&[]) {
-        if entry.crl_entry_extensions.as_deref().unwrap_or(&[]).iter().any(|e| e.critical) {
+        if entry
+            .crl_entry_extensions
+            .as_deref()
+            .unwrap_or(&[])
+            .iter()
+            .any(|e| e.critical)
+        {
             unsupported = true;
         }
         let at = unix(entry.revocation_date);
-        let slot = revoked.entry(entry.serial_number.as_bytes().to_vec()).or_insert(at);
+        let slot = revoked
+            .entry(entry.serial_number.as_bytes().to_vec())
+            .or_insert(at);
         *slot = (*slot).min(at);
     }
     Ok(Crl {
@@ -419,8 +457,12 @@ fn parse_crl(der_bytes: &[u8]) -> Result<Crl, Error> {
 }
 
 fn signed_by(tbs: &[u8], signature_der: &[u8], key: &AffinePoint) -> bool {
-    let Ok(vk) = p256::ecdsa::VerifyingKey::from_affine(*key) else { return false };
-    let Ok(sig) = p256::ecdsa::Signature::from_der(signature_der) else { return false };
+    let Ok(vk) = p256::ecdsa::VerifyingKey::from_affine(*key) else {
+        return false;
+    };
+    let Ok(sig) = p256::ecdsa::Signature::from_der(signature_der) else {
+        return false;
+    };
     vk.verify(tbs, &sig).is_ok()
 }
 
@@ -439,7 +481,10 @@ impl TrustStoreBuilder {
                 .map(|(_, der)| der)
                 .collect();
             if certs.is_empty() {
-                return Err(Error::Malformed { what: Structure::Pem, offset: 0 });
+                return Err(Error::Malformed {
+                    what: Structure::Pem,
+                    offset: 0,
+                });
             }
             certs
         } else {
@@ -489,10 +534,16 @@ impl TrustStoreBuilder {
     pub fn add_crl(&mut self, pem_or_der: &[u8]) -> Result<usize, Error> {
         let ders = if is_pem(input_or(pem_or_der)) {
             let blocks = pem_blocks(pem_or_der)?;
-            let crls: Vec<Vec<u8>> =
-                blocks.into_iter().filter(|(l, _)| l == "X509 CRL").map(|(_, d)| d).collect();
+            let crls: Vec<Vec<u8>> = blocks
+                .into_iter()
+                .filter(|(l, _)| l == "X509 CRL")
+                .map(|(_, d)| d)
+                .collect();
             if crls.is_empty() {
-                return Err(Error::Malformed { what: Structure::Pem, offset: 0 });
+                return Err(Error::Malformed {
+                    what: Structure::Pem,
+                    offset: 0,
+                });
             }
             crls
         } else {
@@ -524,12 +575,14 @@ impl TrustStoreBuilder {
                     continue;
                 }
                 if !c.sig_alg_ok {
-                    return Err(Error::UnsupportedAlgorithm { what: AlgorithmUse::CertificateSignature });
+                    return Err(Error::UnsupportedAlgorithm {
+                        what: AlgorithmUse::CertificateSignature,
+                    });
                 }
-                if signed_by(&c.tbs_raw, &c.signature_der, &ca.key) {
-                    if let Some(v) = issuers.get_mut(i) {
-                        v.push(j);
-                    }
+                if signed_by(&c.tbs_raw, &c.signature_der, &ca.key)
+                    && let Some(v) = issuers.get_mut(i)
+                {
+                    v.push(j);
                 }
             }
         }
@@ -548,7 +601,10 @@ impl TrustStoreBuilder {
                 }
             }
             if named && !verified {
-                return Err(Error::ChainInvalid { depth: 0, reason: ChainReason::CrlSignature });
+                return Err(Error::ChainInvalid {
+                    depth: 0,
+                    reason: ChainReason::CrlSignature,
+                });
             }
         }
         let mut by_key_id: HashMap<[u8; 32], Vec<usize>> = HashMap::new();
@@ -557,7 +613,13 @@ impl TrustStoreBuilder {
                 by_key_id.entry(c.key_id).or_default().push(i);
             }
         }
-        Ok(TrustStore { certs, crls: self.crls, by_key_id, issuers, crls_by_issuer })
+        Ok(TrustStore {
+            certs,
+            crls: self.crls,
+            by_key_id,
+            issuers,
+            crls_by_issuer,
+        })
     }
 }
 
@@ -578,7 +640,12 @@ impl TrustStore {
     /// Number of certificates of each role: (roots, intermediates, terminals), and CRLs.
     pub fn counts(&self) -> (usize, usize, usize, usize) {
         let n = |r| self.certs.iter().filter(|c| c.role == r).count();
-        (n(Role::Root), n(Role::Intermediate), n(Role::Terminal), self.crls.len())
+        (
+            n(Role::Root),
+            n(Role::Intermediate),
+            n(Role::Terminal),
+            self.crls.len(),
+        )
     }
 
     /// Whether a terminal certificate with this key id is present.
@@ -589,8 +656,16 @@ impl TrustStore {
     /// Validates a path for the terminal key `key_id` at signing time `at`, with CRL freshness
     /// judged at `now`. Tries every terminal certificate with that key and every issuer
     /// candidate; returns the first valid path, else the error of the first attempt.
-    pub(crate) fn validate(&self, key_id: &[u8; 32], at: u64, now: u64) -> Result<ValidatedPath, Error> {
-        let leaves = self.by_key_id.get(key_id).ok_or(Error::UnknownSigner { key_id: *key_id })?;
+    pub(crate) fn validate(
+        &self,
+        key_id: &[u8; 32],
+        at: u64,
+        now: u64,
+    ) -> Result<ValidatedPath, Error> {
+        let leaves = self
+            .by_key_id
+            .get(key_id)
+            .ok_or(Error::UnknownSigner { key_id: *key_id })?;
         let mut first_err = None;
         for &leaf in leaves {
             let mut path = vec![leaf];
@@ -605,12 +680,18 @@ impl TrustStore {
     }
 
     fn cert(&self, i: usize) -> Result<&Cert, Error> {
-        self.certs.get(i).ok_or(Error::ChainInvalid { depth: 0, reason: ChainReason::IssuerNotFound })
+        self.certs.get(i).ok_or(Error::ChainInvalid {
+            depth: 0,
+            reason: ChainReason::IssuerNotFound,
+        })
     }
 
     fn extend(&self, path: &mut Vec<usize>, at: u64, now: u64) -> Result<ValidatedPath, Error> {
         let depth = path.len() - 1;
-        let cur_idx = *path.last().ok_or(Error::ChainInvalid { depth: 0, reason: ChainReason::IssuerNotFound })?;
+        let cur_idx = *path.last().ok_or(Error::ChainInvalid {
+            depth: 0,
+            reason: ChainReason::IssuerNotFound,
+        })?;
         let cur = self.cert(cur_idx)?;
         if cur.role == Role::Root {
             return self.check_path(path, at, now);
@@ -633,7 +714,10 @@ impl TrustStore {
                 }
             }
         }
-        Err(first_err.unwrap_or(Error::ChainInvalid { depth: depth_u8(depth), reason: ChainReason::IssuerNotFound }))
+        Err(first_err.unwrap_or(Error::ChainInvalid {
+            depth: depth_u8(depth),
+            reason: ChainReason::IssuerNotFound,
+        }))
     }
 
     fn check_path(&self, path: &[usize], at: u64, now: u64) -> Result<ValidatedPath, Error> {
@@ -643,29 +727,50 @@ impl TrustStore {
             let d = depth_u8(depth);
             let c = self.cert(idx)?;
             if c.unknown_critical {
-                return Err(Error::ChainInvalid { depth: d, reason: ChainReason::UnknownCriticalExtension });
+                return Err(Error::ChainInvalid {
+                    depth: d,
+                    reason: ChainReason::UnknownCriticalExtension,
+                });
             }
             if depth == 0 {
                 if c.ca.is_some() {
-                    return Err(Error::ChainInvalid { depth: d, reason: ChainReason::TerminalIsCa });
+                    return Err(Error::ChainInvalid {
+                        depth: d,
+                        reason: ChainReason::TerminalIsCa,
+                    });
                 }
                 if !c.key_usage.is_some_and(|ku| ku.digital_signature()) {
-                    return Err(Error::ChainInvalid { depth: d, reason: ChainReason::KeyUsage });
+                    return Err(Error::ChainInvalid {
+                        depth: d,
+                        reason: ChainReason::KeyUsage,
+                    });
                 }
                 let ours = Oid::eku_receipt_signing();
                 if !c.eku.as_ref().is_some_and(|e| e.contains(&ours)) {
-                    return Err(Error::ChainInvalid { depth: d, reason: ChainReason::ExtendedKeyUsage });
+                    return Err(Error::ChainInvalid {
+                        depth: d,
+                        reason: ChainReason::ExtendedKeyUsage,
+                    });
                 }
             } else {
                 let Some(path_len) = c.ca else {
-                    return Err(Error::ChainInvalid { depth: d, reason: ChainReason::NotCa });
+                    return Err(Error::ChainInvalid {
+                        depth: d,
+                        reason: ChainReason::NotCa,
+                    });
                 };
                 if c.key_usage.is_some_and(|ku| !ku.key_cert_sign()) {
-                    return Err(Error::ChainInvalid { depth: d, reason: ChainReason::NotCa });
+                    return Err(Error::ChainInvalid {
+                        depth: d,
+                        reason: ChainReason::NotCa,
+                    });
                 }
                 // CAs strictly below this one (depth − 1 of them, the terminal excluded).
                 if path_len.is_some_and(|n| usize::from(n) < depth - 1) {
-                    return Err(Error::ChainInvalid { depth: d, reason: ChainReason::PathLength });
+                    return Err(Error::ChainInvalid {
+                        depth: d,
+                        reason: ChainReason::PathLength,
+                    });
                 }
             }
             if at < c.not_before {
@@ -684,18 +789,32 @@ impl TrustStore {
                     None => warnings.push(Warning::NoRevocationInfo { depth: d }),
                     Some(list) => {
                         for &k in list {
-                            let Some(crl) = self.crls.get(k) else { continue };
+                            let Some(crl) = self.crls.get(k) else {
+                                continue;
+                            };
                             if crl.unsupported {
-                                return Err(Error::ChainInvalid { depth: d, reason: ChainReason::CrlUnsupported });
+                                return Err(Error::ChainInvalid {
+                                    depth: d,
+                                    reason: ChainReason::CrlUnsupported,
+                                });
                             }
                             if now < crl.this_update || crl.next_update.is_some_and(|n| now > n) {
-                                return Err(Error::ChainInvalid { depth: d, reason: ChainReason::CrlOutOfDate });
+                                return Err(Error::ChainInvalid {
+                                    depth: d,
+                                    reason: ChainReason::CrlOutOfDate,
+                                });
                             }
                             if let Some(&revoked_at) = crl.revoked.get(&c.serial) {
                                 if revoked_at <= at {
-                                    return Err(Error::Revoked { depth: d, revoked_at });
+                                    return Err(Error::Revoked {
+                                        depth: d,
+                                        revoked_at,
+                                    });
                                 }
-                                warnings.push(Warning::RevokedAfterSigning { depth: d, revoked_at });
+                                warnings.push(Warning::RevokedAfterSigning {
+                                    depth: d,
+                                    revoked_at,
+                                });
                             }
                         }
                     }
@@ -704,8 +823,15 @@ impl TrustStore {
             infos.push(c.info.clone());
         }
         let leaf = path.first().map(|&i| self.cert(i)).transpose()?;
-        let key = leaf.map(|c| c.key).ok_or(Error::ChainInvalid { depth: 0, reason: ChainReason::IssuerNotFound })?;
+        let key = leaf.map(|c| c.key).ok_or(Error::ChainInvalid {
+            depth: 0,
+            reason: ChainReason::IssuerNotFound,
+        })?;
         warnings.dedup();
-        Ok(ValidatedPath { key, path: infos, warnings })
+        Ok(ValidatedPath {
+            key,
+            path: infos,
+            warnings,
+        })
     }
 }

@@ -77,7 +77,10 @@ impl ReceiptKind {
 
     /// Whether a payment kind must reference its original receipt.
     pub fn needs_original(self) -> bool {
-        matches!(self, ReceiptKind::Refund | ReceiptKind::Void | ReceiptKind::Completion)
+        matches!(
+            self,
+            ReceiptKind::Refund | ReceiptKind::Void | ReceiptKind::Completion
+        )
     }
 }
 
@@ -186,7 +189,11 @@ pub struct Card {
 }
 
 impl Card {
-    pub(crate) fn new(scheme: PrintableString, bin: PrintableString, last4: PrintableString) -> Self {
+    pub(crate) fn new(
+        scheme: PrintableString,
+        bin: PrintableString,
+        last4: PrintableString,
+    ) -> Self {
         Card { scheme, bin, last4 }
     }
     /// Card scheme, e.g. `VISA`, `MASTERCARD`.
@@ -310,7 +317,10 @@ pub struct CopyBody {
 
 impl CopyBody {
     pub(crate) fn new(original: OctetString, reprint_number: u16) -> Self {
-        CopyBody { original, reprint_number }
+        CopyBody {
+            original,
+            reprint_number,
+        }
     }
     /// Receipt digest of the reprinted receipt.
     pub fn original(&self) -> &[u8] {
@@ -333,7 +343,10 @@ pub struct ResignBody {
 
 impl ResignBody {
     pub(crate) fn new(original: OctetString, signature_image: OctetString) -> Self {
-        ResignBody { original, signature_image }
+        ResignBody {
+            original,
+            signature_image,
+        }
     }
     /// Receipt digest of the `pending` payment this signature is for.
     pub fn original(&self) -> &[u8] {
@@ -355,6 +368,8 @@ impl ResignBody {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, der::Choice)]
 #[non_exhaustive]
+// Payment bodies are the common case; boxing them would cost an allocation per receipt.
+#[allow(clippy::large_enum_variant)]
 pub enum ReceiptBody {
     /// Body of `sale`, `refund`, `void`, `preauth`, `completion`.
     #[asn1(context_specific = "0", tag_mode = "IMPLICIT", constructed = "true")]
@@ -389,11 +404,18 @@ impl Extension {
     /// [`crate::Error::LimitExceeded`] if `value` is longer than [`crate::limits::MAX_EXTENSION_VALUE`].
     pub fn new(id: Oid, critical: bool, value: &[u8]) -> Result<Self, crate::Error> {
         if value.len() > crate::limits::MAX_EXTENSION_VALUE {
-            return Err(crate::Error::limit(crate::error::Limit::ExtensionValue, value.len()));
+            return Err(crate::Error::limit(
+                crate::error::Limit::ExtensionValue,
+                value.len(),
+            ));
         }
         let extn_value = OctetString::new(value)
             .map_err(|e| crate::Error::malformed(crate::error::Structure::Receipt, e))?;
-        Ok(Extension { extn_id: id, critical, extn_value })
+        Ok(Extension {
+            extn_id: id,
+            critical,
+            extn_value,
+        })
     }
     /// The extension's identifier.
     pub fn id(&self) -> &Oid {
@@ -434,7 +456,12 @@ pub struct TbsReceipt {
     issued_at: GeneralizedTime,
     kind: ReceiptKind,
     body: ReceiptBody,
-    #[asn1(context_specific = "0", tag_mode = "IMPLICIT", optional = "true", constructed = "true")]
+    #[asn1(
+        context_specific = "0",
+        tag_mode = "IMPLICIT",
+        optional = "true",
+        constructed = "true"
+    )]
     extensions: Option<Vec<Extension>>,
 }
 
@@ -543,7 +570,10 @@ pub struct Attachment {
 
 impl Attachment {
     pub(crate) fn new(attachment_type: AttachmentType, data: OctetString) -> Self {
-        Attachment { attachment_type, data }
+        Attachment {
+            attachment_type,
+            data,
+        }
     }
     /// The attachment's type.
     pub fn attachment_type(&self) -> AttachmentType {
@@ -566,6 +596,11 @@ impl Attachment {
 pub(crate) struct SignedReceiptWire {
     pub(crate) tbs: TbsReceipt,
     pub(crate) signature: OctetString,
-    #[asn1(context_specific = "0", tag_mode = "IMPLICIT", optional = "true", constructed = "true")]
+    #[asn1(
+        context_specific = "0",
+        tag_mode = "IMPLICIT",
+        optional = "true",
+        constructed = "true"
+    )]
     pub(crate) attachments: Option<Vec<Attachment>>,
 }

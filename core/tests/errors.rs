@@ -1,5 +1,11 @@
 //! Every error variant is produced by at least one test that asserts the exact variant.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
 
 mod common;
 
@@ -25,12 +31,27 @@ fn malformed_ber_indefinite_and_overlong_lengths() {
     let mut ber = vec![0x30, 0x80];
     ber.extend_from_slice(&der[hdr..]);
     ber.extend_from_slice(&[0, 0]);
-    assert!(matches!(UnverifiedReceipt::from_der(&ber), Err(Error::Malformed { what: Structure::Receipt, .. })));
+    assert!(matches!(
+        UnverifiedReceipt::from_der(&ber),
+        Err(Error::Malformed {
+            what: Structure::Receipt,
+            ..
+        })
+    ));
     // Overlong length: 0x82 00 xx for a length below 256 (or 0x83 for one below 65536).
     let mut long = vec![0x30, der[1] + 1, 0x00];
     long.extend_from_slice(&der[2..]);
-    assert!(matches!(UnverifiedReceipt::from_der(&long), Err(Error::Malformed { what: Structure::Receipt, .. })));
-    assert_eq!(UnverifiedReceipt::from_der(&[]).unwrap_err().code(), "malformed");
+    assert!(matches!(
+        UnverifiedReceipt::from_der(&long),
+        Err(Error::Malformed {
+            what: Structure::Receipt,
+            ..
+        })
+    ));
+    assert_eq!(
+        UnverifiedReceipt::from_der(&[]).unwrap_err().code(),
+        "malformed"
+    );
 }
 
 #[test]
@@ -40,7 +61,10 @@ fn trailing_data_reports_offset() {
     der.push(0);
     assert_eq!(
         UnverifiedReceipt::from_der(&der),
-        Err(Error::TrailingData { what: Structure::Receipt, offset: n })
+        Err(Error::TrailingData {
+            what: Structure::Receipt,
+            offset: n
+        })
     );
 }
 
@@ -49,28 +73,56 @@ fn unsupported_version() {
     let mut der = ok_chain().sale(Cvm::Pin, 1, T0).to_der().unwrap();
     let pos = der.windows(3).position(|w| w == [2, 1, 1]).unwrap();
     der[pos + 2] = 2;
-    assert_eq!(UnverifiedReceipt::from_der(&der), Err(Error::UnsupportedVersion { version: 2 }));
+    assert_eq!(
+        UnverifiedReceipt::from_der(&der),
+        Err(Error::UnsupportedVersion { version: 2 })
+    );
 }
 
 #[test]
 fn unsupported_algorithm_and_invalid_key_in_certificates() {
     let bad = |name: &str| std::fs::read(fixtures().join("../bad").join(name)).unwrap();
     let mut b = TrustStore::builder();
-    assert_eq!(b.add_root(&bad("p384.pem")), Err(Error::UnsupportedAlgorithm { what: AlgorithmUse::CertificateKey }));
-    assert_eq!(b.add_root(&bad("rsa.pem")), Err(Error::UnsupportedAlgorithm { what: AlgorithmUse::CertificateKey }));
-    assert_eq!(b.add_terminal(&bad("compressed.pem")), Err(Error::InvalidPublicKey));
+    assert_eq!(
+        b.add_root(&bad("p384.pem")),
+        Err(Error::UnsupportedAlgorithm {
+            what: AlgorithmUse::CertificateKey
+        })
+    );
+    assert_eq!(
+        b.add_root(&bad("rsa.pem")),
+        Err(Error::UnsupportedAlgorithm {
+            what: AlgorithmUse::CertificateKey
+        })
+    );
+    assert_eq!(
+        b.add_terminal(&bad("compressed.pem")),
+        Err(Error::InvalidPublicKey)
+    );
 }
 
 #[test]
 fn unknown_signer() {
     let r = Chain::new(stranger_key(), "M", "T").sale(Cvm::Pin, 1, T0);
-    assert_eq!(verify(&r.to_der().unwrap()).unwrap_err(), Error::UnknownSigner { key_id: r.key_id() });
+    assert_eq!(
+        verify(&r.to_der().unwrap()).unwrap_err(),
+        Error::UnknownSigner { key_id: r.key_id() }
+    );
 }
 
 #[test]
 fn chain_invalid_reasons() {
-    let der = Chain::new(key("term-noeku"), "M", "T").sale(Cvm::Pin, 1, T0).to_der().unwrap();
-    assert_eq!(verify(&der).unwrap_err(), Error::ChainInvalid { depth: 0, reason: ChainReason::ExtendedKeyUsage });
+    let der = Chain::new(key("term-noeku"), "M", "T")
+        .sale(Cvm::Pin, 1, T0)
+        .to_der()
+        .unwrap();
+    assert_eq!(
+        verify(&der).unwrap_err(),
+        Error::ChainInvalid {
+            depth: 0,
+            reason: ChainReason::ExtendedKeyUsage
+        }
+    );
 
     // Without the intermediate, term-ok has no issuer.
     let mut b = TrustStore::builder();
@@ -81,7 +133,10 @@ fn chain_invalid_reasons() {
     let r = UnverifiedReceipt::from_der(&der).unwrap();
     assert_eq!(
         r.verify(&store, &VerifyOptions::at(NOW)).unwrap_err(),
-        Error::ChainInvalid { depth: 0, reason: ChainReason::IssuerNotFound }
+        Error::ChainInvalid {
+            depth: 0,
+            reason: ChainReason::IssuerNotFound
+        }
     );
 
     // A CA certificate loaded as a terminal certificate.
@@ -89,16 +144,29 @@ fn chain_invalid_reasons() {
     b.add_root(&fixture("root.pem")).unwrap();
     b.add_terminal(&fixture("intermediate.pem")).unwrap();
     let store = b.build().unwrap();
-    let der = Chain::new(key("intermediate"), "M", "T").sale(Cvm::Pin, 1, T0).to_der().unwrap();
+    let der = Chain::new(key("intermediate"), "M", "T")
+        .sale(Cvm::Pin, 1, T0)
+        .to_der()
+        .unwrap();
     assert_eq!(
-        UnverifiedReceipt::from_der(&der).unwrap().verify(&store, &VerifyOptions::at(NOW)).unwrap_err(),
-        Error::ChainInvalid { depth: 0, reason: ChainReason::TerminalIsCa }
+        UnverifiedReceipt::from_der(&der)
+            .unwrap()
+            .verify(&store, &VerifyOptions::at(NOW))
+            .unwrap_err(),
+        Error::ChainInvalid {
+            depth: 0,
+            reason: ChainReason::TerminalIsCa
+        }
     );
 
     // CRL not current at `now` (verifying before the CRL's thisUpdate).
     assert_eq!(
-        r.verify(&common::store(), &VerifyOptions::at(T0 + 10)).unwrap_err(),
-        Error::ChainInvalid { depth: 0, reason: ChainReason::CrlOutOfDate }
+        r.verify(&common::store(), &VerifyOptions::at(T0 + 10))
+            .unwrap_err(),
+        Error::ChainInvalid {
+            depth: 0,
+            reason: ChainReason::CrlOutOfDate
+        }
     );
 }
 
@@ -112,25 +180,58 @@ fn crl_with_a_bad_signature_is_refused() {
     b.add_root(&fixture("root.pem")).unwrap();
     b.add_intermediate(&fixture("intermediate.pem")).unwrap();
     b.add_crl(&der).unwrap();
-    assert_eq!(b.build().unwrap_err(), Error::ChainInvalid { depth: 0, reason: ChainReason::CrlSignature });
+    assert_eq!(
+        b.build().unwrap_err(),
+        Error::ChainInvalid {
+            depth: 0,
+            reason: ChainReason::CrlSignature
+        }
+    );
 }
 
 #[test]
 fn certificate_time_errors_and_revocation() {
     let mut exp = Chain::new(key("term-expired"), "M", "T");
-    assert_eq!(verify(&exp.sale(Cvm::Pin, 1, 1_650_000_000).to_der().unwrap()).unwrap_err(), Error::CertificateExpired { depth: 0 });
-    assert_eq!(verify(&ok_chain().sale(Cvm::Pin, 1, 1_600_000_000).to_der().unwrap()).unwrap_err(), Error::CertificateNotYetValid { depth: 0 });
+    assert_eq!(
+        verify(&exp.sale(Cvm::Pin, 1, 1_650_000_000).to_der().unwrap()).unwrap_err(),
+        Error::CertificateExpired { depth: 0 }
+    );
+    assert_eq!(
+        verify(
+            &ok_chain()
+                .sale(Cvm::Pin, 1, 1_600_000_000)
+                .to_der()
+                .unwrap()
+        )
+        .unwrap_err(),
+        Error::CertificateNotYetValid { depth: 0 }
+    );
     let rev = revocation_time();
     let mut c = Chain::new(key("term-revoked"), "M", "T");
-    assert_eq!(verify(&c.sale(Cvm::Pin, 1, rev).to_der().unwrap()).unwrap_err(), Error::Revoked { depth: 0, revoked_at: rev });
+    assert_eq!(
+        verify(&c.sale(Cvm::Pin, 1, rev).to_der().unwrap()).unwrap_err(),
+        Error::Revoked {
+            depth: 0,
+            revoked_at: rev
+        }
+    );
     let ok = verify(&c.sale(Cvm::Pin, 1, rev - 1).to_der().unwrap()).unwrap();
-    assert_eq!(ok.warnings(), &[possig::Warning::RevokedAfterSigning { depth: 0, revoked_at: rev }]);
+    assert_eq!(
+        ok.warnings(),
+        &[possig::Warning::RevokedAfterSigning {
+            depth: 0,
+            revoked_at: rev
+        }]
+    );
 }
 
 #[test]
 fn issued_in_future() {
     let r = ok_chain().sale(Cvm::Pin, 1, NOW + 301);
-    assert_eq!(verify(&r.to_der().unwrap()).unwrap_err(), Error::IssuedInFuture);
+    assert_eq!(
+        verify(&r.to_der().unwrap()).unwrap_err(),
+        Error::IssuedInFuture
+    );
     let r = ok_chain().sale(Cvm::Pin, 1, NOW + 300);
     assert!(verify(&r.to_der().unwrap()).is_ok());
 }
@@ -142,42 +243,75 @@ fn signature_errors() {
     let sig = r.signature().to_vec();
     let mut bad = sig.clone();
     bad[10] ^= 1;
-    assert_eq!(verify(&replace_once(&der, &sig, &bad)).unwrap_err(), Error::BadSignature);
-    assert_eq!(verify(&high_s_variant(&der, &sig)).unwrap_err(), Error::HighS);
+    assert_eq!(
+        verify(&replace_once(&der, &sig, &bad)).unwrap_err(),
+        Error::BadSignature
+    );
+    assert_eq!(
+        verify(&high_s_variant(&der, &sig)).unwrap_err(),
+        Error::HighS
+    );
     let mut wrong_v = sig.clone();
     wrong_v[64] ^= 1;
     assert_eq!(
         verify(&replace_once(&der, &sig, &wrong_v)).unwrap_err(),
-        Error::WrongRecoveryId { expected: sig[64], found: sig[64] ^ 1 }
+        Error::WrongRecoveryId {
+            expected: sig[64],
+            found: sig[64] ^ 1
+        }
     );
     let mut v4 = sig.clone();
     v4[64] = 4;
     assert_eq!(
         verify(&replace_once(&der, &sig, &v4)).unwrap_err(),
-        Error::WrongRecoveryId { expected: sig[64], found: 4 }
+        Error::WrongRecoveryId {
+            expected: sig[64],
+            found: 4
+        }
     );
     // r = 0 and s = 0.
     let mut zero_r = sig.clone();
     zero_r[..32].fill(0);
-    assert_eq!(verify(&replace_once(&der, &sig, &zero_r)).unwrap_err(), Error::BadSignature);
+    assert_eq!(
+        verify(&replace_once(&der, &sig, &zero_r)).unwrap_err(),
+        Error::BadSignature
+    );
     let mut zero_s = sig.clone();
     zero_s[32..64].fill(0);
-    assert_eq!(verify(&replace_once(&der, &sig, &zero_s)).unwrap_err(), Error::BadSignature);
+    assert_eq!(
+        verify(&replace_once(&der, &sig, &zero_s)).unwrap_err(),
+        Error::BadSignature
+    );
     // r, s >= n.
     let mut big = sig.clone();
     big[..32].fill(0xff);
-    assert_eq!(verify(&replace_once(&der, &sig, &big)).unwrap_err(), Error::BadSignature);
+    assert_eq!(
+        verify(&replace_once(&der, &sig, &big)).unwrap_err(),
+        Error::BadSignature
+    );
     let mut big_s = sig;
     big_s[32..64].fill(0xff);
-    assert_eq!(verify(&replace_once(&der, &r.signature().to_vec(), &big_s)).unwrap_err(), Error::BadSignature);
+    assert_eq!(
+        verify(&replace_once(&der, r.signature(), &big_s)).unwrap_err(),
+        Error::BadSignature
+    );
 }
 
 #[test]
 fn signature_of_another_key_with_a_valid_chain() {
     // A receipt claiming term-ok's key id, signed by term-revoked's key.
-    let draft = ok_chain().builder(ReceiptKind::Sale, T0).payment(payment(Cvm::Pin, 1)).build().unwrap();
+    let draft = ok_chain()
+        .builder(ReceiptKind::Sale, T0)
+        .payment(payment(Cvm::Pin, 1))
+        .build()
+        .unwrap();
     let other = key("term-revoked");
-    assert_eq!(draft.clone().sign(&other).unwrap_err(), Error::InvalidField { field: Field::SignerKeyId });
+    assert_eq!(
+        draft.clone().sign(&other).unwrap_err(),
+        Error::InvalidField {
+            field: Field::SignerKeyId
+        }
+    );
     let genuine = draft.sign(&key("term-ok")).unwrap();
     let forged_sig = {
         use p256::ecdsa::signature::Signer;
@@ -188,7 +322,10 @@ fn signature_of_another_key_with_a_valid_chain() {
         out
     };
     let der = replace_once(&genuine.to_der().unwrap(), genuine.signature(), &forged_sig);
-    assert!(matches!(verify(&der).unwrap_err(), Error::BadSignature | Error::WrongRecoveryId { .. }));
+    assert!(matches!(
+        verify(&der).unwrap_err(),
+        Error::BadSignature | Error::WrongRecoveryId { .. }
+    ));
 }
 
 #[test]
@@ -197,7 +334,10 @@ fn attachment_digest_mismatch() {
     let old = r.attachments()[0].data().to_vec();
     let new = strokes(4).to_der().unwrap();
     let der = replace_once(&r.to_der().unwrap(), &old, &new);
-    assert_eq!(verify(&der).unwrap_err(), Error::AttachmentDigestMismatch { index: 0 });
+    assert_eq!(
+        verify(&der).unwrap_err(),
+        Error::AttachmentDigestMismatch { index: 0 }
+    );
 }
 
 #[test]
@@ -205,16 +345,36 @@ fn unknown_critical_extension_rejected_noncritical_kept() {
     let mut c = ok_chain();
     let crit = Extension::new(Oid::extension(1), true, b"x").unwrap();
     let plain = Extension::new(Oid::extension(2), false, b"y").unwrap();
-    let r = c.sign(c.builder(ReceiptKind::Sale, T0).payment(payment(Cvm::Pin, 1)).extension(plain.clone()).extension(crit));
-    assert_eq!(verify(&r.to_der().unwrap()).unwrap_err(), Error::UnknownCriticalExtension { index: 0 });
-    let r = c.sign(c.builder(ReceiptKind::Sale, T0).payment(payment(Cvm::Pin, 1)).extension(plain.clone()));
-    assert_eq!(verify(&r.to_der().unwrap()).unwrap().tbs().extensions(), &[plain]);
+    let r = c.sign(
+        c.builder(ReceiptKind::Sale, T0)
+            .payment(payment(Cvm::Pin, 1))
+            .extension(plain.clone())
+            .extension(crit),
+    );
+    assert_eq!(
+        verify(&r.to_der().unwrap()).unwrap_err(),
+        Error::UnknownCriticalExtension { index: 0 }
+    );
+    let r = c.sign(
+        c.builder(ReceiptKind::Sale, T0)
+            .payment(payment(Cvm::Pin, 1))
+            .extension(plain.clone()),
+    );
+    assert_eq!(
+        verify(&r.to_der().unwrap()).unwrap().tbs().extensions(),
+        &[plain]
+    );
 }
 
 #[test]
 fn invalid_fields() {
     let c = ok_chain();
-    let build = |p: possig::Payment| c.builder(ReceiptKind::Sale, T0).payment(p).build().map(|_| ());
+    let build = |p: possig::Payment| {
+        c.builder(ReceiptKind::Sale, T0)
+            .payment(p)
+            .build()
+            .map(|_| ())
+    };
     let field = |f| Err(Error::InvalidField { field: f });
     let mut p = payment(Cvm::Pin, 1);
     p.bin = "4111111111111111".into();
@@ -231,22 +391,53 @@ fn invalid_fields() {
     let mut p = payment(Cvm::Pin, 1);
     p.original = Some([1; 32]);
     assert_eq!(build(p), field(Field::Original));
-    assert_eq!(build(payment(Cvm::Signature, 1)), field(Field::SignatureImage));
+    assert_eq!(
+        build(payment(Cvm::Signature, 1)),
+        field(Field::SignatureImage)
+    );
     let mut p = payment(Cvm::Pin, 1);
     p.amount = possig::limits::MAX_AMOUNT + 1;
     assert_eq!(build(p), field(Field::Amount));
-    let pan_merchant = c.builder(ReceiptKind::Sale, T0).merchant_id("shop 4111 1111 1111 1111").payment(payment(Cvm::Pin, 1));
+    let pan_merchant = c
+        .builder(ReceiptKind::Sale, T0)
+        .merchant_id("shop 4111 1111 1111 1111")
+        .payment(payment(Cvm::Pin, 1));
     assert_eq!(pan_merchant.build().map(|_| ()), field(Field::PossiblePan));
-    assert_eq!(c.builder(ReceiptKind::Sale, T0).build().map(|_| ()), field(Field::Body));
-    assert_eq!(c.builder(ReceiptKind::Copy, T0).copy_of([1; 32], 0).build().map(|_| ()), field(Field::ReprintNumber));
     assert_eq!(
-        c.builder(ReceiptKind::Sale, T0).chain(0, [1; 32]).payment(payment(Cvm::Pin, 1)).build().map(|_| ()),
+        c.builder(ReceiptKind::Sale, T0).build().map(|_| ()),
+        field(Field::Body)
+    );
+    assert_eq!(
+        c.builder(ReceiptKind::Copy, T0)
+            .copy_of([1; 32], 0)
+            .build()
+            .map(|_| ()),
+        field(Field::ReprintNumber)
+    );
+    assert_eq!(
+        c.builder(ReceiptKind::Sale, T0)
+            .chain(0, [1; 32])
+            .payment(payment(Cvm::Pin, 1))
+            .build()
+            .map(|_| ()),
         field(Field::Previous)
     );
-    assert_eq!(c.builder(ReceiptKind::Sale, T0).merchant_id("").payment(payment(Cvm::Pin, 1)).build().map(|_| ()), field(Field::MerchantId));
+    assert_eq!(
+        c.builder(ReceiptKind::Sale, T0)
+            .merchant_id("")
+            .payment(payment(Cvm::Pin, 1))
+            .build()
+            .map(|_| ()),
+        field(Field::MerchantId)
+    );
     let e1 = Extension::new(Oid::extension(1), false, b"").unwrap();
     assert_eq!(
-        c.builder(ReceiptKind::Sale, T0).payment(payment(Cvm::Pin, 1)).extension(e1.clone()).extension(e1).build().map(|_| ()),
+        c.builder(ReceiptKind::Sale, T0)
+            .payment(payment(Cvm::Pin, 1))
+            .extension(e1.clone())
+            .extension(e1)
+            .build()
+            .map(|_| ()),
         field(Field::ExtensionOrder)
     );
     // A signature of the wrong length on the wire.
@@ -257,36 +448,81 @@ fn invalid_fields() {
     short.extend_from_slice(&[0x04, 64]);
     short.extend_from_slice(&r.signature()[..64]);
     short[2] -= 1;
-    assert_eq!(UnverifiedReceipt::from_der(&short), Err(Error::InvalidField { field: Field::SignatureLength }));
+    assert_eq!(
+        UnverifiedReceipt::from_der(&short),
+        Err(Error::InvalidField {
+            field: Field::SignatureLength
+        })
+    );
 }
 
 #[test]
 fn limits_at_and_past_each_bound() {
     let c = ok_chain();
     let max = possig::limits::MAX_TEXT_FIELD;
-    let ok = c.builder(ReceiptKind::Sale, T0).merchant_id(&"m".repeat(max)).payment(payment(Cvm::Pin, 1)).build();
+    let ok = c
+        .builder(ReceiptKind::Sale, T0)
+        .merchant_id(&"m".repeat(max))
+        .payment(payment(Cvm::Pin, 1))
+        .build();
     assert!(ok.is_ok());
-    let long = c.builder(ReceiptKind::Sale, T0).merchant_id(&"m".repeat(max + 1)).payment(payment(Cvm::Pin, 1)).build();
-    assert_eq!(long.unwrap_err(), Error::LimitExceeded { limit: Limit::TextField, actual: max + 1 });
+    let long = c
+        .builder(ReceiptKind::Sale, T0)
+        .merchant_id(&"m".repeat(max + 1))
+        .payment(payment(Cvm::Pin, 1))
+        .build();
+    assert_eq!(
+        long.unwrap_err(),
+        Error::LimitExceeded {
+            limit: Limit::TextField,
+            actual: max + 1
+        }
+    );
     let n = possig::limits::MAX_RECEIPT_SIZE;
-    assert!(matches!(UnverifiedReceipt::from_der(&vec![0x30; n]), Err(Error::Malformed { .. })));
-    assert_eq!(UnverifiedReceipt::from_der(&vec![0x30; n + 1]), Err(Error::LimitExceeded { limit: Limit::ReceiptSize, actual: n + 1 }));
+    assert!(matches!(
+        UnverifiedReceipt::from_der(&vec![0x30; n]),
+        Err(Error::Malformed { .. })
+    ));
+    assert_eq!(
+        UnverifiedReceipt::from_der(&vec![0x30; n + 1]),
+        Err(Error::LimitExceeded {
+            limit: Limit::ReceiptSize,
+            actual: n + 1
+        })
+    );
     let s = possig::limits::MAX_STROKES;
     assert!(Strokes::new(10, 10, vec![vec![(1, 1)]; s]).is_ok());
-    assert_eq!(Strokes::new(10, 10, vec![vec![(1, 1)]; s + 1]), Err(Error::LimitExceeded { limit: Limit::Strokes, actual: s + 1 }));
+    assert_eq!(
+        Strokes::new(10, 10, vec![vec![(1, 1)]; s + 1]),
+        Err(Error::LimitExceeded {
+            limit: Limit::Strokes,
+            actual: s + 1
+        })
+    );
     let e = possig::limits::MAX_EXTENSIONS;
     let with = |k: usize| {
-        (0..k).fold(c.builder(ReceiptKind::Sale, T0).payment(payment(Cvm::Pin, 1)), |b, i| {
-            b.extension(Extension::new(Oid::extension(i as u8), false, b"").unwrap())
-        })
+        (0..k).fold(
+            c.builder(ReceiptKind::Sale, T0)
+                .payment(payment(Cvm::Pin, 1)),
+            |b, i| b.extension(Extension::new(Oid::extension(i as u8), false, b"").unwrap()),
+        )
     };
     assert!(with(e).build().is_ok());
-    assert_eq!(with(e + 1).build().unwrap_err(), Error::LimitExceeded { limit: Limit::Extensions, actual: e + 1 });
+    assert_eq!(
+        with(e + 1).build().unwrap_err(),
+        Error::LimitExceeded {
+            limit: Limit::Extensions,
+            actual: e + 1
+        }
+    );
     let v = possig::limits::MAX_EXTENSION_VALUE;
     assert!(Extension::new(Oid::extension(1), false, &vec![0; v]).is_ok());
     assert_eq!(
         Extension::new(Oid::extension(1), false, &vec![0; v + 1]).unwrap_err(),
-        Error::LimitExceeded { limit: Limit::ExtensionValue, actual: v + 1 }
+        Error::LimitExceeded {
+            limit: Limit::ExtensionValue,
+            actual: v + 1
+        }
     );
 }
 
@@ -325,9 +561,19 @@ impl signature::Keypair for LyingHsm {
 
 #[test]
 fn signer_failed() {
-    let draft = ok_chain().builder(ReceiptKind::Sale, T0).payment(payment(Cvm::Pin, 1)).build().unwrap();
-    assert_eq!(draft.clone().sign(&FailingHsm(key("term-ok"))).unwrap_err(), Error::SignerFailed);
-    assert_eq!(draft.sign(&LyingHsm(key("term-ok"))).unwrap_err(), Error::SignerFailed);
+    let draft = ok_chain()
+        .builder(ReceiptKind::Sale, T0)
+        .payment(payment(Cvm::Pin, 1))
+        .build()
+        .unwrap();
+    assert_eq!(
+        draft.clone().sign(&FailingHsm(key("term-ok"))).unwrap_err(),
+        Error::SignerFailed
+    );
+    assert_eq!(
+        draft.sign(&LyingHsm(key("term-ok"))).unwrap_err(),
+        Error::SignerFailed
+    );
 }
 
 #[test]
@@ -335,6 +581,9 @@ fn every_code_is_unique_and_snake_case() {
     let mut seen = std::collections::HashSet::new();
     for c in Error::ALL_CODES {
         assert!(seen.insert(*c), "{c}");
-        assert!(c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{c}");
+        assert!(
+            c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+            "{c}"
+        );
     }
 }

@@ -1,6 +1,12 @@
 //! Exhaustive tamper test: every single-bit flip and every truncation of valid receipts is
 //! rejected with a typed error, never accepted, never a panic.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
 
 mod common;
 
@@ -10,13 +16,18 @@ use possig::{CardholderVerification as Cvm, Error, UnverifiedReceipt, VerifyOpti
 fn check_all_mutations(der: &[u8]) -> usize {
     let store = store();
     let opts = VerifyOptions::at(NOW);
-    UnverifiedReceipt::from_der(der).unwrap().verify(&store, &opts).unwrap();
+    UnverifiedReceipt::from_der(der)
+        .unwrap()
+        .verify(&store, &opts)
+        .unwrap();
     let mut n = 0;
     for i in 0..der.len() * 8 {
         let mut m = der.to_vec();
         m[i / 8] ^= 1 << (i % 8);
         let r = UnverifiedReceipt::from_der(&m).and_then(|r| r.verify(&store, &opts));
-        let e: Error = r.err().unwrap_or_else(|| panic!("bit {i} flipped and still accepted"));
+        let e: Error = r
+            .err()
+            .unwrap_or_else(|| panic!("bit {i} flipped and still accepted"));
         assert!(Error::ALL_CODES.contains(&e.code()));
         n += 1;
     }

@@ -1,6 +1,12 @@
 //! The golden vectors: every file verifies to exactly the outcome recorded in index.json, and
 //! every decodable vector re-encodes byte for byte.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
 
 mod common;
 
@@ -24,15 +30,23 @@ fn every_vector_has_its_recorded_outcome() {
             ("valid", Ok(r)) => assert!(r.warnings().is_empty(), "{name}: {:?}", r.warnings()),
             ("valid_with_warnings", Ok(r)) => {
                 let got: Vec<&str> = r.warnings().iter().map(|w| w.code()).collect();
-                let want: Vec<&str> =
-                    v["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+                let want: Vec<&str> = v["warnings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|w| w.as_str().unwrap())
+                    .collect();
                 assert_eq!(got, want, "{name}");
             }
             ("invalid", Err(e)) => assert_eq!(e.code(), v["code"].as_str().unwrap(), "{name}"),
             (want, got) => panic!("{name}: expected {want}, got {got:?}"),
         }
         if let Ok(r) = UnverifiedReceipt::from_der(&der) {
-            assert_eq!(r.to_der().unwrap(), der, "{name}: decode -> encode must be byte-identical");
+            assert_eq!(
+                r.to_der().unwrap(),
+                der,
+                "{name}: decode -> encode must be byte-identical"
+            );
             valid += 1;
         }
     }

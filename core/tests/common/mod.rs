@@ -1,6 +1,13 @@
 //! Test helpers shared by the integration tests and the golden-vector generator
 //! (`examples/gen_vectors.rs` includes this file).
-#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    dead_code,
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs
+)]
 
 use std::path::PathBuf;
 
@@ -52,8 +59,12 @@ pub fn revocation_time() -> u64 {
     use der::Decode;
     let pem = fixture("intermediate.crl.pem");
     let (_, der) = der::pem::decode_vec(&pem).unwrap();
-    let crl = x509_cert::crl::CertificateList::<x509_cert::certificate::Rfc5280>::from_der(&der).unwrap();
-    crl.tbs_cert_list.revoked_certificates.unwrap()[0].revocation_date.to_unix_duration().as_secs()
+    let crl =
+        x509_cert::crl::CertificateList::<x509_cert::certificate::Rfc5280>::from_der(&der).unwrap();
+    crl.tbs_cert_list.revoked_certificates.unwrap()[0]
+        .revocation_date
+        .to_unix_duration()
+        .as_secs()
 }
 
 pub fn payment(cvm: CardholderVerification, amount: u64) -> Payment {
@@ -91,7 +102,13 @@ pub struct Chain {
 
 impl Chain {
     pub fn new(key: SigningKey, merchant: &str, terminal: &str) -> Self {
-        Chain { key, counter: 0, previous: [0; 32], merchant: merchant.into(), terminal: terminal.into() }
+        Chain {
+            key,
+            counter: 0,
+            previous: [0; 32],
+            merchant: merchant.into(),
+            terminal: terminal.into(),
+        }
     }
 
     pub fn builder(&self, kind: ReceiptKind, at: u64) -> ReceiptBuilder {
@@ -111,8 +128,14 @@ impl Chain {
     }
 
     pub fn sale(&mut self, cvm: CardholderVerification, amount: u64, at: u64) -> UnverifiedReceipt {
-        let b = self.builder(ReceiptKind::Sale, at).payment(payment(cvm, amount));
-        let b = if cvm == CardholderVerification::Signature { b.signature_strokes(strokes(3)) } else { b };
+        let b = self
+            .builder(ReceiptKind::Sale, at)
+            .payment(payment(cvm, amount));
+        let b = if cvm == CardholderVerification::Signature {
+            b.signature_strokes(strokes(3))
+        } else {
+            b
+        };
         self.sign(b)
     }
 }
@@ -129,7 +152,10 @@ pub fn high_s_variant(der: &[u8], sig: &[u8]) -> Vec<u8> {
 }
 
 pub fn replace_once(hay: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
-    let pos = hay.windows(needle.len()).position(|w| w == needle).expect("needle present");
+    let pos = hay
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .expect("needle present");
     let mut out = hay.to_vec();
     out[pos..pos + needle.len()].copy_from_slice(with);
     out
