@@ -82,6 +82,8 @@ pub enum Field {
     PossiblePan,
     /// Extensions are not in strictly ascending order of their identifiers (or repeat one).
     ExtensionOrder,
+    /// An extension's `critical` is encoded as an explicit FALSE (DER omits DEFAULT values).
+    ExtensionCritical,
     /// An object identifier is not a minimal base-128 encoding.
     ObjectIdentifier,
     /// The signature is not exactly 65 bytes.
@@ -115,6 +117,7 @@ impl Field {
             Field::ReprintNumber => "reprint_number",
             Field::PossiblePan => "possible_pan",
             Field::ExtensionOrder => "extension_order",
+            Field::ExtensionCritical => "extension_critical",
             Field::ObjectIdentifier => "object_identifier",
             Field::SignatureLength => "signature_length",
             Field::Attachment => "attachment",

@@ -168,6 +168,9 @@ pub(crate) fn check_tbs(tbs: &TbsReceipt) -> Result<(), Error> {
         return Err(Error::limit(Limit::Extensions, exts.len()));
     }
     for e in exts {
+        if e.explicit_false() {
+            return Err(Error::field(Field::ExtensionCritical));
+        }
         if e.value().len() > MAX_EXTENSION_VALUE {
             return Err(Error::limit(Limit::ExtensionValue, e.value().len()));
         }

@@ -392,8 +392,10 @@ pub enum ReceiptBody {
 #[derive(Clone, Debug, PartialEq, Eq, Sequence)]
 pub struct Extension {
     extn_id: Oid,
-    #[asn1(default = "Default::default")]
-    critical: bool,
+    // `DEFAULT FALSE`: decoded as optional so that an explicitly encoded FALSE (which DER
+    // forbids and `der` accepts) can be refused by the format rules.
+    #[asn1(optional = "true")]
+    critical: Option<bool>,
     extn_value: OctetString,
 }
 
@@ -413,7 +415,7 @@ impl Extension {
             .map_err(|e| crate::Error::malformed(crate::error::Structure::Receipt, e))?;
         Ok(Extension {
             extn_id: id,
-            critical,
+            critical: critical.then_some(true),
             extn_value,
         })
     }
@@ -423,7 +425,11 @@ impl Extension {
     }
     /// Whether a verifier that does not understand it must reject the receipt.
     pub fn critical(&self) -> bool {
-        self.critical
+        self.critical == Some(true)
+    }
+    /// True if `critical` was encoded as an explicit FALSE (not DER).
+    pub(crate) fn explicit_false(&self) -> bool {
+        self.critical == Some(false)
     }
     /// The extension's value.
     pub fn value(&self) -> &[u8] {
@@ -603,4 +609,43 @@ pub(crate) struct SignedReceiptWire {
         constructed = "true"
     )]
     pub(crate) attachments: Option<Vec<Attachment>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use der::{Decode, Encode};
+
+    fn ext_der(critical: Option<u8>) -> Vec<u8> {
+        let oid = Oid::extension(1);
+        let mut inner = vec![0x06, oid.as_bytes().len() as u8];
+        inner.extend_from_slice(oid.as_bytes());
+        if let Some(b) = critical {
+            inner.extend_from_slice(&[0x01, 0x01, b]);
+        }
+        inner.extend_from_slice(&[0x04, 0x00]);
+        let mut out = vec![0x30, inner.len() as u8];
+        out.extend_from_slice(&inner);
+        out
+    }
+
+    #[test]
+    fn extension_default_false_is_omitted_and_explicit_false_refused() {
+        let e = Extension::from_der(&ext_der(None)).unwrap();
+        assert!(!e.critical());
+        assert_eq!(e.to_der().unwrap(), ext_der(None));
+        assert!(
+            Extension::from_der(&ext_der(Some(0xff)))
+                .unwrap()
+                .critical()
+        );
+        // DER: BOOLEAN true must be 0xFF; a DEFAULT value must not be encoded (the format
+        // rules refuse it, see rules::check_tbs).
+        assert!(Extension::from_der(&ext_der(Some(0x01))).is_err());
+        assert!(
+            Extension::from_der(&ext_der(Some(0x00)))
+                .unwrap()
+                .explicit_false()
+        );
+    }
 }

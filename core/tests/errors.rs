@@ -587,3 +587,56 @@ fn every_code_is_unique_and_snake_case() {
         );
     }
 }
+
+#[test]
+fn explicit_default_false_in_a_signed_receipt_is_refused() {
+    // Sign a TBS whose extension encodes `critical FALSE` explicitly: well signed, but not DER.
+    let mut c = ok_chain();
+    let ext = Extension::new(Oid::extension(5), false, b"v").unwrap();
+    let draft = c
+        .builder(ReceiptKind::Sale, T0)
+        .payment(payment(Cvm::Pin, 1))
+        .extension(ext.clone())
+        .build()
+        .unwrap();
+    let tbs = draft.tbs_der().unwrap();
+    let ext_der = der::Encode::to_der(&ext).unwrap();
+    let mut ext_false = ext_der.clone();
+    let oid_end = 2 + 2 + Oid::extension(5).as_bytes().len();
+    ext_false.splice(oid_end..oid_end, [0x01, 0x01, 0x00]);
+    ext_false[1] += 3;
+    let mut tbs2 = tbs.clone();
+    let pos = tbs2
+        .windows(ext_der.len())
+        .position(|w| w == ext_der.as_slice())
+        .unwrap();
+    tbs2.splice(pos..pos + ext_der.len(), ext_false);
+    // Fix the lengths of the [0] extensions wrapper and of the TBS SEQUENCE (both short here).
+    tbs2[pos - 1] += 3;
+    assert_eq!(tbs2[1], 0x81);
+    tbs2[2] += 3;
+    use p256::ecdsa::signature::Signer;
+    let key = key("term-ok");
+    let sig: p256::ecdsa::Signature = key.sign(&tbs2);
+    let sig = sig.normalize_s();
+    let mut sig65 = sig.to_bytes().to_vec();
+    let v = possig::sig::ecdsa_verify_plain(
+        key.verifying_key().as_affine(),
+        &tbs2,
+        &sig65[..32].try_into().unwrap(),
+        &sig65[32..].try_into().unwrap(),
+    )
+    .unwrap();
+    sig65.push(v);
+    let body_len = tbs2.len() + 2 + 65;
+    let mut der = vec![0x30, 0x82, (body_len >> 8) as u8, body_len as u8];
+    der.extend_from_slice(&tbs2);
+    der.extend_from_slice(&[0x04, 65]);
+    der.extend_from_slice(&sig65);
+    assert_eq!(
+        UnverifiedReceipt::from_der(&der).unwrap_err(),
+        Error::InvalidField {
+            field: Field::ExtensionCritical
+        }
+    );
+}
