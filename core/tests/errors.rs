@@ -591,7 +591,7 @@ fn every_code_is_unique_and_snake_case() {
 #[test]
 fn explicit_default_false_in_a_signed_receipt_is_refused() {
     // Sign a TBS whose extension encodes `critical FALSE` explicitly: well signed, but not DER.
-    let mut c = ok_chain();
+    let c = ok_chain();
     let ext = Extension::new(Oid::extension(5), false, b"v").unwrap();
     let draft = c
         .builder(ReceiptKind::Sale, T0)
