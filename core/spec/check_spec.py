@@ -29,5 +29,5 @@ for v in index["vectors"]:
     failed += not ok
     if must_decode and not same:
         print(f"FAIL {v['name']}: re-encoding differs")
-print(f"spec check: {passed} passed, {failed} failed")
+print(f"spec: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -25,17 +25,14 @@ pub(crate) struct RawSignature {
 }
 
 pub(crate) fn split(bytes: &[u8]) -> Result<RawSignature, Error> {
-    let (Some(r), Some(s), Some(&v), SIGNATURE_LEN) = (
-        bytes.get(..32),
-        bytes.get(32..64),
-        bytes.get(64),
-        bytes.len(),
-    ) else {
-        return Err(Error::field(Field::SignatureLength));
-    };
+    let len_err = || Error::field(Field::SignatureLength);
+    let sig: &[u8; SIGNATURE_LEN] = bytes.try_into().map_err(|_| len_err())?;
+    let (r, rest) = sig.split_first_chunk::<32>().ok_or_else(len_err)?;
+    let (s, v) = rest.split_first_chunk::<32>().ok_or_else(len_err)?;
+    let v = *v.first().ok_or_else(len_err)?;
     Ok(RawSignature {
-        r: FieldBytes::from(<[u8; 32]>::try_from(r).map_err(|_| Error::BadSignature)?),
-        s: FieldBytes::from(<[u8; 32]>::try_from(s).map_err(|_| Error::BadSignature)?),
+        r: FieldBytes::from(*r),
+        s: FieldBytes::from(*s),
         v,
     })
 }

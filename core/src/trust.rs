@@ -266,13 +266,24 @@ fn pem_blocks(input: &[u8]) -> Result<Vec<(String, Vec<u8>)>, Error> {
     Ok(out)
 }
 
-fn is_pem(input: &[u8]) -> bool {
-    input
-        .iter()
-        .take(64 * 1024)
-        .position(|&b| b == b'-')
-        .is_some()
-        && input.windows(11).any(|w| w == b"-----BEGIN ")
+/// The DER values of one input: one DER value (it starts with a SEQUENCE tag), or every PEM
+/// block labelled `label` (text around blocks, as `openssl x509 -text` writes, is ignored).
+fn pem_or_der(input: &[u8], label: &str) -> Result<Vec<Vec<u8>>, Error> {
+    if input.first() == Some(&0x30) {
+        return Ok(vec![input.to_vec()]);
+    }
+    let ders: Vec<Vec<u8>> = pem_blocks(input)?
+        .into_iter()
+        .filter(|(l, _)| l == label)
+        .map(|(_, der)| der)
+        .collect();
+    if ders.is_empty() {
+        return Err(Error::Malformed {
+            what: Structure::Pem,
+            offset: 0,
+        });
+    }
+    Ok(ders)
 }
 
 /// Splits a DER `SEQUENCE { tbs, algorithm, signature }` into the raw TBS bytes.
@@ -473,23 +484,7 @@ impl TrustStoreBuilder {
     }
 
     fn add_certs(&mut self, input: &[u8], role: Role) -> Result<usize, Error> {
-        let ders = if is_pem(input) {
-            let blocks = pem_blocks(input)?;
-            let certs: Vec<Vec<u8>> = blocks
-                .into_iter()
-                .filter(|(label, _)| label == "CERTIFICATE")
-                .map(|(_, der)| der)
-                .collect();
-            if certs.is_empty() {
-                return Err(Error::Malformed {
-                    what: Structure::Pem,
-                    offset: 0,
-                });
-            }
-            certs
-        } else {
-            vec![input.to_vec()]
-        };
+        let ders = pem_or_der(input, "CERTIFICATE")?;
         let n = ders.len();
         if self.certs.len() + n > MAX_TRUST_CERTIFICATES {
             return Err(Error::limit(Limit::TrustCertificates, self.certs.len() + n));
@@ -531,24 +526,8 @@ impl TrustStoreBuilder {
     /// # Errors
     /// [`Error::Malformed`], [`Error::UnsupportedAlgorithm`] (not ecdsa-with-SHA256),
     /// [`Error::LimitExceeded`].
-    pub fn add_crl(&mut self, pem_or_der: &[u8]) -> Result<usize, Error> {
-        let ders = if is_pem(input_or(pem_or_der)) {
-            let blocks = pem_blocks(pem_or_der)?;
-            let crls: Vec<Vec<u8>> = blocks
-                .into_iter()
-                .filter(|(l, _)| l == "X509 CRL")
-                .map(|(_, d)| d)
-                .collect();
-            if crls.is_empty() {
-                return Err(Error::Malformed {
-                    what: Structure::Pem,
-                    offset: 0,
-                });
-            }
-            crls
-        } else {
-            vec![pem_or_der.to_vec()]
-        };
+    pub fn add_crl(&mut self, input: &[u8]) -> Result<usize, Error> {
+        let ders = pem_or_der(input, "X509 CRL")?;
         let n = ders.len();
         for der in ders {
             self.crls.push(parse_crl(&der)?);
@@ -621,10 +600,6 @@ impl TrustStoreBuilder {
             crls_by_issuer,
         })
     }
-}
-
-fn input_or(b: &[u8]) -> &[u8] {
-    b
 }
 
 fn depth_u8(d: usize) -> u8 {

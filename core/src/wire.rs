@@ -9,6 +9,41 @@ use der::{Enumerated, Sequence};
 
 use crate::oid::Oid;
 
+/// `name()` and `from_name()` for an enum, from one table of the names used in the ASN.1 module.
+macro_rules! asn1_names {
+    ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl $ty {
+            /// Stable name, as in the ASN.1 module.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name),+
+                }
+            }
+
+            /// Parses a name produced by `name()`.
+            pub fn from_name(name: &str) -> Option<Self> {
+                match name {
+                    $($name => Some($ty::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+asn1_names!(ReceiptKind {
+    Sale => "sale", Refund => "refund", Void => "void", Preauth => "preauth",
+    Completion => "completion", Copy => "copy", Resign => "resign",
+});
+asn1_names!(EntryMode {
+    Chip => "chip", Contactless => "contactless", Magstripe => "magstripe",
+    Manual => "manual", Ecommerce => "ecommerce",
+});
+asn1_names!(CardholderVerification {
+    None => "none", Pin => "pin", Signature => "signature", Pending => "pending",
+    ConsumerDevice => "consumerDevice",
+});
+
 /// ```asn1
 /// ReceiptKind ::= ENUMERATED {
 ///   sale(0), refund(1), void(2), preauth(3), completion(4), copy(5), resign(6), ...
@@ -36,33 +71,6 @@ pub enum ReceiptKind {
 }
 
 impl ReceiptKind {
-    /// Stable lowercase name (`sale`, `refund`, ...), as in the ASN.1 module.
-    pub fn name(self) -> &'static str {
-        match self {
-            ReceiptKind::Sale => "sale",
-            ReceiptKind::Refund => "refund",
-            ReceiptKind::Void => "void",
-            ReceiptKind::Preauth => "preauth",
-            ReceiptKind::Completion => "completion",
-            ReceiptKind::Copy => "copy",
-            ReceiptKind::Resign => "resign",
-        }
-    }
-
-    /// Parses a name produced by [`ReceiptKind::name`].
-    pub fn from_name(name: &str) -> Option<Self> {
-        Some(match name {
-            "sale" => ReceiptKind::Sale,
-            "refund" => ReceiptKind::Refund,
-            "void" => ReceiptKind::Void,
-            "preauth" => ReceiptKind::Preauth,
-            "completion" => ReceiptKind::Completion,
-            "copy" => ReceiptKind::Copy,
-            "resign" => ReceiptKind::Resign,
-            _ => return None,
-        })
-    }
-
     /// Whether the kind carries a `PaymentBody`.
     pub fn is_payment(self) -> bool {
         matches!(
@@ -103,31 +111,6 @@ pub enum EntryMode {
     Ecommerce = 4,
 }
 
-impl EntryMode {
-    /// Stable lowercase name.
-    pub fn name(self) -> &'static str {
-        match self {
-            EntryMode::Chip => "chip",
-            EntryMode::Contactless => "contactless",
-            EntryMode::Magstripe => "magstripe",
-            EntryMode::Manual => "manual",
-            EntryMode::Ecommerce => "ecommerce",
-        }
-    }
-
-    /// Parses a name produced by [`EntryMode::name`].
-    pub fn from_name(name: &str) -> Option<Self> {
-        Some(match name {
-            "chip" => EntryMode::Chip,
-            "contactless" => EntryMode::Contactless,
-            "magstripe" => EntryMode::Magstripe,
-            "manual" => EntryMode::Manual,
-            "ecommerce" => EntryMode::Ecommerce,
-            _ => return None,
-        })
-    }
-}
-
 /// ```asn1
 /// CardholderVerification ::= ENUMERATED {
 ///   none(0), pin(1), signature(2), pending(3), consumerDevice(4), ...
@@ -147,31 +130,6 @@ pub enum CardholderVerification {
     Pending = 3,
     /// Consumer device CVM (phone or watch biometrics / passcode).
     ConsumerDevice = 4,
-}
-
-impl CardholderVerification {
-    /// Stable name as in the ASN.1 module.
-    pub fn name(self) -> &'static str {
-        match self {
-            CardholderVerification::None => "none",
-            CardholderVerification::Pin => "pin",
-            CardholderVerification::Signature => "signature",
-            CardholderVerification::Pending => "pending",
-            CardholderVerification::ConsumerDevice => "consumerDevice",
-        }
-    }
-
-    /// Parses a name produced by [`CardholderVerification::name`].
-    pub fn from_name(name: &str) -> Option<Self> {
-        Some(match name {
-            "none" => CardholderVerification::None,
-            "pin" => CardholderVerification::Pin,
-            "signature" => CardholderVerification::Signature,
-            "pending" => CardholderVerification::Pending,
-            "consumerDevice" => CardholderVerification::ConsumerDevice,
-            _ => return None,
-        })
-    }
 }
 
 /// ```asn1
@@ -627,6 +585,40 @@ mod tests {
         let mut out = vec![0x30, inner.len() as u8];
         out.extend_from_slice(&inner);
         out
+    }
+
+    #[test]
+    fn names_round_trip() {
+        use ReceiptKind as K;
+        for k in [
+            K::Sale,
+            K::Refund,
+            K::Void,
+            K::Preauth,
+            K::Completion,
+            K::Copy,
+            K::Resign,
+        ] {
+            assert_eq!(K::from_name(k.name()), Some(k));
+        }
+        for m in [
+            EntryMode::Chip,
+            EntryMode::Contactless,
+            EntryMode::Magstripe,
+            EntryMode::Manual,
+            EntryMode::Ecommerce,
+        ] {
+            assert_eq!(EntryMode::from_name(m.name()), Some(m));
+        }
+        use CardholderVerification as C;
+        for c in [C::None, C::Pin, C::Signature, C::Pending, C::ConsumerDevice] {
+            assert_eq!(C::from_name(c.name()), Some(c));
+        }
+        assert_eq!(ReceiptKind::from_name("dayClose"), None);
+        assert_eq!(
+            CardholderVerification::ConsumerDevice.name(),
+            "consumerDevice"
+        );
     }
 
     #[test]

@@ -640,3 +640,29 @@ fn explicit_default_false_in_a_signed_receipt_is_refused() {
         }
     );
 }
+
+#[test]
+fn private_keys_of_other_algorithms_are_refused() {
+    let bad = |name: &str| {
+        String::from_utf8(std::fs::read(fixtures().join("../bad").join(name)).unwrap()).unwrap()
+    };
+    for k in ["p384.key.pem", "ed25519.key.pem"] {
+        assert_eq!(
+            possig::keys::signing_key_from_pkcs8_pem(&bad(k)).unwrap_err(),
+            Error::UnsupportedAlgorithm {
+                what: AlgorithmUse::PrivateKey
+            },
+            "{k}"
+        );
+    }
+    assert_eq!(
+        possig::keys::signing_key_from_pkcs8_pem(
+            "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"
+        )
+        .unwrap_err(),
+        Error::Malformed {
+            what: Structure::PrivateKey,
+            offset: 0
+        }
+    );
+}
