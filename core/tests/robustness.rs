@@ -1,0 +1,123 @@
+//! Random mutations and garbage through every entry point that takes untrusted bytes: never a
+//! panic, always a typed error, and never a mutated receipt accepted. Deterministic (fixed-seed
+//! xorshift), so a failure reproduces.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
+
+mod common;
+
+use common::*;
+use possig::{Error, Strokes, TrustStore, UnverifiedReceipt, VerifyOptions};
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
+    let mut m = input.to_vec();
+    for _ in 0..1 + rng.below(4) {
+        match rng.below(5) {
+            0 if !m.is_empty() => {
+                let i = rng.below(m.len());
+                m[i] = rng.next() as u8;
+            }
+            1 if !m.is_empty() => {
+                let i = rng.below(m.len());
+                m.remove(i);
+            }
+            2 => {
+                let i = rng.below(m.len() + 1);
+                m.insert(i, rng.next() as u8);
+            }
+            3 if !m.is_empty() => {
+                let i = rng.below(m.len());
+                m.truncate(i);
+            }
+            _ => {
+                // Length-like bytes are where decoders break: set one to an extreme.
+                if !m.is_empty() {
+                    let i = rng.below(m.len());
+                    m[i] = [0x00, 0x7f, 0x80, 0x81, 0x82, 0x84, 0xff][rng.below(7)];
+                }
+            }
+        }
+    }
+    m
+}
+
+fn vectors() -> Vec<Vec<u8>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "der") {
+            out.push(std::fs::read(p).unwrap());
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn mutated_receipts_never_panic_and_never_verify() {
+    let store = store();
+    let opts = VerifyOptions::at(NOW);
+    let seeds = vectors();
+    let valid: Vec<Vec<u8>> = seeds
+        .iter()
+        .filter(|d| UnverifiedReceipt::from_der(d).and_then(|r| r.verify(&store, &opts)).is_ok())
+        .cloned()
+        .collect();
+    assert!(valid.len() >= 10);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    for _ in 0..30_000 {
+        let seed = &seeds[rng.below(seeds.len())];
+        let m = mutate(&mut rng, seed);
+        let r = UnverifiedReceipt::from_der(&m).and_then(|r| r.verify(&store, &opts));
+        match r {
+            Ok(_) => assert!(valid.contains(&m), "a mutated receipt verified: {}", hex::encode(&m)),
+            Err(e) => assert!(Error::ALL_CODES.contains(&e.code())),
+        }
+    }
+    for len in [0usize, 1, 2, 3, 64, 300, 5000] {
+        for _ in 0..200 {
+            let g: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+            assert!(UnverifiedReceipt::from_der(&g).is_err());
+            let _ = Strokes::from_der(&g);
+        }
+    }
+}
+
+#[test]
+fn mutated_certificates_crls_and_pem_never_panic() {
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let files = ["root.pem", "intermediate.pem", "term-ok.pem", "intermediate.crl.pem", "root.crl.pem"];
+    for f in files {
+        let pem = fixture(f);
+        let (_, der) = der::pem::decode_vec(&pem).unwrap();
+        for i in 0..1500 {
+            let input = if i % 3 == 0 { mutate(&mut rng, &pem) } else { mutate(&mut rng, &der) };
+            let mut b = TrustStore::builder();
+            let _ = b.add_root(&fixture("root.pem"));
+            let _ = b.add_intermediate(&fixture("intermediate.pem"));
+            let _ = if f.contains("crl") { b.add_crl(&input) } else { b.add_terminal(&input) };
+            let _ = b.build();
+        }
+    }
+    for _ in 0..500 {
+        let g: Vec<u8> = (0..rng.below(400)).map(|_| rng.next() as u8).collect();
+        let text = format!("-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n", String::from_utf8_lossy(&g));
+        let _ = TrustStore::builder().add_root(text.as_bytes());
+        let _ = TrustStore::builder().add_crl(&g);
+        let _ = possig::keys::signing_key_from_pkcs8_pem(&text);
+    }
+}
