@@ -99,11 +99,11 @@ impl BuilderProfile for Profile {
 }
 
 pub(crate) fn random_key() -> Result<SigningKey> {
+    // The raw secret is wiped on every path (accepted or retried); the key itself zeroizes on drop.
+    let mut secret = zeroize::Zeroizing::new([0u8; 32]);
     loop {
-        let mut secret = [0u8; 32];
-        getrandom::fill(&mut secret).map_err(|e| anyhow!("OS random generator: {e}"))?;
+        getrandom::fill(secret.as_mut()).map_err(|e| anyhow!("OS random generator: {e}"))?;
         if let Ok(k) = possig::keys::signing_key_from_bytes(&secret) {
-            secret.fill(0);
             return Ok(k);
         }
     }
