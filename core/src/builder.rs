@@ -9,8 +9,8 @@ use crate::error::{Error, Field, Structure};
 use crate::receipt::UnverifiedReceipt;
 use crate::strokes::Strokes;
 use crate::wire::{
-    Attachment, AttachmentType, Card, CardholderVerification, CopyBody, EntryMode, Extension,
-    PaymentBody, ReceiptBody, ReceiptKind, ResignBody, TbsReceipt,
+    Attachment, AttachmentType, Card, CardholderVerification, CopyBody, DayCloseBody, EntryMode,
+    Extension, PaymentBody, ReceiptBody, ReceiptKind, RecoveryBody, ResignBody, TbsReceipt, Total,
 };
 
 /// The payment part of `sale`, `refund`, `void`, `preauth` and `completion` receipts.
@@ -42,6 +42,34 @@ pub struct Payment {
     pub original: Option<[u8; 32]>,
 }
 
+/// One line of a `dayClose`'s totals.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TotalSpec {
+    /// A payment kind.
+    pub kind: ReceiptKind,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// Number of receipts of that kind and currency in the batch.
+    pub count: u64,
+    /// Sum of their amounts, minor units.
+    pub amount: u64,
+}
+
+/// The content of a `dayClose` receipt (see [`crate::journal`] to compute it from a batch).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DayClose {
+    /// Batch number, from 1.
+    pub batch_number: u64,
+    /// Counter of the batch's first receipt.
+    pub first_counter: u64,
+    /// Number of receipts in the batch (the close's counter is `first_counter + count`).
+    pub count: u64,
+    /// Totals per payment kind and currency (sorted when built).
+    pub totals: Vec<TotalSpec>,
+    /// RFC 9162 Merkle tree hash of the batch's receipt digests in counter order.
+    pub root: [u8; 32],
+}
+
 /// Builds a [`TbsReceipt`] (and its attachments) field by field; [`ReceiptBuilder::build`]
 /// applies every rule of the format.
 #[derive(Clone, Debug)]
@@ -58,6 +86,8 @@ pub struct ReceiptBuilder {
     resign_original: Option<[u8; 32]>,
     strokes: Option<Strokes>,
     extensions: Vec<Extension>,
+    recovery: Option<(u64, u64, [u8; 32])>,
+    day_close: Option<DayClose>,
 }
 
 /// A built, not yet signed receipt: the TBS plus its attachments.
@@ -92,6 +122,8 @@ impl ReceiptBuilder {
             resign_original: None,
             strokes: None,
             extensions: Vec::new(),
+            recovery: None,
+            day_close: None,
         }
     }
     /// Key id of the signing key (see [`crate::key_id`]).
@@ -139,6 +171,27 @@ impl ReceiptBuilder {
     pub fn signature_strokes(mut self, strokes: Strokes) -> Self {
         self.strokes = Some(strokes);
         self
+    }
+    /// For `recovery`: the unsigned records it covers (counters `first_counter ..
+    /// first_counter + count − 1`) and the Merkle tree hash of their receipt digests.
+    pub fn recovery(mut self, first_counter: u64, count: u64, root: [u8; 32]) -> Self {
+        self.recovery = Some((first_counter, count, root));
+        self
+    }
+    /// For `dayClose`: the batch it closes.
+    pub fn day_close(mut self, close: DayClose) -> Self {
+        self.day_close = Some(close);
+        self
+    }
+    /// On a new key's counter-0 receipt: the terminal's previous key and its last receipt.
+    ///
+    /// # Errors
+    /// [`Error::Malformed`] only if encoding fails (it does not for valid inputs).
+    pub fn key_rotation(self, rotation: &crate::wire::KeyRotation) -> Result<Self, Error> {
+        let value = rotation
+            .to_der()
+            .map_err(|e| Error::malformed(Structure::Receipt, e))?;
+        Ok(self.extension(Extension::new(crate::Oid::key_rotation(), false, &value)?))
     }
     /// Adds an extension (kept in ascending identifier order).
     pub fn extension(mut self, ext: Extension) -> Self {
@@ -207,8 +260,40 @@ impl ReceiptBuilder {
                 let image = image.ok_or(Error::field(Field::SignatureImage))?;
                 ReceiptBody::Resign(ResignBody::new(octets(&orig)?, octets(&image)?))
             }
+            ReceiptKind::Recovery => {
+                let (first, count, root) = self.recovery.ok_or(Error::field(Field::Body))?;
+                ReceiptBody::Recovery(RecoveryBody::new(first, count, octets(&root)?))
+            }
+            ReceiptKind::DayClose => {
+                let d = self.day_close.ok_or(Error::field(Field::Body))?;
+                let mut totals = d.totals;
+                totals.sort_by(|a, b| {
+                    (a.kind as u32, &a.currency).cmp(&(b.kind as u32, &b.currency))
+                });
+                let totals = totals
+                    .into_iter()
+                    .map(|t| {
+                        Ok(Total::new(
+                            t.kind,
+                            printable(&t.currency, Field::DayClose)?,
+                            t.count,
+                            t.amount,
+                        ))
+                    })
+                    .collect::<Result<Vec<_>, Error>>()?;
+                ReceiptBody::DayClose(DayCloseBody::new(
+                    d.batch_number,
+                    d.first_counter,
+                    d.count,
+                    totals,
+                    octets(&d.root)?,
+                ))
+            }
             _ => return Err(Error::field(Field::Body)),
         };
+        if image.is_some() && !matches!(body, ReceiptBody::Payment(_) | ReceiptBody::Resign(_)) {
+            return Err(Error::field(Field::SignatureImage));
+        }
         let time = DateTime::from_unix_duration(core::time::Duration::from_secs(self.issued_at))
             .map_err(|_| Error::field(Field::IssuedAt))?;
         let mut extensions = self.extensions;
@@ -243,6 +328,16 @@ impl ReceiptDraft {
         self.tbs
             .to_der()
             .map_err(|e| Error::malformed(Structure::Receipt, e))
+    }
+
+    /// The record a terminal keeps when its key is unavailable (signer outage): the same TBS,
+    /// with the signature field set to 65 zero bytes, a value no valid signature can take
+    /// (`r = 0`). It continues the chain; a later `recovery` receipt commits to it.
+    ///
+    /// # Errors
+    /// [`Error::LimitExceeded`] if the record exceeds [`crate::limits::MAX_RECEIPT_SIZE`].
+    pub fn unsigned(self) -> Result<UnverifiedReceipt, Error> {
+        UnverifiedReceipt::assemble(self.tbs, [0; crate::sig::SIGNATURE_LEN], self.attachments)
     }
 
     /// Signs with any ECDSA P-256 signer (a software key, an HSM adapter...) that also exposes

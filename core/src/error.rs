@@ -92,6 +92,13 @@ pub enum Field {
     Attachment,
     /// A stroke's points are out of the canvas or not canonically encoded.
     Strokes,
+    /// A `recovery` body: empty, or covering counters not before this receipt.
+    Recovery,
+    /// A `dayClose` body: batch number 0, counters not ending just before this receipt, or
+    /// totals not in ascending (kind, currency) order, of a non-payment kind, or invalid.
+    DayClose,
+    /// The key-rotation extension is malformed or not on a counter-0 receipt.
+    KeyRotation,
 }
 
 impl Field {
@@ -122,6 +129,9 @@ impl Field {
             Field::SignatureLength => "signature_length",
             Field::Attachment => "attachment",
             Field::Strokes => "strokes",
+            Field::Recovery => "recovery",
+            Field::DayClose => "day_close",
+            Field::KeyRotation => "key_rotation",
         }
     }
 }
@@ -158,6 +168,10 @@ pub enum Limit {
     TrustCertificates,
     /// [`crate::limits::MAX_PEM_SIZE`]
     PemSize,
+    /// [`crate::limits::MAX_TOTALS`]
+    Totals,
+    /// [`crate::limits::MAX_JOURNAL_RECORD`]
+    JournalRecord,
 }
 
 impl Limit {
@@ -178,6 +192,8 @@ impl Limit {
             Limit::CrlSize => "crl_size",
             Limit::TrustCertificates => "trust_certificates",
             Limit::PemSize => "pem_size",
+            Limit::Totals => "totals",
+            Limit::JournalRecord => "journal_record",
         }
     }
 }
@@ -351,6 +367,9 @@ pub enum Error {
     },
     /// The signer (e.g. an HSM) failed or returned a signature that does not verify.
     SignerFailed,
+    /// An unsigned record (signature all zero), written during a signer outage: it proves
+    /// nothing by itself; a later `recovery` receipt may cover it (see journal verification).
+    Unsigned,
 }
 
 impl Error {
@@ -376,6 +395,7 @@ impl Error {
             Error::InvalidField { .. } => "invalid_field",
             Error::LimitExceeded { .. } => "limit_exceeded",
             Error::SignerFailed => "signer_failed",
+            Error::Unsigned => "unsigned",
         }
     }
 
@@ -400,6 +420,7 @@ impl Error {
         "invalid_field",
         "limit_exceeded",
         "signer_failed",
+        "unsigned",
     ];
 
     pub(crate) fn malformed(what: Structure, e: der::Error) -> Self {
@@ -501,6 +522,9 @@ impl fmt::Display for Error {
             }
             Error::SignerFailed => {
                 f.write_str("the signer failed or produced an invalid signature")
+            }
+            Error::Unsigned => {
+                f.write_str("unsigned record (signer outage): not signed by the terminal")
             }
         }
     }

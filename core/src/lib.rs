@@ -5,6 +5,7 @@ pub mod builder;
 pub mod error;
 pub mod keys;
 pub mod limits;
+pub mod merkle;
 pub mod oid;
 pub mod receipt;
 mod rules;
@@ -13,15 +14,16 @@ pub mod strokes;
 pub mod trust;
 pub mod wire;
 
-pub use builder::{Payment, ReceiptBuilder, ReceiptDraft};
+pub use builder::{DayClose, Payment, ReceiptBuilder, ReceiptDraft, TotalSpec};
 pub use error::{AlgorithmUse, ChainReason, Error, Field, Limit, Structure};
 pub use oid::Oid;
 pub use receipt::{UnverifiedReceipt, VerifiedReceipt, VerifyOptions};
 pub use strokes::Strokes;
 pub use trust::{CertificateInfo, Role, TrustStore, TrustStoreBuilder, Warning, key_id};
 pub use wire::{
-    Attachment, AttachmentType, Card, CardholderVerification, CopyBody, EntryMode, Extension,
-    PaymentBody, ReceiptBody, ReceiptKind, ResignBody, TbsReceipt,
+    Attachment, AttachmentType, Card, CardholderVerification, CopyBody, DayCloseBody, EntryMode,
+    Extension, KeyRotation, PaymentBody, ReceiptBody, ReceiptKind, RecoveryBody, ResignBody,
+    TbsReceipt, Total,
 };
 
 /// The format version this library reads and writes.

@@ -57,3 +57,7 @@ pub const MAX_AMOUNT: u64 = (1 << 53) - 1;
 
 /// Largest counter: 2^53 − 1, see [`MAX_AMOUNT`]. At 1,000 receipts a second that is 285,000 years.
 pub const MAX_COUNTER: u64 = (1 << 53) - 1;
+
+/// Totals in one `dayClose`: 64 (kind, currency) pairs: five payment kinds in up to a dozen
+/// currencies, which is more than any terminal accepts.
+pub const MAX_TOTALS: usize = 64;

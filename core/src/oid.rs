@@ -71,7 +71,13 @@ impl Oid {
         under_arc(&[2, 1])
     }
 
-    /// `{possig 3 n}`: arc for receipt extensions (none defined in v1).
+    /// `{possig 3 1}`: receipt extension `KeyRotation` (a new key's first receipt names the
+    /// previous key's last receipt).
+    pub fn key_rotation() -> Oid {
+        under_arc(&[3, 1])
+    }
+
+    /// `{possig 3 n}`: arc for receipt extensions.
     pub fn extension(n: u8) -> Oid {
         if n < 0x80 {
             under_arc(&[3, n])

@@ -182,6 +182,10 @@ impl UnverifiedReceipt {
     pub fn tbs_der(&self) -> &[u8] {
         &self.tbs_raw
     }
+    /// True for an unsigned record (signer outage): the signature field is 65 zero bytes.
+    pub fn is_unsigned(&self) -> bool {
+        self.signature().iter().all(|&b| b == 0)
+    }
     /// The 65-byte `r‖s‖v` signature.
     pub fn signature(&self) -> &[u8] {
         self.wire.signature.as_bytes()
@@ -237,8 +241,16 @@ impl UnverifiedReceipt {
         options: &VerifyOptions,
     ) -> Result<VerifiedReceipt, Error> {
         let tbs = self.tbs();
-        // v1 understands no extension: every critical one is unknown.
-        if let Some(index) = tbs.extensions().iter().position(|e| e.critical()) {
+        if self.is_unsigned() {
+            return Err(Error::Unsigned);
+        }
+        // The only extension this version understands is the key rotation.
+        let known = crate::Oid::key_rotation();
+        if let Some(index) = tbs
+            .extensions()
+            .iter()
+            .position(|e| e.critical() && *e.id() != known)
+        {
             return Err(Error::UnknownCriticalExtension { index });
         }
         let issued_at = tbs.issued_at();

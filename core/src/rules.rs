@@ -129,6 +129,36 @@ pub(crate) fn check_payment(kind: ReceiptKind, p: &PaymentBody) -> Result<(), Er
     Ok(())
 }
 
+fn check_day_close(counter: u64, d: &crate::wire::DayCloseBody) -> Result<(), Error> {
+    let bad = Error::field(Field::DayClose);
+    if d.batch_number() == 0
+        || d.first_counter().checked_add(d.count()) != Some(counter)
+        || d.root().len() != 32
+    {
+        return Err(bad);
+    }
+    if d.totals().len() > crate::limits::MAX_TOTALS {
+        return Err(Error::limit(Limit::Totals, d.totals().len()));
+    }
+    for t in d.totals() {
+        if !t.kind().is_payment()
+            || currency_exponent(t.currency()).is_none()
+            || t.count() == 0
+            || t.amount() > MAX_AMOUNT
+        {
+            return Err(bad);
+        }
+    }
+    let key = |t: &crate::wire::Total| (t.kind() as u32, t.currency().to_string());
+    if d.totals()
+        .windows(2)
+        .any(|w| matches!(w, [a, b] if key(a) >= key(b)))
+    {
+        return Err(bad);
+    }
+    Ok(())
+}
+
 /// Checks every rule of the format on a decoded or freshly built TBS.
 pub(crate) fn check_tbs(tbs: &TbsReceipt) -> Result<(), Error> {
     if tbs.version() != crate::VERSION {
@@ -161,9 +191,28 @@ pub(crate) fn check_tbs(tbs: &TbsReceipt) -> Result<(), Error> {
             digest32(Some(r.original()), Field::Original)?;
             digest32(Some(r.signature_image()), Field::SignatureImage)?;
         }
+        (ReceiptKind::Recovery, ReceiptBody::Recovery(r)) => {
+            let end = r.first_counter().checked_add(r.count());
+            if r.count() == 0 || end.is_none_or(|e| e > tbs.counter()) || r.root().len() != 32 {
+                return Err(Error::field(Field::Recovery));
+            }
+        }
+        (ReceiptKind::DayClose, ReceiptBody::DayClose(d)) => check_day_close(tbs.counter(), d)?,
         _ => return Err(Error::field(Field::Body)),
     }
     let exts = tbs.extensions();
+    let rotation_id = crate::oid::Oid::key_rotation();
+    if let Some(e) = exts.iter().find(|e| *e.id() == rotation_id) {
+        use der::Decode;
+        let ok = crate::wire::KeyRotation::from_der(e.value()).is_ok_and(|k| {
+            k.previous_key_id().len() == 32
+                && k.previous_digest().len() == 32
+                && k.previous_counter() <= MAX_COUNTER
+        });
+        if !ok || tbs.counter() != 0 {
+            return Err(Error::field(Field::KeyRotation));
+        }
+    }
     if exts.len() > MAX_EXTENSIONS {
         return Err(Error::limit(Limit::Extensions, exts.len()));
     }

@@ -34,6 +34,7 @@ macro_rules! asn1_names {
 asn1_names!(ReceiptKind {
     Sale => "sale", Refund => "refund", Void => "void", Preauth => "preauth",
     Completion => "completion", Copy => "copy", Resign => "resign",
+    Recovery => "recovery", DayClose => "dayClose",
 });
 asn1_names!(EntryMode {
     Chip => "chip", Contactless => "contactless", Magstripe => "magstripe",
@@ -46,10 +47,11 @@ asn1_names!(CardholderVerification {
 
 /// ```asn1
 /// ReceiptKind ::= ENUMERATED {
-///   sale(0), refund(1), void(2), preauth(3), completion(4), copy(5), resign(6), ...
+///   sale(0), refund(1), void(2), preauth(3), completion(4), copy(5), resign(6),
+///   ...,
+///   recovery(7), dayClose(8)
 /// }
 /// ```
-/// `recovery` and `dayClose` are reserved for the journal extension of the format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Enumerated)]
 #[repr(u32)]
 #[non_exhaustive]
@@ -68,6 +70,10 @@ pub enum ReceiptKind {
     Copy = 5,
     /// A cardholder signature captured after the fact for a `pending` payment.
     Resign = 6,
+    /// After a signer outage: commits to the unsigned records it recovers.
+    Recovery = 7,
+    /// End of a batch: counts, totals and the Merkle root of every receipt since the last close.
+    DayClose = 8,
 }
 
 impl ReceiptKind {
@@ -317,11 +323,207 @@ impl ResignBody {
 }
 
 /// ```asn1
+/// RecoveryBody ::= SEQUENCE {
+///   firstCounter  INTEGER (0..9007199254740991),
+///   count         INTEGER (1..9007199254740991),
+///   root          Digest    -- RFC 9162 Merkle tree hash of the unsigned records' receipt digests
+/// }
+/// ```
+/// Commits to the `count` unsigned records of the same key with counters `firstCounter ..
+/// firstCounter + count − 1`, all before this receipt.
+#[derive(Clone, Debug, PartialEq, Eq, Sequence)]
+pub struct RecoveryBody {
+    first_counter: u64,
+    count: u64,
+    root: OctetString,
+}
+
+impl RecoveryBody {
+    pub(crate) fn new(first_counter: u64, count: u64, root: OctetString) -> Self {
+        RecoveryBody {
+            first_counter,
+            count,
+            root,
+        }
+    }
+    /// Counter of the first recovered (unsigned) record.
+    pub fn first_counter(&self) -> u64 {
+        self.first_counter
+    }
+    /// Number of recovered records.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+    /// Merkle tree hash of their receipt digests, in counter order.
+    pub fn root(&self) -> &[u8] {
+        self.root.as_bytes()
+    }
+}
+
+/// ```asn1
+/// Total ::= SEQUENCE {
+///   kind      ReceiptKind,                 -- a payment kind
+///   currency  PrintableString (SIZE(3)),
+///   count     INTEGER (1..9007199254740991),
+///   amount    INTEGER (0..9007199254740991) -- sum of amounts, minor units
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Sequence)]
+pub struct Total {
+    kind: ReceiptKind,
+    currency: PrintableString,
+    count: u64,
+    amount: u64,
+}
+
+impl Total {
+    pub(crate) fn new(
+        kind: ReceiptKind,
+        currency: PrintableString,
+        count: u64,
+        amount: u64,
+    ) -> Self {
+        Total {
+            kind,
+            currency,
+            count,
+            amount,
+        }
+    }
+    /// The payment kind totalled.
+    pub fn kind(&self) -> ReceiptKind {
+        self.kind
+    }
+    /// ISO 4217 currency.
+    pub fn currency(&self) -> &str {
+        self.currency.as_str()
+    }
+    /// Number of receipts.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+    /// Sum of their amounts, minor units.
+    pub fn amount(&self) -> u64 {
+        self.amount
+    }
+}
+
+/// ```asn1
+/// DayCloseBody ::= SEQUENCE {
+///   batchNumber   INTEGER (1..9007199254740991),
+///   firstCounter  INTEGER (0..9007199254740991),
+///   count         INTEGER (0..9007199254740991),  -- receipts in the batch, of every kind
+///   totals        SEQUENCE SIZE(0..64) OF Total,    -- per (kind, currency), ascending, signed records only
+///   root          Digest   -- RFC 9162 Merkle tree hash of the batch's receipt digests
+/// }
+/// ```
+/// The batch is every receipt of the same key with counters `firstCounter .. counter − 1`
+/// (signed and unsigned); so `firstCounter + count` equals this receipt's counter.
+#[derive(Clone, Debug, PartialEq, Eq, Sequence)]
+pub struct DayCloseBody {
+    batch_number: u64,
+    first_counter: u64,
+    count: u64,
+    totals: Vec<Total>,
+    root: OctetString,
+}
+
+impl DayCloseBody {
+    pub(crate) fn new(
+        batch_number: u64,
+        first_counter: u64,
+        count: u64,
+        totals: Vec<Total>,
+        root: OctetString,
+    ) -> Self {
+        DayCloseBody {
+            batch_number,
+            first_counter,
+            count,
+            totals,
+            root,
+        }
+    }
+    /// Batch number (from 1, +1 per close of the key).
+    pub fn batch_number(&self) -> u64 {
+        self.batch_number
+    }
+    /// Counter of the batch's first receipt.
+    pub fn first_counter(&self) -> u64 {
+        self.first_counter
+    }
+    /// Number of receipts in the batch.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+    /// Totals per payment kind and currency.
+    pub fn totals(&self) -> &[Total] {
+        &self.totals
+    }
+    /// Merkle tree hash of the batch's receipt digests, in counter order.
+    pub fn root(&self) -> &[u8] {
+        self.root.as_bytes()
+    }
+}
+
+/// ```asn1
+/// KeyRotation ::= SEQUENCE {             -- value of extension {arc 3 1}
+///   previousKeyId   Digest,
+///   previousCounter INTEGER (0..9007199254740991),
+///   previousDigest  ReceiptDigest
+/// }
+/// ```
+/// On a new key's counter-0 receipt: the last receipt of the terminal's previous key, so the
+/// terminal's chain continues across the rotation.
+#[derive(Clone, Debug, PartialEq, Eq, Sequence)]
+pub struct KeyRotation {
+    previous_key_id: OctetString,
+    previous_counter: u64,
+    previous_digest: OctetString,
+}
+
+impl KeyRotation {
+    /// The last receipt of the previous key.
+    ///
+    /// # Errors
+    /// Never in practice (32-byte values always encode).
+    pub fn new(
+        previous_key_id: [u8; 32],
+        previous_counter: u64,
+        previous_digest: [u8; 32],
+    ) -> Result<Self, crate::Error> {
+        let o = |b: &[u8]| {
+            OctetString::new(b.to_vec())
+                .map_err(|e| crate::Error::malformed(crate::error::Structure::Receipt, e))
+        };
+        Ok(KeyRotation {
+            previous_key_id: o(&previous_key_id)?,
+            previous_counter,
+            previous_digest: o(&previous_digest)?,
+        })
+    }
+    /// Key id of the previous key.
+    pub fn previous_key_id(&self) -> &[u8] {
+        self.previous_key_id.as_bytes()
+    }
+    /// Counter of the previous key's last receipt.
+    pub fn previous_counter(&self) -> u64 {
+        self.previous_counter
+    }
+    /// Receipt digest of the previous key's last receipt.
+    pub fn previous_digest(&self) -> &[u8] {
+        self.previous_digest.as_bytes()
+    }
+}
+
+/// ```asn1
 /// ReceiptBody ::= CHOICE {
 ///   payment  [0] PaymentBody,
 ///   copy     [1] CopyBody,
 ///   resign   [2] ResignBody,
-///   ...
+///   ...,
+///   recovery [3] RecoveryBody,
+///   dayClose [4] DayCloseBody
 /// }
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, der::Choice)]
@@ -338,6 +540,12 @@ pub enum ReceiptBody {
     /// Body of `resign`.
     #[asn1(context_specific = "2", tag_mode = "IMPLICIT", constructed = "true")]
     Resign(ResignBody),
+    /// Body of `recovery`.
+    #[asn1(context_specific = "3", tag_mode = "IMPLICIT", constructed = "true")]
+    Recovery(RecoveryBody),
+    /// Body of `dayClose`.
+    #[asn1(context_specific = "4", tag_mode = "IMPLICIT", constructed = "true")]
+    DayClose(DayCloseBody),
 }
 
 /// ```asn1
@@ -502,12 +710,21 @@ impl TbsReceipt {
     pub fn extensions(&self) -> &[Extension] {
         self.extensions.as_deref().unwrap_or(&[])
     }
+    /// The key-rotation extension, if present and well-formed (checked by the format rules).
+    pub fn key_rotation(&self) -> Option<KeyRotation> {
+        use der::Decode;
+        let id = Oid::key_rotation();
+        self.extensions()
+            .iter()
+            .find(|e| *e.id() == id)
+            .and_then(|e| KeyRotation::from_der(e.value()).ok())
+    }
     /// Digests of attachments this TBS commits to (the captured signature, if any).
     pub fn committed_attachment_digests(&self) -> Option<&[u8]> {
         match &self.body {
             ReceiptBody::Payment(p) => p.signature_image(),
             ReceiptBody::Resign(r) => Some(r.signature_image()),
-            ReceiptBody::Copy(_) => None,
+            _ => None,
         }
     }
 }
@@ -614,7 +831,11 @@ mod tests {
         for c in [C::None, C::Pin, C::Signature, C::Pending, C::ConsumerDevice] {
             assert_eq!(C::from_name(c.name()), Some(c));
         }
-        assert_eq!(ReceiptKind::from_name("dayClose"), None);
+        assert_eq!(
+            ReceiptKind::from_name("dayClose"),
+            Some(ReceiptKind::DayClose)
+        );
+        assert_eq!(ReceiptKind::from_name("day_close"), None);
         assert_eq!(
             CardholderVerification::ConsumerDevice.name(),
             "consumerDevice"

@@ -343,8 +343,8 @@ fn attachment_digest_mismatch() {
 #[test]
 fn unknown_critical_extension_rejected_noncritical_kept() {
     let mut c = ok_chain();
-    let crit = Extension::new(Oid::extension(1), true, b"x").unwrap();
-    let plain = Extension::new(Oid::extension(2), false, b"y").unwrap();
+    let crit = Extension::new(Oid::extension(101), true, b"x").unwrap();
+    let plain = Extension::new(Oid::extension(102), false, b"y").unwrap();
     let r = c.sign(
         c.builder(ReceiptKind::Sale, T0)
             .payment(payment(Cvm::Pin, 1))
@@ -430,7 +430,7 @@ fn invalid_fields() {
             .map(|_| ()),
         field(Field::MerchantId)
     );
-    let e1 = Extension::new(Oid::extension(1), false, b"").unwrap();
+    let e1 = Extension::new(Oid::extension(101), false, b"").unwrap();
     assert_eq!(
         c.builder(ReceiptKind::Sale, T0)
             .payment(payment(Cvm::Pin, 1))
@@ -504,7 +504,7 @@ fn limits_at_and_past_each_bound() {
         (0..k).fold(
             c.builder(ReceiptKind::Sale, T0)
                 .payment(payment(Cvm::Pin, 1)),
-            |b, i| b.extension(Extension::new(Oid::extension(i as u8), false, b"").unwrap()),
+            |b, i| b.extension(Extension::new(Oid::extension(100 + i as u8), false, b"").unwrap()),
         )
     };
     assert!(with(e).build().is_ok());
@@ -516,9 +516,9 @@ fn limits_at_and_past_each_bound() {
         }
     );
     let v = possig::limits::MAX_EXTENSION_VALUE;
-    assert!(Extension::new(Oid::extension(1), false, &vec![0; v]).is_ok());
+    assert!(Extension::new(Oid::extension(101), false, &vec![0; v]).is_ok());
     assert_eq!(
-        Extension::new(Oid::extension(1), false, &vec![0; v + 1]).unwrap_err(),
+        Extension::new(Oid::extension(101), false, &vec![0; v + 1]).unwrap_err(),
         Error::LimitExceeded {
             limit: Limit::ExtensionValue,
             actual: v + 1
@@ -592,7 +592,7 @@ fn every_code_is_unique_and_snake_case() {
 fn explicit_default_false_in_a_signed_receipt_is_refused() {
     // Sign a TBS whose extension encodes `critical FALSE` explicitly: well signed, but not DER.
     let c = ok_chain();
-    let ext = Extension::new(Oid::extension(5), false, b"v").unwrap();
+    let ext = Extension::new(Oid::extension(105), false, b"v").unwrap();
     let draft = c
         .builder(ReceiptKind::Sale, T0)
         .payment(payment(Cvm::Pin, 1))
@@ -602,7 +602,7 @@ fn explicit_default_false_in_a_signed_receipt_is_refused() {
     let tbs = draft.tbs_der().unwrap();
     let ext_der = der::Encode::to_der(&ext).unwrap();
     let mut ext_false = ext_der.clone();
-    let oid_end = 2 + 2 + Oid::extension(5).as_bytes().len();
+    let oid_end = 2 + 2 + Oid::extension(105).as_bytes().len();
     ext_false.splice(oid_end..oid_end, [0x01, 0x01, 0x00]);
     ext_false[1] += 3;
     let mut tbs2 = tbs.clone();

@@ -1,7 +1,13 @@
 //! Random mutations and garbage through every entry point that takes untrusted bytes: never a
 //! panic, always a typed error, and never a mutated receipt accepted. Deterministic (fixed-seed
 //! xorshift), so a failure reproduces.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
 
 mod common;
 
@@ -74,7 +80,11 @@ fn mutated_receipts_never_panic_and_never_verify() {
     let seeds = vectors();
     let valid: Vec<Vec<u8>> = seeds
         .iter()
-        .filter(|d| UnverifiedReceipt::from_der(d).and_then(|r| r.verify(&store, &opts)).is_ok())
+        .filter(|d| {
+            UnverifiedReceipt::from_der(d)
+                .and_then(|r| r.verify(&store, &opts))
+                .is_ok()
+        })
         .cloned()
         .collect();
     assert!(valid.len() >= 10);
@@ -84,7 +94,11 @@ fn mutated_receipts_never_panic_and_never_verify() {
         let m = mutate(&mut rng, seed);
         let r = UnverifiedReceipt::from_der(&m).and_then(|r| r.verify(&store, &opts));
         match r {
-            Ok(_) => assert!(valid.contains(&m), "a mutated receipt verified: {}", hex::encode(&m)),
+            Ok(_) => assert!(
+                valid.contains(&m),
+                "a mutated receipt verified: {}",
+                hex::encode(&m)
+            ),
             Err(e) => assert!(Error::ALL_CODES.contains(&e.code())),
         }
     }
@@ -100,22 +114,39 @@ fn mutated_receipts_never_panic_and_never_verify() {
 #[test]
 fn mutated_certificates_crls_and_pem_never_panic() {
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
-    let files = ["root.pem", "intermediate.pem", "term-ok.pem", "intermediate.crl.pem", "root.crl.pem"];
+    let files = [
+        "root.pem",
+        "intermediate.pem",
+        "term-ok.pem",
+        "intermediate.crl.pem",
+        "root.crl.pem",
+    ];
     for f in files {
         let pem = fixture(f);
         let (_, der) = der::pem::decode_vec(&pem).unwrap();
         for i in 0..1500 {
-            let input = if i % 3 == 0 { mutate(&mut rng, &pem) } else { mutate(&mut rng, &der) };
+            let input = if i % 3 == 0 {
+                mutate(&mut rng, &pem)
+            } else {
+                mutate(&mut rng, &der)
+            };
             let mut b = TrustStore::builder();
             let _ = b.add_root(&fixture("root.pem"));
             let _ = b.add_intermediate(&fixture("intermediate.pem"));
-            let _ = if f.contains("crl") { b.add_crl(&input) } else { b.add_terminal(&input) };
+            let _ = if f.contains("crl") {
+                b.add_crl(&input)
+            } else {
+                b.add_terminal(&input)
+            };
             let _ = b.build();
         }
     }
     for _ in 0..500 {
         let g: Vec<u8> = (0..rng.below(400)).map(|_| rng.next() as u8).collect();
-        let text = format!("-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n", String::from_utf8_lossy(&g));
+        let text = format!(
+            "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+            String::from_utf8_lossy(&g)
+        );
         let _ = TrustStore::builder().add_root(text.as_bytes());
         let _ = TrustStore::builder().add_crl(&g);
         let _ = possig::keys::signing_key_from_pkcs8_pem(&text);
