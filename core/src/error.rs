@@ -370,6 +370,8 @@ pub enum Error {
     /// An unsigned record (signature all zero), written during a signer outage: it proves
     /// nothing by itself; a later `recovery` receipt may cover it (see journal verification).
     Unsigned,
+    /// An inclusion proof does not prove that the receipt is in the `dayClose` batch.
+    InclusionProofInvalid,
 }
 
 impl Error {
@@ -396,6 +398,7 @@ impl Error {
             Error::LimitExceeded { .. } => "limit_exceeded",
             Error::SignerFailed => "signer_failed",
             Error::Unsigned => "unsigned",
+            Error::InclusionProofInvalid => "inclusion_proof_invalid",
         }
     }
 
@@ -421,6 +424,7 @@ impl Error {
         "limit_exceeded",
         "signer_failed",
         "unsigned",
+        "inclusion_proof_invalid",
     ];
 
     pub(crate) fn malformed(what: Structure, e: der::Error) -> Self {
@@ -525,6 +529,9 @@ impl fmt::Display for Error {
             }
             Error::Unsigned => {
                 f.write_str("unsigned record (signer outage): not signed by the terminal")
+            }
+            Error::InclusionProofInvalid => {
+                f.write_str("the inclusion proof does not place this receipt in the closed batch")
             }
         }
     }

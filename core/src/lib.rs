@@ -3,6 +3,7 @@
 
 pub mod builder;
 pub mod error;
+pub mod journal;
 pub mod keys;
 pub mod limits;
 pub mod merkle;

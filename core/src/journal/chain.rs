@@ -1,0 +1,439 @@
+//! The sequential part of journal verification: per-key chains, cardholder signatures,
+//! outages and day closes. Fed one verified record at a time, in input order.
+//!
+//! Memory: per key, the chain head, the open window (receipts since the key's last day close,
+//! or since its chain start), tentative gaps and uncovered unsigned records; plus the pending
+//! cardholder signatures. Nothing else grows with the input.
+
+use std::collections::{BTreeMap, HashMap};
+
+use sha2::{Digest, Sha256};
+
+use super::Anchor;
+use super::report::{BadDayCloseReason, BadResignReason, Finding};
+use crate::merkle;
+use crate::receipt::UnverifiedReceipt;
+use crate::wire::{CardholderVerification, ReceiptBody, ReceiptKind};
+
+/// What the window remembers of one receipt.
+#[derive(Clone, Debug)]
+struct Slot {
+    tbs_digest: [u8; 32],
+    /// Receipt digest; `None` for an invalid occupant (its content is not trusted).
+    digest: Option<[u8; 32]>,
+    previous: [u8; 32],
+    payment: Option<(ReceiptKind, String, u64)>,
+}
+
+#[derive(Debug, Default)]
+struct KeyState {
+    /// Highest counter processed and its digest (`None` digest: invalid occupant).
+    head: Option<(u64, Option<[u8; 32]>)>,
+    window: BTreeMap<u64, Slot>,
+    /// Counters below this are outside the window (closed, or before the chain start).
+    window_start: u64,
+    /// Tentative gaps: first → last (inclusive).
+    missing: BTreeMap<u64, u64>,
+    /// Unsigned records not yet covered by a recovery: counter → digest.
+    unsigned: BTreeMap<u64, [u8; 32]>,
+    last_close: Option<u64>,
+    terminal: String,
+}
+
+struct PendingSig {
+    terminal: String,
+    issued_at: u64,
+}
+
+/// The chain analyzer.
+pub(crate) struct Chains<'a> {
+    anchors: &'a HashMap<[u8; 32], Anchor>,
+    keys: BTreeMap<[u8; 32], KeyState>,
+    pending: BTreeMap<[u8; 32], PendingSig>,
+    /// Receipts in open windows: digest → whether its cardholder verification is pending.
+    known: HashMap<[u8; 32], bool>,
+}
+
+fn remove_missing(missing: &mut BTreeMap<u64, u64>, c: u64) -> bool {
+    let Some((&start, &end)) = missing.range(..=c).next_back() else {
+        return false;
+    };
+    if c > end {
+        return false;
+    }
+    missing.remove(&start);
+    if start < c {
+        missing.insert(start, c - 1);
+    }
+    if c < end {
+        missing.insert(c + 1, end);
+    }
+    true
+}
+
+impl<'a> Chains<'a> {
+    pub(crate) fn new(anchors: &'a HashMap<[u8; 32], Anchor>) -> Self {
+        Chains {
+            anchors,
+            keys: BTreeMap::new(),
+            pending: BTreeMap::new(),
+            known: HashMap::new(),
+        }
+    }
+
+    /// Feeds one decoded record whose signer is known to the trust store. `trusted` is true when
+    /// the record verified (or is an unsigned record): only then is its content acted upon.
+    pub(crate) fn feed(
+        &mut self,
+        index: u64,
+        r: &UnverifiedReceipt,
+        trusted: bool,
+        out: &mut Vec<Finding>,
+    ) {
+        let key = r.key_id();
+        let tbs = r.tbs();
+        let c = tbs.counter();
+        if !self.keys.contains_key(&key) {
+            let mut st = KeyState {
+                terminal: tbs.terminal_id().to_string(),
+                ..KeyState::default()
+            };
+            let how = if let Some(a) = self.anchors.get(&key) {
+                st.head = Some((a.counter, Some(a.digest)));
+                st.window_start = a.counter.saturating_add(1);
+                "anchor"
+            } else if c == 0 {
+                if tbs.key_rotation().is_some() {
+                    "rotation"
+                } else {
+                    "genesis"
+                }
+            } else {
+                st.window_start = c;
+                "first_seen"
+            };
+            out.push(Finding::ChainStart {
+                key,
+                counter: c,
+                how,
+            });
+            self.keys.insert(key, st);
+        }
+        let digest = trusted.then(|| r.digest());
+        let slot = Slot {
+            tbs_digest: Sha256::digest(r.tbs_der()).into(),
+            digest,
+            previous: tbs.previous().try_into().unwrap_or([0; 32]),
+            payment: tbs
+                .payment()
+                .map(|p| (tbs.kind(), p.currency().to_string(), p.amount())),
+        };
+        let pending_cvm = tbs
+            .payment()
+            .is_some_and(|p| p.cardholder_verification() == CardholderVerification::Pending);
+        let Some(st) = self.keys.get_mut(&key) else {
+            return;
+        };
+        let expected = st
+            .head
+            .map_or(st.window_start, |(h, _)| h.saturating_add(1));
+
+        if c >= expected {
+            if c > expected {
+                st.missing.insert(expected, c - 1);
+            }
+            if let (Some((h, Some(hd))), Some(_)) = (st.head, digest)
+                && h + 1 == c
+                && slot.previous != hd
+            {
+                out.push(Finding::BrokenLink { key, counter: c });
+            }
+            st.head = Some((c, digest));
+        } else if c < st.window_start {
+            out.push(Finding::Replay {
+                key,
+                counter: c,
+                index,
+            });
+            return;
+        } else if let Some(existing) = st.window.get(&c) {
+            if existing.tbs_digest == slot.tbs_digest {
+                out.push(Finding::Duplicate {
+                    key,
+                    counter: c,
+                    index,
+                });
+            } else {
+                out.push(Finding::Fork {
+                    key,
+                    counter: c,
+                    index,
+                });
+            }
+            return;
+        } else if remove_missing(&mut st.missing, c) {
+            out.push(Finding::Reordered {
+                key,
+                counter: c,
+                index,
+            });
+            if let (Some(before), Some(_)) =
+                (c.checked_sub(1).and_then(|p| st.window.get(&p)), digest)
+                && let Some(bd) = before.digest
+                && bd != slot.previous
+            {
+                out.push(Finding::BrokenLink { key, counter: c });
+            }
+            if let (Some(after), Some(d)) = (st.window.get(&(c + 1)), digest)
+                && after.digest.is_some()
+                && after.previous != d
+            {
+                out.push(Finding::BrokenLink {
+                    key,
+                    counter: c + 1,
+                });
+            }
+        } else {
+            out.push(Finding::Replay {
+                key,
+                counter: c,
+                index,
+            });
+            return;
+        }
+
+        if !trusted {
+            st.window.insert(c, slot);
+            return;
+        }
+        let d = r.digest();
+        if r.is_unsigned() {
+            st.unsigned.insert(c, d);
+        }
+        let is_close = tbs.kind() == ReceiptKind::DayClose;
+        if !is_close {
+            st.window.insert(c, slot);
+            self.known.insert(d, pending_cvm);
+        }
+        if r.is_unsigned() {
+            // An unsigned record is not trusted beyond its place in the chain.
+            return;
+        }
+        if pending_cvm {
+            self.pending.insert(
+                d,
+                PendingSig {
+                    terminal: tbs.terminal_id().to_string(),
+                    issued_at: tbs.issued_at(),
+                },
+            );
+        }
+        match tbs.body() {
+            ReceiptBody::Resign(rs) => {
+                self.resign(d, rs.original(), tbs.terminal_id(), tbs.issued_at(), out)
+            }
+            ReceiptBody::Copy(cp) => out.push(Finding::Copy {
+                digest: d,
+                original: cp.original().try_into().unwrap_or([0; 32]),
+                reprint: cp.reprint_number(),
+            }),
+            ReceiptBody::Recovery(rec) => self.recovery(key, c, rec, out),
+            ReceiptBody::DayClose(close) => self.day_close(key, c, close, out),
+            _ => {}
+        }
+        if c == 0
+            && let Some(rot) = tbs.key_rotation()
+        {
+            let from: [u8; 32] = rot.previous_key_id().try_into().unwrap_or([0; 32]);
+            if let Some(prev) = self.keys.get(&from) {
+                let named = (
+                    rot.previous_counter(),
+                    rot.previous_digest().try_into().ok(),
+                );
+                let matches = prev.head == Some(named);
+                out.push(Finding::Rotation {
+                    from,
+                    to: key,
+                    matches,
+                });
+                if !matches {
+                    out.push(Finding::BrokenLink { key, counter: 0 });
+                }
+            }
+        }
+    }
+
+    fn resign(
+        &mut self,
+        digest: [u8; 32],
+        original: &[u8],
+        terminal: &str,
+        at: u64,
+        out: &mut Vec<Finding>,
+    ) {
+        let original: [u8; 32] = original.try_into().unwrap_or([0; 32]);
+        match self.pending.get(&original) {
+            Some(p) if p.terminal == terminal => {
+                self.pending.remove(&original);
+                out.push(Finding::ReSigned {
+                    digest: original,
+                    resigned_at: at,
+                });
+            }
+            Some(_) => out.push(Finding::BadResign {
+                digest,
+                reason: BadResignReason::OtherTerminal,
+            }),
+            None => {
+                let reason = match self.known.get(&original) {
+                    Some(false) => BadResignReason::NotPending,
+                    _ => BadResignReason::UnknownOriginal,
+                };
+                out.push(Finding::BadResign { digest, reason });
+            }
+        }
+    }
+
+    fn recovery(
+        &mut self,
+        key: [u8; 32],
+        counter: u64,
+        rec: &crate::wire::RecoveryBody,
+        out: &mut Vec<Finding>,
+    ) {
+        let Some(st) = self.keys.get_mut(&key) else {
+            return;
+        };
+        let range = rec.first_counter()..rec.first_counter().saturating_add(rec.count());
+        let leaves: Option<Vec<[u8; 32]>> = range
+            .clone()
+            .map(|k| st.unsigned.get(&k).copied())
+            .collect();
+        match leaves {
+            Some(l) if merkle::root(&l)[..] == *rec.root() => {
+                for k in range {
+                    st.unsigned.remove(&k);
+                    out.push(Finding::UnsignedCovered { key, counter: k });
+                }
+            }
+            _ => out.push(Finding::BadRecovery { key, counter }),
+        }
+    }
+
+    fn day_close(
+        &mut self,
+        key: [u8; 32],
+        counter: u64,
+        close: &crate::wire::DayCloseBody,
+        out: &mut Vec<Finding>,
+    ) {
+        let Some(st) = self.keys.get_mut(&key) else {
+            return;
+        };
+        let first = close.first_counter();
+        let mut reason = None;
+        if st.last_close.is_some_and(|b| b + 1 != close.batch_number()) {
+            reason = Some(BadDayCloseReason::BatchNumber);
+        }
+        let mut leaves = Vec::new();
+        let mut totals: BTreeMap<(u32, String), (ReceiptKind, u64, u64)> = BTreeMap::new();
+        for k in first..counter {
+            match st.window.get(&k).and_then(|s| s.digest.map(|d| (d, s))) {
+                Some((d, s)) => {
+                    leaves.push(d);
+                    if let Some((kind, cur, amount)) = &s.payment {
+                        let e = totals
+                            .entry((*kind as u32, cur.clone()))
+                            .or_insert((*kind, 0, 0));
+                        e.1 += 1;
+                        e.2 = e.2.saturating_add(*amount);
+                    }
+                }
+                None => {
+                    reason = reason.or(Some(BadDayCloseReason::Incomplete));
+                    break;
+                }
+            }
+        }
+        if reason.is_none() {
+            if merkle::root(&leaves)[..] != *close.root() {
+                reason = Some(BadDayCloseReason::Root);
+            } else {
+                let ours: Vec<(ReceiptKind, &str, u64, u64)> = totals
+                    .iter()
+                    .map(|((_, cur), (k, n, a))| (*k, cur.as_str(), *n, *a))
+                    .collect();
+                let theirs: Vec<(ReceiptKind, &str, u64, u64)> = close
+                    .totals()
+                    .iter()
+                    .map(|t| (t.kind(), t.currency(), t.count(), t.amount()))
+                    .collect();
+                if ours != theirs {
+                    reason = Some(BadDayCloseReason::Totals);
+                }
+            }
+        }
+        if let Some(reason) = reason {
+            out.push(Finding::BadDayClose {
+                key,
+                counter,
+                reason,
+            });
+        }
+        st.last_close = Some(close.batch_number());
+        // Close the window: everything up to this receipt leaves memory.
+        let keep = st.window.split_off(&(counter + 1));
+        for s in std::mem::replace(&mut st.window, keep).values() {
+            if let Some(d) = s.digest {
+                self.known.remove(&d);
+            }
+        }
+        st.window_start = counter + 1;
+    }
+
+    /// End of input: final gaps, uncovered unsigned records, pending signatures, open batches.
+    pub(crate) fn finish(self, now: u64, out: &mut Vec<Finding>) {
+        for (key, st) in &self.keys {
+            for (&from, &to) in &st.missing {
+                out.push(Finding::Gap {
+                    key: *key,
+                    from,
+                    to,
+                });
+            }
+            for &counter in st.unsigned.keys() {
+                out.push(Finding::UnsignedUncovered { key: *key, counter });
+            }
+        }
+        for (digest, p) in self.pending {
+            out.push(Finding::Pending {
+                digest,
+                terminal: p.terminal,
+                issued_at: p.issued_at,
+                age: now.saturating_sub(p.issued_at),
+            });
+        }
+        for (key, st) in &self.keys {
+            if let Some((&first, _)) = st.window.first_key_value() {
+                out.push(Finding::OpenBatch {
+                    key: *key,
+                    first,
+                    count: st.window.len() as u64,
+                });
+            }
+        }
+    }
+
+    /// Key → terminal id of every chain (for per-terminal counts).
+    pub(crate) fn terminals(&self) -> HashMap<[u8; 32], String> {
+        self.keys
+            .iter()
+            .map(|(k, s)| (*k, s.terminal.clone()))
+            .collect()
+    }
+
+    /// The terminal id of a key's chain (for per-terminal counts).
+    pub(crate) fn terminal_of(&self, key: &[u8; 32]) -> Option<&str> {
+        self.keys.get(key).map(|s| s.terminal.as_str())
+    }
+}

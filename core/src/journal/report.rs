@@ -1,0 +1,441 @@
+//! What journal verification reports: one outcome per record, chain-level findings, and counts.
+
+use std::collections::BTreeMap;
+
+use crate::error::Error;
+use crate::trust::Warning;
+use crate::wire::ReceiptKind;
+
+#[cfg(feature = "serde")]
+fn hex32<S: serde::Serializer>(v: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+    let h: String = v.iter().map(|b| format!("{b:02x}")).collect();
+    s.serialize_str(&h)
+}
+
+#[cfg(feature = "serde")]
+fn hex32_opt<S: serde::Serializer>(v: &Option<[u8; 32]>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => hex32(v, s),
+        None => s.serialize_none(),
+    }
+}
+
+#[cfg(feature = "serde")]
+fn kind_name<S: serde::Serializer>(v: &Option<ReceiptKind>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(k) => s.serialize_str(k.name()),
+        None => s.serialize_none(),
+    }
+}
+
+/// The verdict on one record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "snake_case")
+)]
+pub enum Status {
+    /// Signature, chain and attachments verify; no warning.
+    Valid,
+    /// Valid, with warnings.
+    ValidWithWarnings,
+    /// Not valid (see the code).
+    Invalid,
+    /// An unsigned record (signer outage); see the `unsigned_covered` / `unsigned_uncovered` findings.
+    Unsigned,
+}
+
+impl Status {
+    /// Stable snake_case name.
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Valid => "valid",
+            Status::ValidWithWarnings => "valid_with_warnings",
+            Status::Invalid => "invalid",
+            Status::Unsigned => "unsigned",
+        }
+    }
+}
+
+/// The outcome of one record, in input order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct RecordOutcome {
+    /// Position of the record in the input (0-based, garbage not counted).
+    pub index: u64,
+    /// Byte offset of the record in its source.
+    pub offset: u64,
+    /// The verdict.
+    pub status: Status,
+    /// Error code when invalid (`Error::code`).
+    pub code: Option<&'static str>,
+    /// The error itself when invalid.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub error: Option<Error>,
+    /// Warning codes when valid with warnings.
+    pub warnings: Vec<&'static str>,
+    /// Signer key id, when the record decodes.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "hex32_opt"))]
+    pub key_id: Option<[u8; 32]>,
+    /// Terminal id as claimed (verified only when status is valid).
+    pub terminal: Option<String>,
+    /// Counter as claimed.
+    pub counter: Option<u64>,
+    /// Kind as claimed.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "kind_name"))]
+    pub kind: Option<ReceiptKind>,
+    /// Receipt digest, when the record decodes.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "hex32_opt"))]
+    pub digest: Option<[u8; 32]>,
+}
+
+impl RecordOutcome {
+    pub(crate) fn warnings_of(w: &[Warning]) -> Vec<&'static str> {
+        w.iter().map(Warning::code).collect()
+    }
+}
+
+/// Why a `resign` receipt is flagged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "snake_case")
+)]
+pub enum BadResignReason {
+    /// The original is known but its cardholder verification was not `pending`.
+    NotPending,
+    /// The original is not among the pending receipts seen (unknown, or already re-signed).
+    UnknownOriginal,
+    /// The original was signed by another terminal.
+    OtherTerminal,
+}
+
+/// Why a `dayClose` receipt is flagged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "snake_case")
+)]
+pub enum BadDayCloseReason {
+    /// A receipt of the batch is missing or invalid, so the root cannot be recomputed.
+    Incomplete,
+    /// The Merkle root differs from the batch's.
+    Root,
+    /// Counts or totals differ from the batch's.
+    Totals,
+    /// The batch number does not follow the previous close's.
+    BatchNumber,
+}
+
+/// A chain-level finding. Keys are signing key ids.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(tag = "finding", rename_all = "snake_case")
+)]
+pub enum Finding {
+    /// Bytes that are not a record.
+    MalformedRecord {
+        /// Byte offset.
+        offset: u64,
+        /// Bytes skipped.
+        len: u64,
+    },
+    /// Where a key's chain starts in this input: at counter 0 (genesis), after an anchor, after a
+    /// key rotation, or at the first receipt seen (unanchored: earlier history was not checked).
+    ChainStart {
+        /// Key.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
+        key: [u8; 32],
+        /// First counter seen.
+        counter: u64,
+        /// `genesis`, `anchor`, `rotation` or `first_seen`.
+        how: &'static str,
+    },
+    /// Counters missing from the chain (inclusive range).
+    Gap {
+        /// Key.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
+        key: [u8; 32],
+        /// First missing counter.
+        from: u64,
+        /// Last missing counter.
+        to: u64,
+    },
+    /// Two different receipts with one counter.
+    Fork {
+        /// Key.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
+        key: [u8; 32],
+        /// The counter.
+        counter: u64,
+        /// Index of the second receipt.
+        index: u64,
+    },
+    /// The same receipt (same key, counter and TBS) again.
+    Duplicate {
+        /// Key.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
+        key: [u8; 32],
+        /// The counter.
+        counter: u64,
+        /// Index of the repeated record.
+        index: u64,
+    },
+    /// A receipt that arrived after a later counter of its key (it fills an earlier gap).
+    Reordered {
+        /// Key.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
+        key: [u8; 32],
+        /// The counter.
+        counter: u64,
+        /// Index of the late record.
+        index: u64,
+    },
+    /// A counter at or below the chain head that is no longer in the open window (before the
+    /// anchor, the chain start or the last day close): a replay that cannot be matched.
+    Replay {
+        /// Key.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
+        key: [u8; 32],
+        /// The counter.
+        counter: u64,
+        /// Index of the record.
+        index: u64,
+    },
+    /// `previous` does not match the digest of the key's receipt at `counter − 1` (or the
+    /// anchor, or the rotated-from key's last receipt).
+    BrokenLink {
+        /// Key.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
+        key: [u8; 32],
+        /// Counter of the receipt whose link is broken.
+        counter: u64,
+    },
+    /// A key rotation: the new key's first receipt names the previous key's last receipt.
+    Rotation {
+        /// Previous key.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
+        from: [u8; 32],
+        /// New key.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
+        to: [u8; 32],
+        /// Whether the named last receipt matches the previous key's chain head.
+        matches: bool,
+    },
+    /// A cardholder signature still pending at the end of the input.
+    Pending {
+        /// Digest of the pending payment.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
+        digest: [u8; 32],
+        /// Terminal.
+        terminal: String,
+        /// Its issue time.
+        issued_at: u64,
+        /// Seconds from issue to the verification time.
+        age: u64,
+    },
+    /// A pending payment resolved by a `resign` receipt.
+    ReSigned {
+        /// Digest of the payment.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
+        digest: [u8; 32],
+        /// Issue time of the `resign` receipt.
+        resigned_at: u64,
+    },
+    /// A `resign` that does not resolve a pending payment.
+    BadResign {
+        /// Digest of the `resign` receipt.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
+        digest: [u8; 32],
+        /// Why.
+        reason: BadResignReason,
+    },
+    /// A `copy` (reprint) of an earlier receipt; never counted as a duplicate.
+    Copy {
+        /// Digest of the copy.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
+        digest: [u8; 32],
+        /// Digest of the original.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
+        original: [u8; 32],
+        /// Reprint number.
+        reprint: u16,
+    },
+    /// An unsigned record covered by a valid `recovery` receipt.
+    UnsignedCovered {
+        /// Key.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
+        key: [u8; 32],
+        /// Its counter.
+        counter: u64,
+    },
+    /// An unsigned record no valid `recovery` covers.
+    UnsignedUncovered {
+        /// Key.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
+        key: [u8; 32],
+        /// Its counter.
+        counter: u64,
+    },
+    /// A `recovery` whose commitment does not match the unsigned records it names.
+    BadRecovery {
+        /// Key.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
+        key: [u8; 32],
+        /// Counter of the recovery receipt.
+        counter: u64,
+    },
+    /// A `dayClose` whose batch does not match.
+    BadDayClose {
+        /// Key.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
+        key: [u8; 32],
+        /// Counter of the dayClose receipt.
+        counter: u64,
+        /// Why.
+        reason: BadDayCloseReason,
+    },
+    /// Receipts after the key's last `dayClose` (or with no close at all).
+    OpenBatch {
+        /// Key.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
+        key: [u8; 32],
+        /// First counter of the open batch.
+        first: u64,
+        /// Number of receipts in it.
+        count: u64,
+    },
+}
+
+impl Finding {
+    /// Stable snake_case code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Finding::MalformedRecord { .. } => "malformed_record",
+            Finding::ChainStart { .. } => "chain_start",
+            Finding::Gap { .. } => "gap",
+            Finding::Fork { .. } => "fork",
+            Finding::Duplicate { .. } => "duplicate",
+            Finding::Reordered { .. } => "reordered",
+            Finding::Replay { .. } => "replay",
+            Finding::BrokenLink { .. } => "broken_link",
+            Finding::Rotation { .. } => "rotation",
+            Finding::Pending { .. } => "pending",
+            Finding::ReSigned { .. } => "re_signed",
+            Finding::BadResign { .. } => "bad_resign",
+            Finding::Copy { .. } => "copy",
+            Finding::UnsignedCovered { .. } => "unsigned_covered",
+            Finding::UnsignedUncovered { .. } => "unsigned_uncovered",
+            Finding::BadRecovery { .. } => "bad_recovery",
+            Finding::BadDayClose { .. } => "bad_day_close",
+            Finding::OpenBatch { .. } => "open_batch",
+        }
+    }
+
+    /// Whether the finding is informational (chain start, rotation that matches, re-signed,
+    /// copy, covered unsigned record, open batch) rather than a problem.
+    pub fn is_informational(&self) -> bool {
+        matches!(
+            self,
+            Finding::ChainStart { .. }
+                | Finding::ReSigned { .. }
+                | Finding::Copy { .. }
+                | Finding::UnsignedCovered { .. }
+                | Finding::OpenBatch { .. }
+                | Finding::Rotation { matches: true, .. }
+        )
+    }
+}
+
+/// Something journal verification emits, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A record's outcome (exactly one per record, in input order).
+    Record(RecordOutcome),
+    /// A chain-level finding.
+    Finding(Finding),
+}
+
+/// Counts of one terminal (or of everything).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Counts {
+    /// Records per status code.
+    pub status: BTreeMap<&'static str, u64>,
+    /// Invalid records per error code.
+    pub errors: BTreeMap<&'static str, u64>,
+    /// Findings per code.
+    pub findings: BTreeMap<&'static str, u64>,
+}
+
+/// The summary of a journal verification. Per-record outcomes and findings are streamed to the
+/// caller's sink; the summary only counts, so its size does not grow with the input.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Summary {
+    /// Records read.
+    pub records: u64,
+    /// Bytes read.
+    pub bytes: u64,
+    /// Counts over everything.
+    pub total: Counts,
+    /// Counts per terminal id (records that do not decode are counted under `""`).
+    pub terminals: BTreeMap<String, Counts>,
+}
+
+impl Summary {
+    pub(crate) fn record(&mut self, r: &RecordOutcome) {
+        self.records += 1;
+        let t = self
+            .terminals
+            .entry(r.terminal.clone().unwrap_or_default())
+            .or_default();
+        for c in [&mut self.total, t] {
+            *c.status.entry(r.status.code()).or_default() += 1;
+            if let Some(code) = r.code {
+                *c.errors.entry(code).or_default() += 1;
+            }
+        }
+    }
+
+    pub(crate) fn finding(&mut self, f: &Finding, terminal: Option<&str>) {
+        *self.total.findings.entry(f.code()).or_default() += 1;
+        if let Some(t) = terminal {
+            *self
+                .terminals
+                .entry(t.to_string())
+                .or_default()
+                .findings
+                .entry(f.code())
+                .or_default() += 1;
+        }
+    }
+
+    /// Whether every record is valid (warnings allowed; unsigned records are judged by their
+    /// findings) and no finding is a problem.
+    pub fn is_clean(&self) -> bool {
+        let bad_status = self.total.status.get("invalid").is_some_and(|&n| n > 0);
+        let bad_finding = self
+            .total
+            .findings
+            .keys()
+            .any(|k| !INFORMATIONAL.contains(k));
+        !bad_status && !bad_finding
+    }
+}
+
+/// Finding codes that are informational (see [`Finding::is_informational`]). A rotation that
+/// does not match also yields `broken_link`, which is a problem.
+const INFORMATIONAL: [&str; 6] = [
+    "chain_start",
+    "re_signed",
+    "copy",
+    "unsigned_covered",
+    "open_batch",
+    "rotation",
+];
