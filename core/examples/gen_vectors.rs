@@ -260,7 +260,7 @@ fn main() {
     let store = store();
     let opts = VerifyOptions::at(NOW);
     let mut index = String::from("{\n  \"verify_at\": ");
-    write!(index, "{NOW},\n  \"trust\": {{\"roots\": [\"root.pem\"], \"intermediates\": [\"intermediate.pem\"], \"terminals\": [\"term-ok.pem\", \"term-expired.pem\", \"term-revoked.pem\", \"term-noeku.pem\"], \"crls\": [\"root.crl.pem\", \"intermediate.crl.pem\"]}},\n  \"vectors\": [\n").unwrap();
+    write!(index, "{NOW},\n  \"trust\": {{\"roots\": [\"root.pem\"], \"intermediates\": [\"intermediate.pem\"], \"terminals\": [\"term-ok.pem\", \"term-ok2.pem\", \"term-expired.pem\", \"term-revoked.pem\", \"term-noeku.pem\"], \"crls\": [\"root.crl.pem\", \"intermediate.crl.pem\"]}},\n  \"vectors\": [\n").unwrap();
     for (i, vec) in v.iter().enumerate() {
         std::fs::write(out.join(format!("{}.der", vec.name)), &vec.der).unwrap();
         let result =

@@ -12,6 +12,7 @@ pub mod receipt;
 mod rules;
 pub mod sig;
 pub mod strokes;
+pub mod terminal;
 pub mod trust;
 pub mod wire;
 
@@ -20,6 +21,7 @@ pub use error::{AlgorithmUse, ChainReason, Error, Field, Limit, Structure};
 pub use oid::Oid;
 pub use receipt::{UnverifiedReceipt, VerifiedReceipt, VerifyOptions};
 pub use strokes::Strokes;
+pub use terminal::Terminal;
 pub use trust::{CertificateInfo, Role, TrustStore, TrustStoreBuilder, Warning, key_id};
 pub use wire::{
     Attachment, AttachmentType, Card, CardholderVerification, CopyBody, DayCloseBody, EntryMode,

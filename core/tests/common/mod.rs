@@ -46,7 +46,13 @@ pub fn store() -> TrustStore {
     let mut b = TrustStore::builder();
     b.add_root(&fixture("root.pem")).unwrap();
     b.add_intermediate(&fixture("intermediate.pem")).unwrap();
-    for t in ["term-ok", "term-expired", "term-revoked", "term-noeku"] {
+    for t in [
+        "term-ok",
+        "term-ok2",
+        "term-expired",
+        "term-revoked",
+        "term-noeku",
+    ] {
         b.add_terminal(&fixture(&format!("{t}.pem"))).unwrap();
     }
     b.add_crl(&fixture("root.crl.pem")).unwrap();

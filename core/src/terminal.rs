@@ -1,0 +1,214 @@
+//! The terminal side: a signing key's chain state, its open batch and outage records, kept so
+//! that every receipt continues the chain and `recovery` / `dayClose` receipts commit to exactly
+//! what the verifier will recompute.
+
+use std::collections::BTreeMap;
+
+use crate::builder::{DayClose, ReceiptBuilder, TotalSpec};
+use crate::error::Error;
+use crate::merkle;
+use crate::receipt::UnverifiedReceipt;
+use crate::wire::{KeyRotation, ReceiptKind};
+
+/// A terminal's signing state. `S` is any ECDSA P-256 signer exposing its verifying key (a
+/// software key or an HSM adapter).
+pub struct Terminal<S> {
+    signer: S,
+    key_id: [u8; 32],
+    merchant: String,
+    terminal: String,
+    counter: u64,
+    previous: [u8; 32],
+    batch_number: u64,
+    batch_first: u64,
+    batch: Vec<[u8; 32]>,
+    totals: BTreeMap<(u32, String), TotalSpec>,
+    unsigned: Vec<(u64, [u8; 32])>,
+    rotation: Option<KeyRotation>,
+}
+
+impl<S> Terminal<S>
+where
+    S: signature::Signer<p256::ecdsa::Signature>
+        + signature::Keypair<VerifyingKey = p256::ecdsa::VerifyingKey>,
+{
+    /// A terminal whose key has signed nothing yet (its next receipt has counter 0).
+    ///
+    /// # Errors
+    /// [`Error::InvalidPublicKey`] if the signer's key cannot be encoded (never for P-256 keys).
+    pub fn new(signer: S, merchant: &str, terminal: &str) -> Result<Self, Error> {
+        Self::resume(signer, merchant, terminal, 0, [0; 32])
+    }
+
+    /// A terminal continuing an existing chain: `next_counter` and the digest of its last receipt.
+    ///
+    /// # Errors
+    /// As [`Terminal::new`].
+    pub fn resume(
+        signer: S,
+        merchant: &str,
+        terminal: &str,
+        next_counter: u64,
+        previous: [u8; 32],
+    ) -> Result<Self, Error> {
+        let key_id = crate::key_id(&signer.verifying_key())?;
+        Ok(Terminal {
+            signer,
+            key_id,
+            merchant: merchant.to_string(),
+            terminal: terminal.to_string(),
+            counter: next_counter,
+            previous,
+            batch_number: 1,
+            batch_first: next_counter,
+            batch: Vec::new(),
+            totals: BTreeMap::new(),
+            unsigned: Vec::new(),
+            rotation: None,
+        })
+    }
+
+    /// A new key for the same terminal: its counter-0 receipt will carry the key-rotation
+    /// extension naming this terminal's last receipt.
+    ///
+    /// # Errors
+    /// As [`Terminal::new`].
+    pub fn rotate<T>(&self, new_signer: T) -> Result<Terminal<T>, Error>
+    where
+        T: signature::Signer<p256::ecdsa::Signature>
+            + signature::Keypair<VerifyingKey = p256::ecdsa::VerifyingKey>,
+    {
+        let mut t = Terminal::new(new_signer, &self.merchant, &self.terminal)?;
+        let last = self.counter.checked_sub(1).ok_or(Error::InvalidField {
+            field: crate::Field::KeyRotation,
+        })?;
+        t.rotation = Some(KeyRotation::new(self.key_id, last, self.previous)?);
+        Ok(t)
+    }
+
+    /// The key id.
+    pub fn key_id(&self) -> [u8; 32] {
+        self.key_id
+    }
+    /// The counter the next receipt will carry.
+    pub fn next_counter(&self) -> u64 {
+        self.counter
+    }
+    /// Digest of the last receipt (zeros before the first).
+    pub fn previous(&self) -> [u8; 32] {
+        self.previous
+    }
+
+    /// A builder with signer, merchant, terminal, chain position and time filled in.
+    pub fn builder(&self, kind: ReceiptKind, issued_at: u64) -> ReceiptBuilder {
+        ReceiptBuilder::new(kind)
+            .signer_key_id(self.key_id)
+            .merchant_id(&self.merchant)
+            .terminal_id(&self.terminal)
+            .chain(self.counter, self.previous)
+            .issued_at(issued_at)
+    }
+
+    fn advance(&mut self, r: &UnverifiedReceipt) {
+        let tbs = r.tbs();
+        self.counter += 1;
+        self.previous = r.digest();
+        if tbs.kind() == ReceiptKind::DayClose {
+            self.batch_number += 1;
+            self.batch_first = self.counter;
+            self.batch.clear();
+            self.totals.clear();
+            return;
+        }
+        self.batch.push(r.digest());
+        if let Some(p) = tbs.payment() {
+            let t = self
+                .totals
+                .entry((tbs.kind() as u32, p.currency().to_string()))
+                .or_insert(TotalSpec {
+                    kind: tbs.kind(),
+                    currency: p.currency().to_string(),
+                    count: 0,
+                    amount: 0,
+                });
+            t.count += 1;
+            t.amount += p.amount();
+        }
+    }
+
+    fn with_rotation(&mut self, b: ReceiptBuilder) -> Result<ReceiptBuilder, Error> {
+        match (self.counter, self.rotation.take()) {
+            (0, Some(rot)) => b.key_rotation(&rot),
+            _ => Ok(b),
+        }
+    }
+
+    /// Signs the receipt built by `b` (from [`Terminal::builder`]) and advances the chain.
+    ///
+    /// # Errors
+    /// The builder's and the signer's errors.
+    pub fn sign(&mut self, b: ReceiptBuilder) -> Result<UnverifiedReceipt, Error> {
+        let b = self.with_rotation(b)?;
+        let r = b.build()?.sign(&self.signer)?;
+        self.advance(&r);
+        Ok(r)
+    }
+
+    /// Records the receipt built by `b` unsigned (the key is unavailable) and advances the chain;
+    /// the next [`Terminal::recover`] commits to it.
+    ///
+    /// # Errors
+    /// The builder's errors.
+    pub fn record_unsigned(&mut self, b: ReceiptBuilder) -> Result<UnverifiedReceipt, Error> {
+        let b = self.with_rotation(b)?;
+        let r = b.build()?.unsigned()?;
+        self.unsigned.push((r.tbs().counter(), r.digest()));
+        self.advance(&r);
+        Ok(r)
+    }
+
+    /// Signs a `recovery` receipt committing to the unsigned records since the last recovery.
+    ///
+    /// # Errors
+    /// [`Error::InvalidField`] (`Recovery`) if there is no unsigned record; signing errors.
+    pub fn recover(&mut self, issued_at: u64) -> Result<UnverifiedReceipt, Error> {
+        let first = self
+            .unsigned
+            .first()
+            .map(|u| u.0)
+            .ok_or(Error::InvalidField {
+                field: crate::Field::Recovery,
+            })?;
+        let leaves: Vec<[u8; 32]> = self.unsigned.iter().map(|u| u.1).collect();
+        let b = self.builder(ReceiptKind::Recovery, issued_at).recovery(
+            first,
+            leaves.len() as u64,
+            merkle::root(&leaves),
+        );
+        let r = self.sign(b)?;
+        self.unsigned.clear();
+        Ok(r)
+    }
+
+    /// The `dayClose` content for the open batch (what [`Terminal::close_day`] signs).
+    pub fn day_close(&self) -> DayClose {
+        DayClose {
+            batch_number: self.batch_number,
+            first_counter: self.batch_first,
+            count: self.batch.len() as u64,
+            totals: self.totals.values().cloned().collect(),
+            root: merkle::root(&self.batch),
+        }
+    }
+
+    /// Signs a `dayClose` receipt for the open batch and starts the next one.
+    ///
+    /// # Errors
+    /// Signing errors.
+    pub fn close_day(&mut self, issued_at: u64) -> Result<UnverifiedReceipt, Error> {
+        let b = self
+            .builder(ReceiptKind::DayClose, issued_at)
+            .day_close(self.day_close());
+        self.sign(b)
+    }
+}
