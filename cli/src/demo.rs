@@ -1,60 +1,21 @@
 //! `possig demo`: a demo PKI, a day of receipts of every kind on two terminals (one cardholder
-//! signature left pending then re-signed, one slip tampered, one terminal revoked mid-day),
-//! verification of everything, and the outcome table. Deterministic: keys derive from a fixed
-//! seed, times are fixed.
+//! signature left pending then re-signed, a signer outage recovered, one slip tampered, one
+//! terminal revoked mid-day, a day close), verification of every receipt and of the day's
+//! journal. Deterministic: keys derive from a fixed seed, times are fixed.
 
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use possig::keys::SigningKey;
 use possig::{
-    CardholderVerification as Cvm, EntryMode, Payment, ReceiptBuilder, ReceiptKind, Strokes,
-    TrustStore, UnverifiedReceipt, VerifyOptions,
+    CardholderVerification as Cvm, EntryMode, Payment, ReceiptKind, Strokes, Terminal, TrustStore,
+    UnverifiedReceipt, VerifyOptions,
 };
 
 use crate::pki::{self, PkiDir};
 use crate::view;
 
 const SEED: &str = "possig-demo-v1";
-
-struct Terminal {
-    key: p256::ecdsa::SigningKey,
-    key_id: [u8; 32],
-    merchant: &'static str,
-    terminal: &'static str,
-    counter: u64,
-    previous: [u8; 32],
-}
-
-impl Terminal {
-    fn new(merchant: &'static str, terminal: &'static str) -> Result<Self> {
-        let key = pki::derived_key(SEED, terminal)?;
-        let key_id = possig::key_id(key.verifying_key())?;
-        Ok(Terminal {
-            key,
-            key_id,
-            merchant,
-            terminal,
-            counter: 0,
-            previous: [0; 32],
-        })
-    }
-
-    fn builder(&self, kind: ReceiptKind, at: u64) -> ReceiptBuilder {
-        ReceiptBuilder::new(kind)
-            .signer_key_id(self.key_id)
-            .merchant_id(self.merchant)
-            .terminal_id(self.terminal)
-            .chain(self.counter, self.previous)
-            .issued_at(at)
-    }
-
-    fn sign(&mut self, b: ReceiptBuilder) -> Result<UnverifiedReceipt> {
-        let r = b.build()?.sign(&self.key)?;
-        self.counter += 1;
-        self.previous = r.digest();
-        Ok(r)
-    }
-}
 
 fn pay(amount: u64, cvm: Cvm, rrn: &str, original: Option<[u8; 32]>) -> Payment {
     Payment {
@@ -98,20 +59,24 @@ pub(crate) fn run(dir: &Path) -> Result<bool> {
         day - 30 * 86_400,
         day - 86_400,
     )?;
-    let mut cafe = Terminal::new("M-100 Cafe Lumiere", "T-100")?;
-    let mut kiosk = Terminal::new("M-200 City Kiosk", "T-200")?;
+    let terminal = |merchant: &str, id: &str| -> Result<Terminal<SigningKey>> {
+        Ok(Terminal::new(pki::derived_key(SEED, id)?, merchant, id)?)
+    };
+    let mut cafe = terminal("M-100 Cafe Lumiere", "T-100")?;
+    let mut kiosk = terminal("M-200 City Kiosk", "T-200")?;
+    let (cafe_merchant, kiosk_merchant) = ("M-100 Cafe Lumiere", "M-200 City Kiosk");
     let year = 365 * 86_400;
     let cafe_cert = pki_dir.issue_terminal(
-        cafe.key.verifying_key(),
-        cafe.terminal,
-        cafe.merchant,
+        &cafe.verifying_key(),
+        "T-100",
+        cafe_merchant,
         day - 30 * 86_400,
         day + 2 * year,
     )?;
     let kiosk_cert = pki_dir.issue_terminal(
-        kiosk.key.verifying_key(),
-        kiosk.terminal,
-        kiosk.merchant,
+        &kiosk.verifying_key(),
+        "T-200",
+        kiosk_merchant,
         day - 30 * 86_400,
         day + 2 * year,
     )?;
@@ -197,6 +162,26 @@ pub(crate) fn run(dir: &Path) -> Result<bool> {
                 .signature_strokes(scribble(11)?),
         )?,
     )?;
+    // The cafe's signing key is unavailable for a while: two sales are recorded unsigned,
+    // then a recovery receipt commits to them; the day is closed at 22:00.
+    let unsigned1 =
+        cafe.record_unsigned(cafe.builder(ReceiptKind::Sale, h(18, 40)).payment(pay(
+            990,
+            Cvm::None,
+            "000000000109",
+            None,
+        )))?;
+    keep("sale-during-outage", &unsigned1)?;
+    let unsigned2 =
+        cafe.record_unsigned(cafe.builder(ReceiptKind::Sale, h(18, 45)).payment(pay(
+            2350,
+            Cvm::Pin,
+            "000000000110",
+            None,
+        )))?;
+    keep("sale-during-outage", &unsigned2)?;
+    keep("recovery", &cafe.recover(h(18, 50))?)?;
+    keep("day-close", &cafe.close_day(h(22, 0))?)?;
     let kiosk_morning = kiosk.sign(kiosk.builder(ReceiptKind::Sale, h(10, 0)).payment(pay(
         1200,
         Cvm::None,
@@ -243,7 +228,7 @@ pub(crate) fn run(dir: &Path) -> Result<bool> {
         out.len(),
         view::rfc3339(verify_at)
     );
-    println!("PKI and receipts in {}\n", dir.display());
+    println!("PKI, receipts and journal in {}\n", dir.display());
     println!(
         "{:<3} {:<26} {:<11} {:>10}  {:<21} VERDICT",
         "#", "FILE", "KIND", "AMOUNT", "ISSUED (UTC)"
@@ -299,6 +284,28 @@ pub(crate) fn run(dir: &Path) -> Result<bool> {
         );
     }
     println!("\n{valid} genuine, {warned} genuine with warnings, {invalid} not genuine");
+
+    // 5. The same day as the back office sees it: one journal, chains and batches checked.
+    let journal_path = dir.join("journal.bin");
+    let journal: Vec<u8> = out
+        .iter()
+        .filter(|(name, _)| name != "sale-pin-TAMPERED")
+        .flat_map(|(_, d)| d.clone())
+        .collect();
+    std::fs::write(&journal_path, &journal)?;
+    println!(
+        "\nJournal {} ({} receipts):",
+        journal_path.display(),
+        out.len() - 1
+    );
+    let jopts = possig::journal::JournalOptions::new(opts);
+    crate::journal_cmd::verify(
+        &crate::journal_cmd::Source::File(journal_path.clone()),
+        &store,
+        &jopts,
+        false,
+        false,
+    )?;
     println!(
         "Try: possig show {}",
         receipts_dir.join("02-sale-forgot-to-sign.der").display()

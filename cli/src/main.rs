@@ -3,6 +3,7 @@
 //! Exit codes: 0 every receipt valid (warnings allowed), 1 at least one invalid, 2 usage or I/O.
 
 mod demo;
+mod journal_cmd;
 mod pki;
 mod tx;
 mod view;
@@ -69,9 +70,29 @@ enum Command {
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
+        /// Check an inclusion proof (from `possig prove`) for the single receipt FILE.
+        #[arg(long)]
+        proof: Option<PathBuf>,
         /// Receipt files (DER).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Journals: append receipts, verify a whole history, count what is inside.
+    Journal {
+        #[command(subcommand)]
+        command: JournalCommand,
+    },
+    /// Write a proof that a receipt is in a batch closed by a signed dayClose.
+    Prove {
+        /// The journal holding the receipt and the dayClose.
+        #[arg(long)]
+        journal: PathBuf,
+        /// The receipt (DER).
+        #[arg(long)]
+        receipt: PathBuf,
+        /// Where to write the proof (DER).
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Show a receipt's content WITHOUT verifying it.
     Show {
@@ -98,6 +119,42 @@ enum Command {
         /// Working directory (default: ./demo-out).
         #[arg(long, default_value = "demo-out")]
         dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum JournalCommand {
+    /// Append receipts (DER files, each checked to decode) to a journal, creating it if needed.
+    Append {
+        #[arg(long)]
+        journal: PathBuf,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Verify every record and the chains of a journal (or a directory of receipt files).
+    Verify {
+        #[command(flatten)]
+        trust: TrustArgs,
+        /// A journal file or a directory of single-receipt files.
+        journal: PathBuf,
+        /// Last known receipt of a key before this journal: KEYID:COUNTER:DIGEST (hex, decimal, hex).
+        #[arg(long = "anchor")]
+        anchors: Vec<String>,
+        /// Verification time (RFC 3339 or @UNIX); default: now.
+        #[arg(long)]
+        at: Option<String>,
+        /// Machine-readable output (summary, findings, records that are not plainly valid).
+        #[arg(long)]
+        json: bool,
+        /// With --json, list every record, valid ones included.
+        #[arg(long)]
+        all_records: bool,
+    },
+    /// Count records per kind and per key (nothing is verified).
+    Stats {
+        journal: PathBuf,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -369,6 +426,32 @@ fn pki_cmd(cmd: &PkiCommand) -> Result<()> {
     Ok(())
 }
 
+fn journal(cmd: &JournalCommand) -> Result<bool> {
+    match cmd {
+        JournalCommand::Append { journal, files } => {
+            journal_cmd::append(journal, files).map(|_| true)
+        }
+        JournalCommand::Stats { journal, json } => journal_cmd::stats(journal, *json).map(|_| true),
+        JournalCommand::Verify {
+            trust,
+            journal,
+            anchors,
+            at,
+            json,
+            all_records,
+        } => {
+            let now = at.as_deref().map(parse_time).transpose()?.unwrap_or(now()?);
+            let mut opts = possig::journal::JournalOptions::new(VerifyOptions::at(now));
+            for a in anchors {
+                let (key, anchor) = journal_cmd::parse_anchor(a)?;
+                opts = opts.with_anchor(key, anchor);
+            }
+            let source = journal_cmd::Source::open(journal)?;
+            journal_cmd::verify(&source, &trust.build()?, &opts, *json, *all_records)
+        }
+    }
+}
+
 fn run(cli: Cli) -> Result<bool> {
     match &cli.command {
         Command::Keygen { out, public_out } => keygen(out, public_out.as_deref()).map(|_| true),
@@ -384,8 +467,28 @@ fn run(cli: Cli) -> Result<bool> {
             trust,
             at,
             json,
+            proof: Some(proof),
+            files,
+        } => {
+            let [file] = files.as_slice() else {
+                bail!("--proof checks exactly one receipt")
+            };
+            let now = at.as_deref().map(parse_time).transpose()?.unwrap_or(now()?);
+            journal_cmd::verify_proof(proof, file, &trust.build()?, &VerifyOptions::at(now), *json)
+        }
+        Command::Verify {
+            trust,
+            at,
+            json,
+            proof: None,
             files,
         } => verify(trust, at.as_deref(), *json, files),
+        Command::Journal { command } => journal(command),
+        Command::Prove {
+            journal,
+            receipt,
+            out,
+        } => journal_cmd::prove(journal, receipt, out).map(|_| true),
         Command::Show { json, file } => show(file, *json).map(|_| true),
         Command::ExportTbs {
             file,

@@ -298,12 +298,137 @@ fn demo_runs_and_reports_the_injected_problems() {
     assert_eq!(code(&o), 0);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
-        out.contains("10 genuine, 1 genuine with warnings, 2 not genuine"),
+        out.contains("12 genuine, 1 genuine with warnings, 4 not genuine"),
         "{out}"
     );
+    assert!(
+        out.contains("unsigned counter 10 covered by a recovery"),
+        "{out}"
+    );
+    assert!(out.contains("re-signed at 2026-11-20T17:20:00Z"), "{out}");
     assert!(
         out.contains("[revoked]")
             && out.contains("[bad_signature]")
             && out.contains("revoked_after_signing")
+    );
+}
+
+#[test]
+fn journal_append_verify_stats_prove() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("d");
+    assert_eq!(code(&possig(&["demo", "--dir", s(&d)])), 0);
+    let pki = d.join("pki");
+    let receipts = d.join("receipts");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&receipts)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files.retain(|f| !s(f).contains("TAMPERED"));
+    let journal = dir.path().join("j.bin");
+    let mut args = vec!["journal", "append", "--journal", s(&journal)];
+    args.extend(files.iter().map(|f| s(f)));
+    assert_eq!(code(&possig(&args)), 0);
+    // Appending garbage is refused before it can desynchronise the journal.
+    std::fs::write(dir.path().join("junk.der"), b"not a receipt").unwrap();
+    assert_eq!(
+        code(&possig(&[
+            "journal",
+            "append",
+            "--journal",
+            s(&journal),
+            s(&dir.path().join("junk.der"))
+        ])),
+        2
+    );
+
+    let trust = |extra: &[&str]| {
+        let mut a: Vec<String> = vec![
+            "--trust".into(),
+            s(&pki.join("root.pem")).into(),
+            "--intermediate".into(),
+            s(&pki.join("intermediate.pem")).into(),
+            "--terminal".into(),
+            s(&pki.join("T-100.pem")).into(),
+            "--terminal".into(),
+            s(&pki.join("T-200.pem")).into(),
+            "--crl".into(),
+            s(&pki.join("root.crl.pem")).into(),
+            "--crl".into(),
+            s(&pki.join("intermediate.crl.pem")).into(),
+            "--at".into(),
+            "2026-11-21T08:00:00Z".into(),
+        ];
+        a.extend(extra.iter().map(|x| x.to_string()));
+        a
+    };
+    let run = |mut a: Vec<String>, head: &[&str]| {
+        let mut full: Vec<String> = head.iter().map(|x| x.to_string()).collect();
+        full.append(&mut a);
+        possig(&full.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let o = run(trust(&["--json", s(&journal)]), &["journal", "verify"]);
+    assert_eq!(code(&o), 1, "the revoked kiosk receipt is a problem");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["summary"]["records"], 16);
+    assert_eq!(v["summary"]["total"]["findings"]["unsigned_covered"], 2);
+    assert_eq!(v["summary"]["total"]["errors"]["revoked"], 1);
+
+    // A directory of the same single-receipt files gives the same summary.
+    let only = dir.path().join("only");
+    std::fs::create_dir(&only).unwrap();
+    for f in &files {
+        std::fs::copy(f, only.join(f.file_name().unwrap())).unwrap();
+    }
+    let o2 = run(trust(&["--json", s(&only)]), &["journal", "verify"]);
+    let v2: serde_json::Value = serde_json::from_slice(&o2.stdout).unwrap();
+    assert_eq!(v2["summary"]["total"], v["summary"]["total"]);
+    assert_eq!(v2["findings"], v["findings"]);
+
+    let o = possig(&["journal", "stats", "--json", s(&journal)]);
+    assert_eq!(code(&o), 0);
+    let st: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(st["records"], 16);
+    assert_eq!(st["kinds"]["sale (unsigned)"], 2);
+
+    // Inclusion proof for a receipt of the closed batch; refused for the open one.
+    let sale = receipts.join("01-sale-contactless.der");
+    let proof = dir.path().join("p.der");
+    assert_eq!(
+        code(&possig(&[
+            "prove",
+            "--journal",
+            s(&journal),
+            "--receipt",
+            s(&sale),
+            "--out",
+            s(&proof)
+        ])),
+        0
+    );
+    let o = run(trust(&["--proof", s(&proof), s(&sale)]), &["verify"]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("INCLUDED"));
+    let other = receipts.join("04-sale-pin.der");
+    let o = run(
+        trust(&["--json", "--proof", s(&proof), s(&other)]),
+        &["verify"],
+    );
+    assert_eq!(code(&o), 1);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["error"]["code"], "inclusion_proof_invalid");
+    let kiosk = receipts.join("15-kiosk-before-revocation.der");
+    assert_eq!(
+        code(&possig(&[
+            "prove",
+            "--journal",
+            s(&journal),
+            "--receipt",
+            s(&kiosk),
+            "--out",
+            s(&proof)
+        ])),
+        2
     );
 }

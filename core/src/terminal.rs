@@ -86,6 +86,10 @@ where
         Ok(t)
     }
 
+    /// The signer's public key.
+    pub fn verifying_key(&self) -> p256::ecdsa::VerifyingKey {
+        self.signer.verifying_key()
+    }
     /// The key id.
     pub fn key_id(&self) -> [u8; 32] {
         self.key_id

@@ -471,3 +471,38 @@ fn inclusion_proof_round_trip_and_rejections() {
         Error::InclusionProofInvalid
     );
 }
+
+#[test]
+fn an_invalid_copy_of_a_counter_accuses_nobody() {
+    // An edited upload of an existing receipt is invalid; it is not a fork, duplicate or replay.
+    let mut a = Terminal::new(key("term-ok"), "M-1", "T-OK").unwrap();
+    let r0 = a.sign(sale(&a, T0, 1999)).unwrap();
+    let r1 = a.sign(sale(&a, T0 + 1, 5)).unwrap();
+    let mut edited = r0.to_der().unwrap();
+    let pos = edited
+        .windows(4)
+        .position(|w| w == [0x02, 0x02, 0x07, 0xcf])
+        .unwrap();
+    edited[pos + 3] ^= 1;
+    let (outcomes, findings, _) = run(
+        &[r0.to_der().unwrap(), r1.to_der().unwrap(), edited],
+        &JournalOptions::new(VerifyOptions::at(NOW)),
+    );
+    assert_eq!(outcomes[2].code, Some("bad_signature"));
+    let ka = a.key_id();
+    assert_eq!(
+        findings,
+        vec![
+            Finding::ChainStart {
+                key: ka,
+                counter: 0,
+                how: "genesis"
+            },
+            Finding::OpenBatch {
+                key: ka,
+                first: 0,
+                count: 2
+            },
+        ]
+    );
+}

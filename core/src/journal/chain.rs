@@ -54,6 +54,13 @@ pub(crate) struct Chains<'a> {
     known: HashMap<[u8; 32], bool>,
 }
 
+fn in_missing(missing: &BTreeMap<u64, u64>, c: u64) -> bool {
+    missing
+        .range(..=c)
+        .next_back()
+        .is_some_and(|(_, &end)| c <= end)
+}
+
 fn remove_missing(missing: &mut BTreeMap<u64, u64>, c: u64) -> bool {
     let Some((&start, &end)) = missing.range(..=c).next_back() else {
         return false;
@@ -149,6 +156,10 @@ impl<'a> Chains<'a> {
                 out.push(Finding::BrokenLink { key, counter: c });
             }
             st.head = Some((c, digest));
+        } else if !trusted && !in_missing(&st.missing, c) {
+            // An invalid record's content is not trusted: it may fill a missing slot, but it
+            // never accuses the terminal of a fork, a duplicate or a replay.
+            return;
         } else if c < st.window_start {
             out.push(Finding::Replay {
                 key,

@@ -124,12 +124,15 @@ impl<'a, F: FnMut(Event)> Verifier<'a, F> {
         }
     }
 
-    fn emit_findings(&mut self) {
+    /// Emits the findings produced so far, counted under `terminal` (the terminal of the record
+    /// being fed) or, for findings about a key, under that key's terminal.
+    fn emit_findings(&mut self, terminal: Option<&str>) {
         for f in self.findings.drain(..) {
-            let terminal = finding_key(&f)
+            let t = finding_key(&f)
                 .and_then(|k| self.chains.terminal_of(&k))
+                .or(terminal)
                 .map(str::to_string);
-            self.summary.finding(&f, terminal.as_deref());
+            self.summary.finding(&f, t.as_deref());
             (self.sink)(Event::Finding(f));
         }
     }
@@ -137,7 +140,7 @@ impl<'a, F: FnMut(Event)> Verifier<'a, F> {
     fn garbage(&mut self, offset: u64, len: u64) {
         self.summary.bytes += len;
         self.findings.push(Finding::MalformedRecord { offset, len });
-        self.emit_findings();
+        self.emit_findings(None);
     }
 
     fn chunk(&mut self, items: &[(u64, Vec<u8>)]) {
@@ -177,7 +180,8 @@ impl<'a, F: FnMut(Event)> Verifier<'a, F> {
                 let trusted =
                     result.is_ok() || (r.is_unsigned() && matches!(result, Err(Error::Unsigned)));
                 self.chains.feed(index, r, trusted, &mut self.findings);
-                self.emit_findings();
+                let terminal = r.tbs().terminal_id().to_string();
+                self.emit_findings(Some(&terminal));
             }
         }
     }

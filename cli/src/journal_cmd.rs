@@ -1,0 +1,475 @@
+//! `possig journal append|verify|stats`, `possig prove` and proof checking.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+use possig::journal::{
+    Anchor, Event, Finding, InclusionProof, JournalItem, JournalOptions, JournalReader,
+    JournalWriter, RecordOutcome, Status, Summary, verify_journal, verify_many,
+};
+use possig::{TrustStore, UnverifiedReceipt, VerifyOptions};
+use serde_json::json;
+
+use crate::view;
+
+/// A journal file, or a directory of single-receipt files (read in file-name order).
+pub(crate) enum Source {
+    File(PathBuf),
+    Dir(Vec<PathBuf>),
+}
+
+impl Source {
+    pub(crate) fn open(path: &Path) -> Result<Self> {
+        if path.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+                .with_context(|| format!("reading {}", path.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file())
+                .collect();
+            files.sort();
+            Ok(Source::Dir(files))
+        } else {
+            Ok(Source::File(path.to_path_buf()))
+        }
+    }
+}
+
+/// `KEYID:COUNTER:DIGEST` (hex key id, decimal counter, hex receipt digest).
+pub(crate) fn parse_anchor(s: &str) -> Result<([u8; 32], Anchor)> {
+    let parts: Vec<&str> = s.split(':').collect();
+    let [k, c, d] = parts.as_slice() else {
+        bail!("anchor {s:?}: expected KEYID:COUNTER:DIGEST")
+    };
+    let hex32 = |h: &str| -> Result<[u8; 32]> {
+        let v = hex::decode(h).map_err(|e| anyhow!("anchor {s:?}: {e}"))?;
+        <[u8; 32]>::try_from(v.as_slice())
+            .map_err(|_| anyhow!("anchor {s:?}: key id and digest are 32 bytes"))
+    };
+    Ok((
+        hex32(k)?,
+        Anchor {
+            counter: c
+                .parse()
+                .map_err(|_| anyhow!("anchor {s:?}: bad counter"))?,
+            digest: hex32(d)?,
+        },
+    ))
+}
+
+fn progress(len: u64) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(len),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+pub(crate) fn append(journal: &Path, files: &[PathBuf]) -> Result<()> {
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(journal)
+        .with_context(|| format!("opening {}", journal.display()))?;
+    let mut w = JournalWriter::new(std::io::BufWriter::new(f));
+    for p in files {
+        let der = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
+        w.append_der(&der)
+            .map_err(|e| anyhow!("{}: {e}", p.display()))?;
+    }
+    w.into_inner()?;
+    println!(
+        "appended {} receipt(s) to {}",
+        files.len(),
+        journal.display()
+    );
+    Ok(())
+}
+
+/// Runs verification over a source, streaming events to `sink`.
+pub(crate) fn run(
+    source: &Source,
+    store: &TrustStore,
+    opts: &JournalOptions,
+    sink: impl FnMut(Event),
+) -> Result<Summary> {
+    match source {
+        Source::File(p) => {
+            let f = File::open(p).with_context(|| format!("opening {}", p.display()))?;
+            let bar = progress(f.metadata().map(|m| m.len()).unwrap_or(0));
+            let s = verify_journal(BufReader::new(bar.wrap_read(f)), store, opts, sink)?;
+            bar.finish_and_clear();
+            Ok(s)
+        }
+        Source::Dir(files) => {
+            let bar = progress(files.len() as u64);
+            let mut io_error = None;
+            let records = files.iter().map_while(|p| {
+                bar.inc(1);
+                match std::fs::read(p) {
+                    Ok(b) => Some(b),
+                    Err(e) => {
+                        io_error = Some(anyhow!("reading {}: {e}", p.display()));
+                        None
+                    }
+                }
+            });
+            let s = verify_many(records, store, opts, sink);
+            bar.finish_and_clear();
+            match io_error {
+                Some(e) => Err(e),
+                None => Ok(s),
+            }
+        }
+    }
+}
+
+fn finding_json(f: &Finding) -> serde_json::Value {
+    let mut v = serde_json::to_value(f).unwrap_or_else(|_| json!({}));
+    if let Some(o) = v.as_object_mut() {
+        o.insert("problem".into(), json!(!f.is_informational()));
+    }
+    v
+}
+
+fn human_finding(f: &Finding) -> String {
+    let k = |key: &[u8; 32]| hex::encode(&key[..6]);
+    match f {
+        Finding::MalformedRecord { offset, len } => {
+            format!("{len} unreadable byte(s) at offset {offset}")
+        }
+        Finding::ChainStart { key, counter, how } => {
+            format!("key {}…: chain starts at counter {counter} ({how})", k(key))
+        }
+        Finding::Gap { key, from, to } => {
+            format!("key {}…: counters {from}..={to} MISSING", k(key))
+        }
+        Finding::Fork {
+            key,
+            counter,
+            index,
+        } => format!(
+            "key {}…: FORK at counter {counter} (record #{index})",
+            k(key)
+        ),
+        Finding::Duplicate {
+            key,
+            counter,
+            index,
+        } => format!(
+            "key {}…: duplicate of counter {counter} (record #{index})",
+            k(key)
+        ),
+        Finding::Reordered {
+            key,
+            counter,
+            index,
+        } => format!(
+            "key {}…: counter {counter} out of order (record #{index})",
+            k(key)
+        ),
+        Finding::Replay {
+            key,
+            counter,
+            index,
+        } => format!(
+            "key {}…: counter {counter} replayed outside the open window (record #{index})",
+            k(key)
+        ),
+        Finding::BrokenLink { key, counter } => {
+            format!("key {}…: BROKEN LINK before counter {counter}", k(key))
+        }
+        Finding::Rotation { from, to, matches } => format!(
+            "key rotation {}… -> {}… ({})",
+            k(from),
+            k(to),
+            if *matches {
+                "continues the chain"
+            } else {
+                "DOES NOT match the old chain"
+            }
+        ),
+        Finding::Pending {
+            digest,
+            terminal,
+            age,
+            ..
+        } => format!(
+            "terminal {terminal}: cardholder signature PENDING for {}h, receipt {}…",
+            age / 3600,
+            &hex::encode(digest)[..12]
+        ),
+        Finding::ReSigned {
+            digest,
+            resigned_at,
+        } => format!(
+            "receipt {}… re-signed at {}",
+            &hex::encode(digest)[..12],
+            view::rfc3339(*resigned_at)
+        ),
+        Finding::BadResign { digest, reason } => format!(
+            "resign {}… does not resolve a pending signature ({reason:?})",
+            &hex::encode(digest)[..12]
+        ),
+        Finding::Copy {
+            original, reprint, ..
+        } => format!("reprint #{reprint} of {}…", &hex::encode(original)[..12]),
+        Finding::UnsignedCovered { key, counter } => format!(
+            "key {}…: unsigned counter {counter} covered by a recovery",
+            k(key)
+        ),
+        Finding::UnsignedUncovered { key, counter } => format!(
+            "key {}…: unsigned counter {counter} NOT covered by any recovery",
+            k(key)
+        ),
+        Finding::BadRecovery { key, counter } => format!(
+            "key {}…: recovery at counter {counter} does not match the unsigned records",
+            k(key)
+        ),
+        Finding::BadDayClose {
+            key,
+            counter,
+            reason,
+        } => format!(
+            "key {}…: day close at counter {counter} does not match its batch ({reason:?})",
+            k(key)
+        ),
+        Finding::OpenBatch { key, first, count } => format!(
+            "key {}…: {count} receipt(s) from counter {first} not yet closed",
+            k(key)
+        ),
+    }
+}
+
+fn human_record(r: &RecordOutcome) -> Option<String> {
+    let at = format!("#{} @{}", r.index, r.offset);
+    let who = match (&r.terminal, r.counter) {
+        (Some(t), Some(c)) => format!("{t} counter {c}"),
+        _ => "-".into(),
+    };
+    match r.status {
+        Status::Valid => None,
+        Status::ValidWithWarnings => {
+            Some(format!("WARNING  {at} {who}: {}", r.warnings.join(", ")))
+        }
+        Status::Unsigned => Some(format!("UNSIGNED {at} {who}")),
+        Status::Invalid => Some(format!(
+            "INVALID  {at} {who}: {} [{}]",
+            r.error.map(|e| e.to_string()).unwrap_or_default(),
+            r.code.unwrap_or("")
+        )),
+    }
+}
+
+pub(crate) fn verify(
+    source: &Source,
+    store: &TrustStore,
+    opts: &JournalOptions,
+    json_out: bool,
+    all_records: bool,
+) -> Result<bool> {
+    let mut records = Vec::new();
+    let mut findings = Vec::new();
+    let summary = run(source, store, opts, |e| match e {
+        Event::Record(r) => {
+            if json_out {
+                if all_records || r.status != Status::Valid {
+                    records.push(serde_json::to_value(&r).unwrap_or_else(|_| json!({})));
+                }
+            } else if let Some(line) = human_record(&r) {
+                println!("{line}");
+            }
+        }
+        Event::Finding(f) => {
+            if json_out {
+                findings.push(finding_json(&f));
+            } else if !matches!(f, Finding::ChainStart { how: "genesis", .. }) {
+                println!(
+                    "{}  {}",
+                    if f.is_informational() {
+                        "info    "
+                    } else {
+                        "FINDING "
+                    },
+                    human_finding(&f)
+                );
+            }
+        }
+    })?;
+    if json_out {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &json!({"summary": summary, "findings": findings, "records": records})
+            )?
+        );
+    } else {
+        print_summary(&summary);
+    }
+    Ok(summary.is_clean())
+}
+
+fn print_summary(s: &Summary) {
+    println!("\n{} records, {} bytes", s.records, s.bytes);
+    let fmt = |m: &BTreeMap<&'static str, u64>| {
+        m.iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    println!("{:<16} {:<60} FINDINGS", "TERMINAL", "RECORDS");
+    for (t, c) in &s.terminals {
+        println!(
+            "{:<16} {:<60} {}",
+            if t.is_empty() { "(undecodable)" } else { t },
+            fmt(&c.status),
+            fmt(&c.findings)
+        );
+    }
+    println!(
+        "{:<16} {:<60} {}",
+        "ALL",
+        fmt(&s.total.status),
+        fmt(&s.total.findings)
+    );
+    if !s.total.errors.is_empty() {
+        println!("invalid by code: {}", fmt(&s.total.errors));
+    }
+    println!(
+        "{}",
+        if s.is_clean() {
+            "RESULT: clean"
+        } else {
+            "RESULT: problems found"
+        }
+    );
+}
+
+/// `journal stats`: what a journal holds, without verifying anything.
+pub(crate) fn stats(path: &Path, json_out: bool) -> Result<()> {
+    let f = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let mut per_kind: BTreeMap<String, u64> = BTreeMap::new();
+    let mut per_key: BTreeMap<String, (String, u64, u64, u64)> = BTreeMap::new();
+    let (mut records, mut undecodable, mut garbage_bytes, mut bytes) = (0u64, 0u64, 0u64, 0u64);
+    for item in JournalReader::new(BufReader::new(f)) {
+        match item? {
+            JournalItem::Garbage { len, .. } => garbage_bytes += len,
+            JournalItem::Record { der, .. } => {
+                records += 1;
+                bytes += der.len() as u64;
+                match UnverifiedReceipt::from_der(&der) {
+                    Ok(r) => {
+                        let t = r.tbs();
+                        let name = if r.is_unsigned() {
+                            format!("{} (unsigned)", t.kind().name())
+                        } else {
+                            t.kind().name().to_string()
+                        };
+                        *per_kind.entry(name).or_default() += 1;
+                        let e = per_key.entry(hex::encode(r.key_id())).or_insert((
+                            t.terminal_id().to_string(),
+                            u64::MAX,
+                            0,
+                            0,
+                        ));
+                        e.1 = e.1.min(t.counter());
+                        e.2 = e.2.max(t.counter());
+                        e.3 += 1;
+                    }
+                    Err(_) => undecodable += 1,
+                }
+            }
+        }
+    }
+    if json_out {
+        let keys: Vec<_> = per_key.iter().map(|(k, (t, lo, hi, n))| json!({"key_id": k, "terminal": t, "first_counter": lo, "last_counter": hi, "records": n})).collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &json!({"records": records, "bytes": bytes, "undecodable": undecodable, "garbage_bytes": garbage_bytes, "kinds": per_kind, "keys": keys})
+            )?
+        );
+    } else {
+        println!(
+            "{records} records ({bytes} bytes), {undecodable} undecodable, {garbage_bytes} unreadable bytes (UNVERIFIED counts)"
+        );
+        for (k, n) in &per_kind {
+            println!("  {k:<22} {n}");
+        }
+        for (k, (t, lo, hi, n)) in &per_key {
+            println!(
+                "  key {}… terminal {t}: counters {lo}..={hi}, {n} records",
+                &k[..12]
+            );
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn prove(journal: &Path, receipt: &Path, out: &Path) -> Result<()> {
+    let r = UnverifiedReceipt::from_der(
+        &std::fs::read(receipt).with_context(|| format!("reading {}", receipt.display()))?,
+    )
+    .map_err(|e| anyhow!("{}: {e}", receipt.display()))?;
+    let f = File::open(journal).with_context(|| format!("opening {}", journal.display()))?;
+    let proof = InclusionProof::find(BufReader::new(f), &r)?.ok_or_else(|| {
+        anyhow!(
+            "{} is not in a batch closed by a dayClose in {}",
+            receipt.display(),
+            journal.display()
+        )
+    })?;
+    std::fs::write(out, proof.to_der()?).with_context(|| format!("writing {}", out.display()))?;
+    println!(
+        "proof written to {} (batch {} , position {})",
+        out.display(),
+        match proof.day_close().tbs().body() {
+            possig::ReceiptBody::DayClose(d) => d.batch_number(),
+            _ => 0,
+        },
+        proof.leaf_index()
+    );
+    Ok(())
+}
+
+pub(crate) fn verify_proof(
+    proof: &Path,
+    receipt: &Path,
+    store: &TrustStore,
+    opts: &VerifyOptions,
+    json_out: bool,
+) -> Result<bool> {
+    let mut bytes = Vec::new();
+    File::open(proof)
+        .with_context(|| format!("opening {}", proof.display()))?
+        .read_to_end(&mut bytes)?;
+    let r = std::fs::read(receipt).with_context(|| format!("reading {}", receipt.display()))?;
+    let result = InclusionProof::from_der(&bytes)
+        .and_then(|p| UnverifiedReceipt::from_der(&r).and_then(|r| p.verify(&r, store, opts)));
+    if json_out {
+        let v = match &result {
+            Ok(close) => {
+                json!({"outcome": "included", "day_close": view::receipt_json(close.receipt())})
+            }
+            Err(e) => json!({"outcome": "invalid", "error": view::error_json(e)}),
+        };
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        match &result {
+            Ok(close) => println!(
+                "INCLUDED  {} is in the batch closed by {}",
+                receipt.display(),
+                view::summary(close.tbs())
+            ),
+            Err(e) => println!("INVALID   {}: {e} [{}]", receipt.display(), e.code()),
+        }
+    }
+    Ok(result.is_ok())
+}
