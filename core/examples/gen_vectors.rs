@@ -14,11 +14,12 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use common::*;
-use possig::{CardholderVerification as Cvm, Extension, Oid, ReceiptKind, VerifyOptions};
+use possig::journal::{Event, JournalOptions};
+use possig::{CardholderVerification as Cvm, Extension, Oid, ReceiptKind, Terminal, VerifyOptions};
+use serde_json::json;
 
 struct Vector {
     name: &'static str,
@@ -256,38 +257,96 @@ fn main() {
         revoked.sale(Cvm::Pin, 100, rev + 3600).to_der().unwrap(),
     );
 
+    // Journal features, one receipt each.
+    let mut outage = Terminal::new(key("term-ok"), "M-2", "T-OUT").unwrap();
+    let unsigned = outage
+        .record_unsigned(common::sale(&outage, T0, 700))
+        .unwrap();
+    push(
+        "unsigned",
+        "a sale recorded unsigned during a signer outage (signature all zero)",
+        unsigned.to_der().unwrap(),
+    );
+    push(
+        "recovery",
+        "recovery receipt committing to the unsigned record",
+        outage.recover(T0 + 60).unwrap().to_der().unwrap(),
+    );
+    push(
+        "day-close",
+        "dayClose of the batch (unsigned sale + recovery): Merkle root and totals",
+        outage.close_day(T0 + 120).unwrap().to_der().unwrap(),
+    );
+    let mut rotated = outage.rotate(key("term-ok2")).unwrap();
+    push(
+        "key-rotation",
+        "term-ok2's first receipt, naming term-ok's last receipt (key rotation extension)",
+        rotated
+            .sign(common::sale(&rotated, T0 + 180, 800))
+            .unwrap()
+            .to_der()
+            .unwrap(),
+    );
+
     // Expected outcomes: computed by the library, reviewed in the diff of index.json.
     let store = store();
     let opts = VerifyOptions::at(NOW);
-    let mut index = String::from("{\n  \"verify_at\": ");
-    write!(index, "{NOW},\n  \"trust\": {{\"roots\": [\"root.pem\"], \"intermediates\": [\"intermediate.pem\"], \"terminals\": [\"term-ok.pem\", \"term-ok2.pem\", \"term-expired.pem\", \"term-revoked.pem\", \"term-noeku.pem\"], \"crls\": [\"root.crl.pem\", \"intermediate.crl.pem\"]}},\n  \"vectors\": [\n").unwrap();
-    for (i, vec) in v.iter().enumerate() {
+    let mut entries = Vec::new();
+    for vec in &v {
         std::fs::write(out.join(format!("{}.der", vec.name)), &vec.der).unwrap();
         let result =
             possig::UnverifiedReceipt::from_der(&vec.der).and_then(|r| r.verify(&store, &opts));
-        let (outcome, code, warnings) = match &result {
-            Ok(r) if r.warnings().is_empty() => ("valid", String::new(), vec![]),
+        let (outcome, code, warnings): (&str, Option<&str>, Vec<&str>) = match &result {
+            Ok(r) if r.warnings().is_empty() => ("valid", None, vec![]),
             Ok(r) => (
                 "valid_with_warnings",
-                String::new(),
+                None,
                 r.warnings().iter().map(|w| w.code()).collect(),
             ),
-            Err(e) => ("invalid", e.code().to_string(), vec![]),
+            Err(e) => ("invalid", Some(e.code()), vec![]),
         };
-        let warnings: Vec<String> = warnings.iter().map(|w| format!("\"{w}\"")).collect();
-        writeln!(
-            index,
-            "    {{\"name\": \"{}\", \"file\": \"{}.der\", \"description\": \"{}\", \"outcome\": \"{outcome}\", \"code\": {}, \"warnings\": [{}]}}{}",
-            vec.name,
-            vec.name,
-            vec.description,
-            if code.is_empty() { "null".to_string() } else { format!("\"{code}\"") },
-            warnings.join(", "),
-            if i + 1 < v.len() { "," } else { "" }
-        )
-        .unwrap();
+        entries.push(json!({
+            "name": vec.name, "file": format!("{}.der", vec.name), "description": vec.description,
+            "outcome": outcome, "code": code, "warnings": warnings,
+        }));
     }
-    index.push_str("  ]\n}\n");
-    std::fs::write(out.join("index.json"), index).unwrap();
-    println!("wrote {} vectors to {}", v.len(), out.display());
+
+    // The injected journal day: expected record outcomes and findings, in order.
+    let day = generate_day();
+    std::fs::write(out.join("journal-day.bin"), day.records.concat()).unwrap();
+    let mut records = Vec::new();
+    let mut findings = Vec::new();
+    let jopts = JournalOptions::new(opts);
+    possig::journal::verify_journal(day.records.concat().as_slice(), &store, &jopts, |e| match e {
+        Event::Record(r) => records.push(json!({"index": r.index, "offset": r.offset, "status": r.status, "code": r.code, "warnings": r.warnings})),
+        Event::Finding(f) => findings.push(serde_json::to_value(&f).unwrap()),
+    })
+    .unwrap();
+    let index = json!({
+        "verify_at": NOW,
+        "trust": {
+            "roots": ["root.pem"],
+            "intermediates": ["intermediate.pem"],
+            "terminals": ["term-ok.pem", "term-ok2.pem", "term-expired.pem", "term-revoked.pem", "term-noeku.pem"],
+            "crls": ["root.crl.pem", "intermediate.crl.pem"],
+        },
+        "vectors": entries,
+        "journals": [{
+            "name": "journal-day",
+            "file": "journal-day.bin",
+            "description": "a day with every journal finding injected (see core/tests/common/mod.rs, generate_day)",
+            "records": records,
+            "findings": findings,
+        }],
+    });
+    std::fs::write(
+        out.join("index.json"),
+        serde_json::to_string_pretty(&index).unwrap() + "\n",
+    )
+    .unwrap();
+    println!(
+        "wrote {} vectors and 1 journal to {}",
+        v.len(),
+        out.display()
+    );
 }

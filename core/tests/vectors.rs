@@ -52,3 +52,26 @@ fn every_vector_has_its_recorded_outcome() {
     }
     assert!(valid >= 20);
 }
+
+#[test]
+fn the_journal_vector_has_its_recorded_outcomes_and_findings() {
+    use possig::journal::{Event, JournalOptions, verify_journal};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("index.json")).unwrap()).unwrap();
+    let j = &index["journals"][0];
+    let bytes = std::fs::read(dir.join(j["file"].as_str().unwrap())).unwrap();
+    let opts = JournalOptions::new(VerifyOptions::at(index["verify_at"].as_u64().unwrap()));
+    let mut records = Vec::new();
+    let mut findings = Vec::new();
+    verify_journal(bytes.as_slice(), &common::store(), &opts, |e| match e {
+        Event::Record(r) => records.push(serde_json::json!({
+            "index": r.index, "offset": r.offset, "status": r.status, "code": r.code, "warnings": r.warnings
+        })),
+        Event::Finding(f) => findings.push(serde_json::to_value(&f).unwrap()),
+    })
+    .unwrap();
+    assert_eq!(serde_json::Value::from(records), j["records"]);
+    assert_eq!(serde_json::Value::from(findings), j["findings"]);
+    assert_eq!(j["findings"].as_array().unwrap().len(), 20);
+}
