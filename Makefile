@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test deps lint fmt rust-test vectors vectors-check spec-check fixtures
+.PHONY: demo test deps lint fmt rust-test scale-test vectors vectors-check spec-check fixtures
 
 demo:
 	$(CARGO) run --release -q -p possig-cli -- demo --dir demo-out
@@ -20,7 +20,7 @@ deps:
 	@[ -x $(PY) ] || python3 -m venv $(VENV)
 	@$(PY) -c 'import asn1tools' 2>/dev/null || $(VENV)/bin/pip install -q 'asn1tools==0.169.0'
 
-test: deps lint rust-test vectors-check spec-check
+test: deps lint rust-test scale-test vectors-check spec-check
 
 lint:
 	$(CARGO) fmt --all --check
@@ -31,6 +31,10 @@ fmt:
 
 rust-test:
 	$(CARGO) test --workspace
+
+## 10⁶-record journal verified with bounded memory (release build; prints throughput and RSS growth).
+scale-test:
+	$(CARGO) test --release -p possig --test journal_scale -- --ignored --nocapture
 
 ## Regenerates the golden vectors from the committed fixture keys (deterministic).
 vectors:
