@@ -40,9 +40,9 @@ impl Generator {
         }
         let i = self.made;
         let at = T0 + i / 100;
-        let r = if (i + 1) % 10_000 == 0 {
+        let r = if (i + 1).is_multiple_of(10_000) {
             self.t.close_day(at).unwrap()
-        } else if (i + 1) % 100 == 0 || (i + 2) % 10_000 == 0 {
+        } else if (i + 1).is_multiple_of(100) || (i + 2).is_multiple_of(10_000) {
             self.t.recover(at).unwrap()
         } else {
             let b = common::sale(&self.t, at, 100 + i % 5000);
