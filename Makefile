@@ -25,6 +25,7 @@ test: deps lint rust-test scale-test vectors-check spec-check
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p possig --no-default-features -- -D warnings
 
 fmt:
 	$(CARGO) fmt --all

@@ -238,3 +238,147 @@ fn an_invalid_copy_of_a_counter_accuses_nobody() {
         ]
     );
 }
+
+fn findings_of(records: &[Vec<u8>]) -> Vec<Finding> {
+    run(records, &JournalOptions::new(VerifyOptions::at(NOW)))
+        .1
+        .into_iter()
+        .filter(|f| !f.is_informational())
+        .collect()
+}
+
+#[test]
+fn bad_recovery_bad_day_close_and_bad_resigns() {
+    use possig::journal::{BadDayCloseReason, BadResignReason};
+    use possig::{CardholderVerification as Cvm, ReceiptKind};
+    let mut a = Terminal::new(key("term-ok"), "M-1", "T-OK").unwrap();
+    let ka = a.key_id();
+    let u = a.record_unsigned(common::sale(&a, T0, 1)).unwrap();
+    // A recovery naming the right record with a wrong root.
+    let bad_rec = a
+        .sign(
+            a.builder(ReceiptKind::Recovery, T0 + 1)
+                .recovery(0, 1, [3; 32]),
+        )
+        .unwrap();
+    // A close whose totals lie (one sale of 1 cent claimed as 2).
+    let mut dc = a.day_close();
+    dc.totals[0].amount += 1;
+    let bad_totals = a
+        .sign(a.builder(ReceiptKind::DayClose, T0 + 2).day_close(dc))
+        .unwrap();
+    // Next close with a batch number that skips one.
+    let s = a.sign(common::sale(&a, T0 + 3, 5)).unwrap();
+    let mut dc = a.day_close();
+    dc.batch_number += 1;
+    let bad_number = a
+        .sign(a.builder(ReceiptKind::DayClose, T0 + 4).day_close(dc))
+        .unwrap();
+    // A resign for a receipt nobody saw, and one for another terminal's pending sale.
+    let unknown = a
+        .sign(
+            a.builder(ReceiptKind::Resign, T0 + 5)
+                .resign_of([5; 32])
+                .signature_strokes(strokes(1)),
+        )
+        .unwrap();
+    let mut b = Terminal::new(key("term-ok2"), "M-1", "T-OTHER").unwrap();
+    let pending_b = b
+        .sign(
+            b.builder(ReceiptKind::Sale, T0 + 6)
+                .payment(payment(Cvm::Pending, 9)),
+        )
+        .unwrap();
+    let cross = a
+        .sign(
+            a.builder(ReceiptKind::Resign, T0 + 7)
+                .resign_of(pending_b.digest())
+                .signature_strokes(strokes(2)),
+        )
+        .unwrap();
+    let recs: Vec<Vec<u8>> = [
+        &u,
+        &bad_rec,
+        &bad_totals,
+        &s,
+        &bad_number,
+        &pending_b,
+        &unknown,
+        &cross,
+    ]
+    .iter()
+    .map(|r| r.to_der().unwrap())
+    .collect();
+    assert_eq!(
+        findings_of(&recs),
+        vec![
+            Finding::BadRecovery {
+                key: ka,
+                counter: 1
+            },
+            Finding::BadDayClose {
+                key: ka,
+                counter: 2,
+                reason: BadDayCloseReason::Totals
+            },
+            Finding::BadDayClose {
+                key: ka,
+                counter: 4,
+                reason: BadDayCloseReason::BatchNumber
+            },
+            Finding::BadResign {
+                digest: unknown.digest(),
+                reason: BadResignReason::UnknownOriginal
+            },
+            Finding::BadResign {
+                digest: cross.digest(),
+                reason: BadResignReason::OtherTerminal
+            },
+            Finding::UnsignedUncovered {
+                key: ka,
+                counter: 0
+            },
+            Finding::Pending {
+                digest: pending_b.digest(),
+                terminal: "T-OTHER".into(),
+                issued_at: T0 + 6,
+                age: NOW - T0 - 6
+            },
+        ]
+    );
+}
+
+#[test]
+fn incomplete_batch_and_replay_after_close() {
+    use possig::journal::BadDayCloseReason;
+    let mut a = Terminal::new(key("term-ok"), "M-1", "T-OK").unwrap();
+    let ka = a.key_id();
+    let r0 = a.sign(common::sale(&a, T0, 1)).unwrap();
+    let _r1_lost = a.sign(common::sale(&a, T0 + 1, 2)).unwrap();
+    let close = a.close_day(T0 + 2).unwrap();
+    let recs = vec![
+        r0.to_der().unwrap(),
+        close.to_der().unwrap(),
+        r0.to_der().unwrap(),
+    ];
+    assert_eq!(
+        findings_of(&recs),
+        vec![
+            Finding::BadDayClose {
+                key: ka,
+                counter: 2,
+                reason: BadDayCloseReason::Incomplete
+            },
+            Finding::Replay {
+                key: ka,
+                counter: 0,
+                index: 2
+            },
+            Finding::Gap {
+                key: ka,
+                from: 1,
+                to: 1
+            },
+        ]
+    );
+}
