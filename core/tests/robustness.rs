@@ -152,3 +152,43 @@ fn mutated_certificates_crls_and_pem_never_panic() {
         let _ = possig::keys::signing_key_from_pkcs8_pem(&text);
     }
 }
+
+#[test]
+fn mutated_journals_and_proofs_never_panic() {
+    use possig::journal::{Event, InclusionProof, JournalOptions, verify_journal};
+    let day = generate_day();
+    let journal = day.records.concat();
+    let store = store();
+    let opts = JournalOptions::new(VerifyOptions::at(NOW));
+    let mut rng = Rng(0x5851_f42d_4c95_7f2d);
+    for _ in 0..300 {
+        let m = mutate(&mut rng, &journal);
+        let mut n = 0u64;
+        let s = verify_journal(m.as_slice(), &store, &opts, |e| {
+            if matches!(e, Event::Record(_)) {
+                n += 1;
+            }
+        })
+        .unwrap();
+        assert_eq!(s.records, n);
+    }
+    let proof = InclusionProof::find(journal.as_slice(), &day.in_batch1)
+        .unwrap()
+        .unwrap()
+        .to_der()
+        .unwrap();
+    for _ in 0..3000 {
+        let m = mutate(&mut rng, &proof);
+        if let Ok(p) = InclusionProof::from_der(&m) {
+            if p.verify(&day.in_batch1, &store, &VerifyOptions::at(NOW))
+                .is_ok()
+            {
+                assert_eq!(
+                    p.to_der().unwrap(),
+                    proof,
+                    "only the genuine proof verifies"
+                );
+            }
+        }
+    }
+}
