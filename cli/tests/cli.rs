@@ -41,6 +41,25 @@ fn openssl_verify(pubkey: &Path, sig: &Path, data: &Path) -> bool {
     o.status.success()
 }
 
+/// `--trust/--intermediate/--terminal/--crl` for a `possig pki` directory and terminal certs.
+fn trust_args(pki: &Path, terminals: &[PathBuf]) -> Vec<String> {
+    let mut a: Vec<String> = vec![
+        "--trust".into(),
+        s(&pki.join("root.pem")).into(),
+        "--intermediate".into(),
+        s(&pki.join("intermediate.pem")).into(),
+        "--crl".into(),
+        s(&pki.join("root.crl.pem")).into(),
+        "--crl".into(),
+        s(&pki.join("intermediate.crl.pem")).into(),
+    ];
+    for t in terminals {
+        a.push("--terminal".into());
+        a.push(s(t).into());
+    }
+    a
+}
+
 const TX: &str = r#"{
   "kind": "sale", "merchant": "M-1", "terminal": "T-1", "issued_at": "2026-01-02T10:00:00Z",
   "amount": 1999, "currency": "EUR",
@@ -120,20 +139,8 @@ impl Setup {
     }
 
     fn verify(&self, extra: &[&str], files: &[&str]) -> Output {
-        let pki = self.p("pki");
-        let mut args = vec![
-            "verify".to_string(),
-            "--trust".into(),
-            s(&pki.join("root.pem")).into(),
-            "--intermediate".into(),
-            s(&pki.join("intermediate.pem")).into(),
-            "--terminal".into(),
-            s(&self.p("t.pem")).into(),
-            "--crl".into(),
-            s(&pki.join("root.crl.pem")).into(),
-            "--crl".into(),
-            s(&pki.join("intermediate.crl.pem")).into(),
-        ];
+        let mut args = vec!["verify".to_string()];
+        args.extend(trust_args(&self.p("pki"), &[self.p("t.pem")]));
         args.extend(extra.iter().map(|a| a.to_string()));
         args.extend(files.iter().map(|f| s(&self.p(f)).to_string()));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -344,22 +351,8 @@ fn journal_append_verify_stats_prove() {
     );
 
     let trust = |extra: &[&str]| {
-        let mut a: Vec<String> = vec![
-            "--trust".into(),
-            s(&pki.join("root.pem")).into(),
-            "--intermediate".into(),
-            s(&pki.join("intermediate.pem")).into(),
-            "--terminal".into(),
-            s(&pki.join("T-100.pem")).into(),
-            "--terminal".into(),
-            s(&pki.join("T-200.pem")).into(),
-            "--crl".into(),
-            s(&pki.join("root.crl.pem")).into(),
-            "--crl".into(),
-            s(&pki.join("intermediate.crl.pem")).into(),
-            "--at".into(),
-            "2026-11-21T08:00:00Z".into(),
-        ];
+        let mut a = trust_args(&pki, &[pki.join("T-100.pem"), pki.join("T-200.pem")]);
+        a.extend(["--at".to_string(), "2026-11-21T08:00:00Z".to_string()]);
         a.extend(extra.iter().map(|x| x.to_string()));
         a
     };
