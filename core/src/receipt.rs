@@ -86,11 +86,13 @@ fn peek_version(bytes: &[u8]) -> Option<u64> {
     Some(b.iter().fold(0u64, |acc, &x| (acc << 8) | u64::from(x)))
 }
 
-fn raw_tbs(bytes: &[u8]) -> Result<Vec<u8>, Error> {
-    let mut r = SliceReader::new(bytes).map_err(|e| Error::malformed(Structure::Receipt, e))?;
-    Header::decode(&mut r).map_err(|e| Error::malformed(Structure::Receipt, e))?;
+/// The raw bytes of the first element inside a DER `SEQUENCE`: the TBS part of a signed
+/// structure (receipt, certificate, CRL), exactly as received.
+pub(crate) fn raw_tbs(bytes: &[u8], what: Structure) -> Result<Vec<u8>, Error> {
+    let mut r = SliceReader::new(bytes).map_err(|e| Error::malformed(what, e))?;
+    Header::decode(&mut r).map_err(|e| Error::malformed(what, e))?;
     Ok(r.tlv_bytes()
-        .map_err(|e| Error::malformed(Structure::Receipt, e))?
+        .map_err(|e| Error::malformed(what, e))?
         .to_vec())
 }
 
@@ -112,7 +114,7 @@ impl UnverifiedReceipt {
         }
         let wire = SignedReceiptWire::from_der(bytes)
             .map_err(|e| Error::malformed(Structure::Receipt, e))?;
-        let tbs_raw = raw_tbs(bytes)?;
+        let tbs_raw = raw_tbs(bytes, Structure::Receipt)?;
         Self::from_parts(wire, tbs_raw)
     }
 

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use der::{Decode, Encode, Reader, SliceReader};
+use der::{Decode, Encode};
 use p256::AffinePoint;
 use p256::ecdsa::signature::Verifier;
 use sha2::{Digest, Sha256};
@@ -21,6 +21,7 @@ use crate::limits::{
     MAX_CERTIFICATE_SIZE, MAX_CHAIN_DEPTH, MAX_CRL_SIZE, MAX_PEM_SIZE, MAX_TRUST_CERTIFICATES,
 };
 use crate::oid::Oid;
+use crate::receipt::raw_tbs;
 
 const OID_ECDSA_SHA256: der::asn1::ObjectIdentifier =
     der::asn1::ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
@@ -35,17 +36,17 @@ const OID_KEY_USAGE: der::asn1::ObjectIdentifier =
 const OID_EXT_KEY_USAGE: der::asn1::ObjectIdentifier =
     der::asn1::ObjectIdentifier::new_unwrap("2.5.29.37");
 /// Extensions understood well enough to accept when critical (the rest only matter non-critical).
-const UNDERSTOOD_CERT_EXTENSIONS: [&str; 6] = [
-    "2.5.29.19", // basicConstraints
-    "2.5.29.15", // keyUsage
-    "2.5.29.37", // extKeyUsage
-    "2.5.29.14", // subjectKeyIdentifier
-    "2.5.29.35", // authorityKeyIdentifier
-    "2.5.29.17", // subjectAltName (informational; no name checks for terminals)
+const UNDERSTOOD_CERT_EXTENSIONS: [der::asn1::ObjectIdentifier; 6] = [
+    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.19"), // basicConstraints
+    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.15"), // keyUsage
+    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.37"), // extKeyUsage
+    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.14"), // subjectKeyIdentifier
+    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.35"), // authorityKeyIdentifier
+    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.17"), // subjectAltName (informational; no name checks for terminals)
 ];
-const UNDERSTOOD_CRL_EXTENSIONS: [&str; 2] = [
-    "2.5.29.20", // cRLNumber
-    "2.5.29.35", // authorityKeyIdentifier
+const UNDERSTOOD_CRL_EXTENSIONS: [der::asn1::ObjectIdentifier; 2] = [
+    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.20"), // cRLNumber
+    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.35"), // authorityKeyIdentifier
 ];
 
 /// What a certificate is trusted as.
@@ -286,15 +287,6 @@ fn pem_or_der(input: &[u8], label: &str) -> Result<Vec<Vec<u8>>, Error> {
     Ok(ders)
 }
 
-/// Splits a DER `SEQUENCE { tbs, algorithm, signature }` into the raw TBS bytes.
-fn raw_tbs(der_bytes: &[u8], what: Structure) -> Result<Vec<u8>, Error> {
-    let mut r = SliceReader::new(der_bytes).map_err(|e| Error::malformed(what, e))?;
-    let header = der::Header::decode(&mut r).map_err(|e| Error::malformed(what, e))?;
-    let _ = header;
-    let tbs = r.tlv_bytes().map_err(|e| Error::malformed(what, e))?;
-    Ok(tbs.to_vec())
-}
-
 fn unix(t: x509_cert::time::Time) -> u64 {
     t.to_unix_duration().as_secs()
 }
@@ -373,9 +365,7 @@ fn parse_cert(der_bytes: &[u8], role: Role) -> Result<Cert, Error> {
         } else if ext.extn_id == OID_EXT_KEY_USAGE {
             // Parsed with our own Oid type: const-oid cannot hold the 2.25 UUID arc.
             eku = Some(Vec::<Oid>::from_der(value).map_err(|e| Error::malformed(what, e))?);
-        } else if ext.critical
-            && !UNDERSTOOD_CERT_EXTENSIONS.contains(&ext.extn_id.to_string().as_str())
-        {
+        } else if ext.critical && !UNDERSTOOD_CERT_EXTENSIONS.contains(&ext.extn_id) {
             unknown_critical = true;
         }
     }
@@ -435,7 +425,7 @@ fn parse_crl(der_bytes: &[u8]) -> Result<Crl, Error> {
     let tbs = &crl.tbs_cert_list;
     let mut unsupported = false;
     for ext in tbs.crl_extensions.as_deref().unwrap_or(&[]) {
-        if ext.critical && !UNDERSTOOD_CRL_EXTENSIONS.contains(&ext.extn_id.to_string().as_str()) {
+        if ext.critical && !UNDERSTOOD_CRL_EXTENSIONS.contains(&ext.extn_id) {
             unsupported = true;
         }
     }

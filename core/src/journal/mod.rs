@@ -110,6 +110,8 @@ struct Verifier<'a, F> {
     summary: Summary,
     sink: F,
     findings: Vec<Finding>,
+    /// Records waiting to be verified together (at most [`CHUNK_RECORDS`]).
+    pending: Vec<(u64, Vec<u8>)>,
 }
 
 impl<'a, F: FnMut(Event)> Verifier<'a, F> {
@@ -121,6 +123,7 @@ impl<'a, F: FnMut(Event)> Verifier<'a, F> {
             summary: Summary::default(),
             sink,
             findings: Vec::new(),
+            pending: Vec::with_capacity(CHUNK_RECORDS),
         }
     }
 
@@ -141,6 +144,22 @@ impl<'a, F: FnMut(Event)> Verifier<'a, F> {
         self.summary.bytes += len;
         self.findings.push(Finding::MalformedRecord { offset, len });
         self.emit_findings(None);
+    }
+
+    /// Queues one record; verifies the queue when it is full.
+    fn push(&mut self, offset: u64, der: Vec<u8>) {
+        self.pending.push((offset, der));
+        if self.pending.len() == CHUNK_RECORDS {
+            self.flush();
+        }
+    }
+
+    /// Verifies the queued records (in parallel) and feeds them, in order, to the chains.
+    fn flush(&mut self) {
+        let items = std::mem::take(&mut self.pending);
+        self.chunk(&items);
+        self.pending = items;
+        self.pending.clear();
     }
 
     fn chunk(&mut self, items: &[(u64, Vec<u8>)]) {
@@ -187,6 +206,7 @@ impl<'a, F: FnMut(Event)> Verifier<'a, F> {
     }
 
     fn finish(mut self) -> Summary {
+        self.flush();
         let chains = std::mem::replace(&mut self.chains, chain::Chains::new(&self.opts.anchors));
         let terminals = chains.terminals();
         chains.finish(self.opts.verify.now(), &mut self.findings);
@@ -233,24 +253,16 @@ pub fn verify_journal<R: Read>(
 ) -> io::Result<Summary> {
     let mut v = Verifier::new(store, options, sink);
     let mut reader = JournalReader::new(input);
-    let mut chunk: Vec<(u64, Vec<u8>)> = Vec::with_capacity(CHUNK_RECORDS);
     while let Some(item) = reader.next_item()? {
         match item {
-            JournalItem::Record { offset, der } => {
-                chunk.push((offset, der));
-                if chunk.len() == CHUNK_RECORDS {
-                    v.chunk(&chunk);
-                    chunk.clear();
-                }
-            }
+            JournalItem::Record { offset, der } => v.push(offset, der),
             JournalItem::Garbage { offset, len } => {
-                v.chunk(&chunk);
-                chunk.clear();
+                // Records before the garbage are reported before it: input order.
+                v.flush();
                 v.garbage(offset, len);
             }
         }
     }
-    v.chunk(&chunk);
     Ok(v.finish())
 }
 
@@ -267,14 +279,8 @@ where
     B: AsRef<[u8]>,
 {
     let mut v = Verifier::new(store, options, sink);
-    let mut chunk: Vec<(u64, Vec<u8>)> = Vec::with_capacity(CHUNK_RECORDS);
     for r in receipts {
-        chunk.push((0, r.as_ref().to_vec()));
-        if chunk.len() == CHUNK_RECORDS {
-            v.chunk(&chunk);
-            chunk.clear();
-        }
+        v.push(0, r.as_ref().to_vec());
     }
-    v.chunk(&chunk);
     v.finish()
 }

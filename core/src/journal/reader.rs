@@ -109,8 +109,7 @@ impl<R: Read> JournalReader<R> {
                 self.start = 0;
             }
             let old = self.buf.len();
-            self.buf
-                .resize(old + CHUNK.max(n - self.available().len().min(n)), 0);
+            self.buf.resize(old + CHUNK.max(n), 0);
             let got = loop {
                 match self.inner.read(self.buf.get_mut(old..).unwrap_or(&mut [])) {
                     Ok(k) => break k,
