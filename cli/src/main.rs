@@ -242,6 +242,14 @@ pub(crate) fn parse_time(s: &str) -> Result<u64> {
     Ok(t.duration_since(std::time::UNIX_EPOCH)?.as_secs())
 }
 
+/// An optional time argument, or now.
+fn time_or_now(at: Option<&str>) -> Result<u64> {
+    match at {
+        Some(t) => parse_time(t),
+        None => now(),
+    }
+}
+
 impl TrustArgs {
     fn build(&self) -> Result<TrustStore> {
         let mut b = TrustStore::builder();
@@ -292,10 +300,7 @@ fn sign(key: &Path, cert: &Path, state_path: &Path, input: &Path, out: &Path) ->
         .with_context(|| format!("parsing {}", input.display()))?;
     let kind =
         ReceiptKind::from_name(&tx.kind).ok_or_else(|| anyhow!("unknown kind {:?}", tx.kind))?;
-    let issued_at = match &tx.issued_at {
-        Some(t) => parse_time(t)?,
-        None => now()?,
-    };
+    let issued_at = time_or_now(tx.issued_at.as_deref())?;
     let mut state = tx::State::load(state_path)?;
     let (counter, previous) = state.chain(&key_id)?;
     let builder = ReceiptBuilder::new(kind)
@@ -317,10 +322,7 @@ fn sign(key: &Path, cert: &Path, state_path: &Path, input: &Path, out: &Path) ->
 
 fn verify(trust: &TrustArgs, at: Option<&str>, json: bool, files: &[PathBuf]) -> Result<bool> {
     let store = trust.build()?;
-    let now = match at {
-        Some(t) => parse_time(t)?,
-        None => now()?,
-    };
+    let now = time_or_now(at)?;
     let opts = VerifyOptions::at(now);
     let mut all_ok = true;
     let mut outcomes = Vec::new();
@@ -440,7 +442,7 @@ fn journal(cmd: &JournalCommand) -> Result<bool> {
             json,
             all_records,
         } => {
-            let now = at.as_deref().map(parse_time).transpose()?.unwrap_or(now()?);
+            let now = time_or_now(at.as_deref())?;
             let mut opts = possig::journal::JournalOptions::new(VerifyOptions::at(now));
             for a in anchors {
                 let (key, anchor) = journal_cmd::parse_anchor(a)?;
@@ -473,7 +475,7 @@ fn run(cli: Cli) -> Result<bool> {
             let [file] = files.as_slice() else {
                 bail!("--proof checks exactly one receipt")
             };
-            let now = at.as_deref().map(parse_time).transpose()?.unwrap_or(now()?);
+            let now = time_or_now(at.as_deref())?;
             journal_cmd::verify_proof(proof, file, &trust.build()?, &VerifyOptions::at(now), *json)
         }
         Command::Verify {

@@ -127,6 +127,20 @@ pub(crate) fn derived_key(seed: &str, name: &str) -> Result<SigningKey> {
     Err(anyhow!("no valid key derived"))
 }
 
+/// A serial number as a minimal, positive DER INTEGER.
+fn serial_number(serial: u64) -> Result<SerialNumber> {
+    let bytes = serial.to_be_bytes();
+    let first = bytes
+        .iter()
+        .position(|&b| b != 0)
+        .unwrap_or(bytes.len() - 1);
+    let mut minimal = bytes.get(first..).unwrap_or(&[0]).to_vec();
+    if minimal.first().is_some_and(|b| b & 0x80 != 0) {
+        minimal.insert(0, 0);
+    }
+    Ok(SerialNumber::new(&minimal)?)
+}
+
 fn time(unix: u64) -> Result<Time> {
     let dt = der::DateTime::from_unix_duration(Duration::from_secs(unix))?;
     Ok(Time::GeneralTime(
@@ -156,16 +170,8 @@ pub(crate) fn issue(
     };
     let validity = Validity::new(time(not_before)?, time(not_after)?);
     let spki = SubjectPublicKeyInfoOwned::from_key(subject_key).map_err(|e| anyhow!("key: {e}"))?;
-    let mut serial_bytes = serial.to_be_bytes().to_vec();
-    while serial_bytes.len() > 1 && serial_bytes.first() == Some(&0) {
-        serial_bytes.remove(0);
-    }
-    if serial_bytes.first().is_some_and(|b| b & 0x80 != 0) {
-        serial_bytes.insert(0, 0);
-    }
-    let builder =
-        CertificateBuilder::new(profile, SerialNumber::new(&serial_bytes)?, validity, spki)
-            .map_err(|e| anyhow!("certificate builder: {e}"))?;
+    let builder = CertificateBuilder::new(profile, serial_number(serial)?, validity, spki)
+        .map_err(|e| anyhow!("certificate builder: {e}"))?;
     let signer = match (issuer, self_key) {
         (Some((_, k)), _) => k,
         (None, Some(k)) => k,
@@ -195,15 +201,8 @@ pub(crate) fn crl(
     let entries: Result<Vec<RevokedCert<Rfc5280>>> = revoked
         .iter()
         .map(|r| {
-            let mut b = r.serial.to_be_bytes().to_vec();
-            while b.len() > 1 && b.first() == Some(&0) {
-                b.remove(0);
-            }
-            if b.first().is_some_and(|x| x & 0x80 != 0) {
-                b.insert(0, 0);
-            }
             Ok(RevokedCert {
-                serial_number: SerialNumber::new(&b)?,
+                serial_number: serial_number(r.serial)?,
                 revocation_date: time(r.at)?,
                 crl_entry_extensions: None,
             })
