@@ -5,6 +5,7 @@
 mod demo;
 mod journal_cmd;
 mod pki;
+mod printable;
 mod tx;
 mod view;
 
@@ -113,6 +114,44 @@ enum Command {
         /// Where to write the DER signature.
         #[arg(long)]
         sig_out: PathBuf,
+    },
+    /// Print a receipt's text form (`PSR1:` + Base45 of the DER without attachments).
+    Encode {
+        /// Text form (the only printable encoding; required for clarity).
+        #[arg(long, required = true)]
+        text: bool,
+        /// Receipt file (DER or text form).
+        file: PathBuf,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Read a receipt's text form (file, or - for standard input) and write its DER.
+    Decode {
+        /// File holding the text form, or - for standard input.
+        input: PathBuf,
+        /// Where to write the receipt (DER).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Render a receipt's QR code (ECC M, text form in alphanumeric mode) as SVG or PNG.
+    Qr {
+        /// Receipt file (DER or text form).
+        file: PathBuf,
+        /// Output file: .svg or .png.
+        #[arg(long)]
+        out: PathBuf,
+        /// Pixels (PNG) or user units (SVG) per module.
+        #[arg(long, default_value_t = 4)]
+        module_px: u32,
+    },
+    /// Read the QR code in an image (PNG or JPEG): print the text form, or write the DER.
+    Scan {
+        /// The image.
+        image: PathBuf,
+        /// Write the receipt (DER) here instead of printing its text form.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Build a demo PKI, sign receipts of every kind, tamper one, verify all.
     Demo {
@@ -327,8 +366,7 @@ fn verify(trust: &TrustArgs, at: Option<&str>, json: bool, files: &[PathBuf]) ->
     let mut all_ok = true;
     let mut outcomes = Vec::new();
     for f in files {
-        let bytes = read(f)?;
-        let result = UnverifiedReceipt::from_der(&bytes).and_then(|r| r.verify(&store, &opts));
+        let result = printable::decode_receipt(&read(f)?).and_then(|r| r.verify(&store, &opts));
         all_ok &= result.is_ok();
         let name = f.display().to_string();
         if json {
@@ -355,8 +393,7 @@ fn verify(trust: &TrustArgs, at: Option<&str>, json: bool, files: &[PathBuf]) ->
 }
 
 fn show(file: &Path, json: bool) -> Result<()> {
-    let r = UnverifiedReceipt::from_der(&read(file)?)
-        .map_err(|e| anyhow!("{}: {e} [{}]", file.display(), e.code()))?;
+    let r = printable::load_receipt(file)?;
     if json {
         let mut v = view::receipt_json(&r);
         if let Some(o) = v.as_object_mut() {
@@ -497,6 +534,16 @@ fn run(cli: Cli) -> Result<bool> {
             tbs_out,
             sig_out,
         } => export_tbs(file, tbs_out, sig_out).map(|_| true),
+        Command::Encode { text: _, file, out } => {
+            printable::encode(file, out.as_deref()).map(|_| true)
+        }
+        Command::Decode { input, out } => printable::decode(input, out).map(|_| true),
+        Command::Qr {
+            file,
+            out,
+            module_px,
+        } => printable::qr(file, out, *module_px).map(|_| true),
+        Command::Scan { image, out } => printable::scan(image, out.as_deref()).map(|_| true),
         Command::Demo { dir } => demo::run(dir),
     }
 }

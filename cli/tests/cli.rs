@@ -425,3 +425,74 @@ fn journal_append_verify_stats_prove() {
         2
     );
 }
+
+#[test]
+fn printable_forms_round_trip_and_verify() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/tests");
+    let der_path = root.join("vectors/sale-signature.der");
+    let pki = root.join("fixtures/pki");
+    // encode --text -> decode: the DER without attachments.
+    let text = t.join("r.txt");
+    let o = possig(&["encode", "--text", s(&der_path), "--out", s(&text)]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read_to_string(&text).unwrap().starts_with("PSR1:"));
+    let decoded = t.join("d.der");
+    assert_eq!(
+        code(&possig(&["decode", s(&text), "--out", s(&decoded)])),
+        0
+    );
+    // qr (PNG and SVG) -> scan: byte-identical to the decoded text form.
+    let png = t.join("r.png");
+    let o = possig(&["qr", s(&der_path), "--out", s(&png)]);
+    assert_eq!(code(&o), 0);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("QR version 12"));
+    assert_eq!(
+        code(&possig(&["qr", s(&text), "--out", s(&t.join("r.svg"))])),
+        0
+    );
+    let scanned = t.join("s.der");
+    assert_eq!(code(&possig(&["scan", s(&png), "--out", s(&scanned)])), 0);
+    assert_eq!(
+        std::fs::read(&scanned).unwrap(),
+        std::fs::read(&decoded).unwrap()
+    );
+    let o = possig(&["scan", s(&png)]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).trim(),
+        std::fs::read_to_string(&text).unwrap().trim()
+    );
+    // verify accepts the text form directly.
+    let mut args = vec![
+        "verify".to_string(),
+        "--at".into(),
+        "2027-01-01T00:00:00Z".into(),
+    ];
+    for (flag, f) in [
+        ("--trust", "root.pem"),
+        ("--intermediate", "intermediate.pem"),
+        ("--terminal", "term-ok.pem"),
+        ("--crl", "root.crl.pem"),
+        ("--crl", "intermediate.crl.pem"),
+    ] {
+        args.push(flag.into());
+        args.push(s(&pki.join(f)).into());
+    }
+    args.push(s(&text).into());
+    let o = possig(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stdout));
+    // Errors: a bad text form and an image without a QR code exit 2 with the code.
+    std::fs::write(t.join("bad.txt"), "PSR1:ab\n").unwrap();
+    let o = possig(&[
+        "decode",
+        s(&t.join("bad.txt")),
+        "--out",
+        s(&t.join("x.der")),
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("[invalid_text]"));
+    let o = possig(&["scan", s(&text)]);
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("[qr_unreadable]"));
+}

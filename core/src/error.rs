@@ -172,6 +172,14 @@ pub enum Limit {
     Totals,
     /// [`crate::limits::MAX_JOURNAL_RECORD`]
     JournalRecord,
+    /// [`crate::limits::MAX_TEXT_FORM`]
+    TextForm,
+    /// [`crate::limits::MAX_IMAGE_PIXELS`]
+    ImagePixels,
+    /// [`crate::limits::MAX_SETTLEMENT_LINE`]
+    SettlementLine,
+    /// [`crate::limits::MAX_SETTLEMENT_ROWS`]
+    SettlementRows,
 }
 
 impl Limit {
@@ -194,6 +202,10 @@ impl Limit {
             Limit::PemSize => "pem_size",
             Limit::Totals => "totals",
             Limit::JournalRecord => "journal_record",
+            Limit::TextForm => "text_form",
+            Limit::ImagePixels => "image_pixels",
+            Limit::SettlementLine => "settlement_line",
+            Limit::SettlementRows => "settlement_rows",
         }
     }
 }
@@ -265,6 +277,117 @@ impl ChainReason {
             ChainReason::CrlOutOfDate => "crl_out_of_date",
             ChainReason::CrlUnsupported => "crl_unsupported",
         }
+    }
+}
+
+/// Why a text form (`PSR1:` + Base45) could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TextProblem {
+    /// The text does not start with the `PSR1:` prefix (after optional whitespace).
+    Prefix,
+    /// A character outside the Base45 alphabet (RFC 9285 §4); `offset` says where.
+    Character,
+    /// The Base45 part has a length of the form 3k+1, which no byte string encodes to.
+    Length,
+    /// A Base45 group decodes to a value above its range (RFC 9285 §4.2: above 65535, or above
+    /// 255 for a final pair).
+    Value,
+}
+
+impl TextProblem {
+    /// Stable snake_case name.
+    pub fn code(self) -> &'static str {
+        match self {
+            TextProblem::Prefix => "prefix",
+            TextProblem::Character => "character",
+            TextProblem::Length => "length",
+            TextProblem::Value => "value",
+        }
+    }
+}
+
+/// Why a QR code image could not be read as a receipt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum QrProblem {
+    /// The image could not be decoded (not a PNG/JPEG/GIF/BMP/WebP image, or corrupt).
+    Image,
+    /// No QR code was found in the image.
+    NotFound,
+    /// More than one QR code was found: which receipt is meant is ambiguous.
+    Several,
+    /// A QR code was found but its modules could not be decoded (damaged, blurred).
+    Unreadable,
+    /// The payload is larger than any receipt's text form or the QR symbol cannot hold it.
+    TooLarge,
+}
+
+impl QrProblem {
+    /// Stable snake_case name.
+    pub fn code(self) -> &'static str {
+        match self {
+            QrProblem::Image => "image",
+            QrProblem::NotFound => "not_found",
+            QrProblem::Several => "several",
+            QrProblem::Unreadable => "unreadable",
+            QrProblem::TooLarge => "too_large",
+        }
+    }
+}
+
+/// A column of a settlement file (see [`crate::reconcile`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SettlementColumn {
+    /// Terminal id, as in the receipts' `terminalId`.
+    Terminal,
+    /// The acquirer's batch number (informational).
+    Batch,
+    /// Retrieval reference number.
+    Rrn,
+    /// Authorization code (may be empty).
+    AuthorizationCode,
+    /// Amount in minor units (a non-negative integer).
+    Amount,
+    /// ISO 4217 alphabetic currency code.
+    Currency,
+    /// Transaction time: RFC 3339 UTC or Unix seconds.
+    Time,
+    /// Kind: sale, refund, void, completion or preauth.
+    Kind,
+}
+
+impl SettlementColumn {
+    /// Every column, in the order of the default header.
+    pub const ALL: [SettlementColumn; 8] = [
+        SettlementColumn::Terminal,
+        SettlementColumn::Batch,
+        SettlementColumn::Rrn,
+        SettlementColumn::AuthorizationCode,
+        SettlementColumn::Amount,
+        SettlementColumn::Currency,
+        SettlementColumn::Time,
+        SettlementColumn::Kind,
+    ];
+
+    /// Stable snake_case name; also the column's default header.
+    pub fn code(self) -> &'static str {
+        match self {
+            SettlementColumn::Terminal => "terminal_id",
+            SettlementColumn::Batch => "batch",
+            SettlementColumn::Rrn => "rrn",
+            SettlementColumn::AuthorizationCode => "authorization_code",
+            SettlementColumn::Amount => "amount",
+            SettlementColumn::Currency => "currency",
+            SettlementColumn::Time => "time",
+            SettlementColumn::Kind => "kind",
+        }
+    }
+
+    /// The column of a stable name.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
     }
 }
 
@@ -372,6 +495,33 @@ pub enum Error {
     Unsigned,
     /// An inclusion proof does not prove that the receipt is in the `dayClose` batch.
     InclusionProofInvalid,
+    /// A receipt's text form (`PSR1:` + Base45) is not well formed.
+    InvalidText {
+        /// What is wrong.
+        problem: TextProblem,
+        /// Character offset of the problem in the input (after leading whitespace is counted).
+        offset: usize,
+    },
+    /// A QR code image could not be read.
+    QrUnreadable {
+        /// What is wrong.
+        problem: QrProblem,
+    },
+    /// A settlement file lacks a required column (after the column mapping is applied).
+    SettlementHeader {
+        /// The missing column.
+        column: SettlementColumn,
+    },
+    /// A settlement file is not CSV that can be read (not UTF-8, unterminated quote...).
+    SettlementMalformed {
+        /// 1-based line of the problem.
+        line: u64,
+    },
+    /// Reading an input failed (file system, network...).
+    Io {
+        /// The I/O error's kind.
+        kind: std::io::ErrorKind,
+    },
 }
 
 impl Error {
@@ -399,6 +549,11 @@ impl Error {
             Error::SignerFailed => "signer_failed",
             Error::Unsigned => "unsigned",
             Error::InclusionProofInvalid => "inclusion_proof_invalid",
+            Error::InvalidText { .. } => "invalid_text",
+            Error::QrUnreadable { .. } => "qr_unreadable",
+            Error::SettlementHeader { .. } => "settlement_header",
+            Error::SettlementMalformed { .. } => "settlement_malformed",
+            Error::Io { .. } => "io",
         }
     }
 
@@ -425,6 +580,11 @@ impl Error {
         "signer_failed",
         "unsigned",
         "inclusion_proof_invalid",
+        "invalid_text",
+        "qr_unreadable",
+        "settlement_header",
+        "settlement_malformed",
+        "io",
     ];
 
     pub(crate) fn malformed(what: Structure, e: der::Error) -> Self {
@@ -533,11 +693,34 @@ impl fmt::Display for Error {
             Error::InclusionProofInvalid => {
                 f.write_str("the inclusion proof does not place this receipt in the closed batch")
             }
+            Error::InvalidText { problem, offset } => write!(
+                f,
+                "invalid receipt text form ({}) at character {offset}",
+                problem.code()
+            ),
+            Error::QrUnreadable { problem } => {
+                write!(f, "QR code image unreadable: {}", problem.code())
+            }
+            Error::SettlementHeader { column } => write!(
+                f,
+                "settlement file has no column for {} (map it with a column mapping)",
+                column.code()
+            ),
+            Error::SettlementMalformed { line } => {
+                write!(f, "settlement file is not readable CSV at line {line}")
+            }
+            Error::Io { kind } => write!(f, "I/O error: {kind}"),
         }
     }
 }
 
 impl std::error::Error for Error {}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Io { kind: e.kind() }
+    }
+}
 
 /// Formats Unix seconds as RFC 3339 UTC (falls back to the number outside 1970–9999).
 pub(crate) struct UtcDisplay(pub(crate) u64);

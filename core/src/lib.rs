@@ -8,11 +8,14 @@ pub mod keys;
 pub mod limits;
 pub mod merkle;
 pub mod oid;
+#[cfg(feature = "qr")]
+pub mod qr;
 pub mod receipt;
 mod rules;
 pub mod sig;
 pub mod strokes;
 pub mod terminal;
+pub mod text;
 pub mod trust;
 pub mod wire;
 

@@ -61,3 +61,22 @@ pub const MAX_COUNTER: u64 = (1 << 53) - 1;
 /// Totals in one `dayClose`: 64 (kind, currency) pairs: five payment kinds in up to a dozen
 /// currencies, which is more than any terminal accepts.
 pub const MAX_TOTALS: usize = 64;
+
+/// Characters of a receipt's text form: 24,640. Base45 turns 2 bytes into 3 characters, so
+/// [`MAX_RECEIPT_SIZE`] bytes need 24,576 characters; the prefix and 59 characters of
+/// surrounding whitespace fit in the rest. Longer input is refused before decoding.
+pub const MAX_TEXT_FORM: usize = MAX_RECEIPT_SIZE / 2 * 3 + 64;
+
+/// Pixels of an image scanned for a QR code: 40 million (a 50-megapixel photo is refused; a
+/// phone screenshot or a 12-megapixel photo is not). Bounds the decoder's memory (one byte per
+/// pixel once greyscale) and time.
+pub const MAX_IMAGE_PIXELS: u64 = 40_000_000;
+
+/// Bytes of one settlement-file line: 4 KiB. A settlement row of the eight documented columns
+/// is under 200 bytes; banks' wider exports stay under 1 KiB. Bounds the CSV reader's buffer.
+pub const MAX_SETTLEMENT_LINE: usize = 4 * 1024;
+
+/// Rows of one settlement file: 50 million, two orders of magnitude above the 10⁶-row day the
+/// reconciliation is measured on. Rows are held in memory (about 120 bytes each, see
+/// [`crate::reconcile`]), so this bounds memory at about 6 GB.
+pub const MAX_SETTLEMENT_ROWS: usize = 50_000_000;
