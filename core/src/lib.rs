@@ -11,8 +11,10 @@ pub mod oid;
 #[cfg(feature = "qr")]
 pub mod qr;
 pub mod receipt;
+pub mod reconcile;
 mod rules;
 pub mod sig;
+pub mod simulate;
 pub mod strokes;
 pub mod terminal;
 pub mod text;

@@ -60,6 +60,10 @@ impl JournalOptions {
             anchors: HashMap::new(),
         }
     }
+    /// The verification options (time, clock skew).
+    pub fn verify_options(&self) -> &VerifyOptions {
+        &self.verify
+    }
     /// Declares the last known receipt of key `key_id` before this input: its chain continues
     /// from there instead of starting at the first receipt seen.
     pub fn with_anchor(mut self, key_id: [u8; 32], anchor: Anchor) -> Self {
@@ -114,7 +118,7 @@ struct Verifier<'a, F> {
     pending: Vec<(u64, Vec<u8>)>,
 }
 
-impl<'a, F: FnMut(Event)> Verifier<'a, F> {
+impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
     fn new(store: &'a TrustStore, opts: &'a JournalOptions, sink: F) -> Self {
         Verifier {
             store,
@@ -136,7 +140,7 @@ impl<'a, F: FnMut(Event)> Verifier<'a, F> {
                 .or(terminal)
                 .map(str::to_string);
             self.summary.finding(&f, t.as_deref());
-            (self.sink)(Event::Finding(f));
+            (self.sink)(Event::Finding(f), None);
         }
     }
 
@@ -192,7 +196,7 @@ impl<'a, F: FnMut(Event)> Verifier<'a, F> {
                 digest: receipt.as_ref().map(|r| r.digest()),
             };
             self.summary.record(&outcome);
-            (self.sink)(Event::Record(outcome));
+            (self.sink)(Event::Record(outcome), receipt.as_ref());
             if let Some(r) = &receipt
                 && self.store.knows_key(&r.key_id())
             {
@@ -216,7 +220,7 @@ impl<'a, F: FnMut(Event)> Verifier<'a, F> {
                 other => finding_key(other).and_then(|k| terminals.get(&k).cloned()),
             };
             self.summary.finding(&f, terminal.as_deref());
-            (self.sink)(Event::Finding(f));
+            (self.sink)(Event::Finding(f), None);
         }
         self.summary
     }
@@ -249,7 +253,19 @@ pub fn verify_journal<R: Read>(
     input: R,
     store: &TrustStore,
     options: &JournalOptions,
-    sink: impl FnMut(Event),
+    mut sink: impl FnMut(Event),
+) -> io::Result<Summary> {
+    verify_journal_with_receipts(input, store, options, |e, _| sink(e))
+}
+
+/// [`verify_journal`], also handing the sink each record's decoded receipt (`None` for a record
+/// that does not decode, and for findings). Used by reconciliation, which needs the payment
+/// fields that [`RecordOutcome`] does not carry.
+pub(crate) fn verify_journal_with_receipts<R: Read>(
+    input: R,
+    store: &TrustStore,
+    options: &JournalOptions,
+    sink: impl FnMut(Event, Option<&UnverifiedReceipt>),
 ) -> io::Result<Summary> {
     let mut v = Verifier::new(store, options, sink);
     let mut reader = JournalReader::new(input);
@@ -272,13 +288,13 @@ pub fn verify_many<I, B>(
     receipts: I,
     store: &TrustStore,
     options: &JournalOptions,
-    sink: impl FnMut(Event),
+    mut sink: impl FnMut(Event),
 ) -> Summary
 where
     I: IntoIterator<Item = B>,
     B: AsRef<[u8]>,
 {
-    let mut v = Verifier::new(store, options, sink);
+    let mut v = Verifier::new(store, options, |e, _: Option<&UnverifiedReceipt>| sink(e));
     for r in receipts {
         v.push(0, r.as_ref().to_vec());
     }
