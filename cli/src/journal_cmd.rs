@@ -59,7 +59,7 @@ pub(crate) fn parse_anchor(s: &str) -> Result<([u8; 32], Anchor)> {
     ))
 }
 
-fn progress(len: u64) -> indicatif::ProgressBar {
+pub(crate) fn progress(len: u64) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::with_draw_target(
         Some(len),
         indicatif::ProgressDrawTarget::stderr(),

@@ -6,6 +6,7 @@ mod demo;
 mod journal_cmd;
 mod pki;
 mod printable;
+mod reconcile_cmd;
 mod tx;
 mod view;
 
@@ -114,6 +115,34 @@ enum Command {
         /// Where to write the DER signature.
         #[arg(long)]
         sig_out: PathBuf,
+    },
+    /// Reconcile journals against the acquirer's settlement file (CSV); writes report.json,
+    /// items.csv and report.html to --out. Exit 0 when nothing needs review, 1 otherwise.
+    Reconcile {
+        #[command(flatten)]
+        trust: TrustArgs,
+        /// Journal files (concatenated receipts); repeatable, read as one stream.
+        #[arg(long = "journal", required = true)]
+        journals: Vec<PathBuf>,
+        /// The settlement file (CSV with a header line).
+        #[arg(long)]
+        settlement: PathBuf,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+        /// Verification time (RFC 3339 or @UNIX); default: now.
+        #[arg(long)]
+        at: Option<String>,
+        /// Seconds a row's time may differ from the receipt's issue time.
+        #[arg(long, default_value_t = possig::reconcile::DEFAULT_WINDOW_SECONDS)]
+        window: u64,
+        /// Days a cardholder signature may stay pending before it is a finding.
+        #[arg(long, default_value_t = possig::reconcile::DEFAULT_PENDING_DAYS)]
+        pending_days: u64,
+        /// Header names of other banks' files: COLUMN=HEADER,... (columns: terminal_id, batch,
+        /// rrn, authorization_code, amount, currency, time, kind).
+        #[arg(long)]
+        columns: Option<String>,
     },
     /// Print a receipt's text form (`PSR1:` + Base45 of the DER without attachments).
     Encode {
@@ -534,6 +563,29 @@ fn run(cli: Cli) -> Result<bool> {
             tbs_out,
             sig_out,
         } => export_tbs(file, tbs_out, sig_out).map(|_| true),
+        Command::Reconcile {
+            trust,
+            journals,
+            settlement,
+            out,
+            at,
+            window,
+            pending_days,
+            columns,
+        } => {
+            let now = time_or_now(at.as_deref())?;
+            let options = possig::reconcile::ReconcileOptions::new(
+                possig::journal::JournalOptions::new(VerifyOptions::at(now)),
+            )
+            .with_window(*window)
+            .with_pending_days(*pending_days)
+            .with_columns(reconcile_cmd::parse_columns(columns.as_deref())?);
+            let (report, _) =
+                reconcile_cmd::run(journals, settlement, &trust.build()?, &options, out)?;
+            reconcile_cmd::print_summary(&report);
+            println!("report: {}", out.join("report.html").display());
+            Ok(report.is_clean())
+        }
         Command::Encode { text: _, file, out } => {
             printable::encode(file, out.as_deref()).map(|_| true)
         }

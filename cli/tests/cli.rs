@@ -301,23 +301,92 @@ fn openssl_made_certificates_verify_the_golden_vectors() {
 #[test]
 fn demo_runs_and_reports_the_injected_problems() {
     let dir = tempfile::tempdir().unwrap();
-    let o = possig(&["demo", "--dir", s(&dir.path().join("d"))]);
-    assert_eq!(code(&o), 0);
+    let d = dir.path().join("d");
+    let o = possig(&["demo", "--dir", s(&d)]);
     let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(code(&o), 0, "{out}{}", String::from_utf8_lossy(&o.stderr));
     assert!(
-        out.contains("12 genuine, 1 genuine with warnings, 4 not genuine"),
+        out.contains("injected problems were found, and nothing else"),
         "{out}"
     );
+    assert!(out.contains("conservation: every receipt and every row is in exactly one category"));
+    for f in [
+        "report/report.html",
+        "report/report.json",
+        "report/items.csv",
+    ] {
+        assert!(d.join(f).is_file(), "{f}");
+    }
+    // The same inputs through `possig reconcile`: findings, so exit 1; the same counts.
+    let pki = d.join("pki");
+    let mut args: Vec<String> = vec!["reconcile".into()];
+    args.extend(trust_args(
+        &pki,
+        &["T-100", "T-101", "T-200", "T-300"].map(|t| pki.join(format!("{t}.pem"))),
+    ));
+    let out2 = dir.path().join("r2");
+    for a in [
+        "--journal",
+        s(&d.join("day.journal")),
+        "--settlement",
+        s(&d.join("settlement.csv")),
+        "--at",
+        "2026-11-28T08:00:00Z",
+        "--out",
+        s(&out2),
+    ] {
+        args.push(a.into());
+    }
+    let o = possig(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stderr));
+    let a: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("report/report.json")).unwrap()).unwrap();
+    let b: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out2.join("report.json")).unwrap()).unwrap();
+    assert_eq!(a["report"]["categories"], b["report"]["categories"]);
+    assert_eq!(b["conserved"], true);
+    let items: u64 = b["report"]["categories"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|c| c["items"].as_u64().unwrap())
+        .sum();
+    let csv = std::fs::read_to_string(out2.join("items.csv")).unwrap();
+    assert_eq!(csv.lines().count() as u64, items + 1);
     assert!(
-        out.contains("unsigned counter 10 covered by a recovery"),
-        "{out}"
+        csv.lines()
+            .next()
+            .unwrap()
+            .starts_with("category,reason,terminal,")
     );
-    assert!(out.contains("re-signed at 2026-11-20T17:20:00Z"), "{out}");
-    assert!(
-        out.contains("[revoked]")
-            && out.contains("[bad_signature]")
-            && out.contains("revoked_after_signing")
+    // A sample receipt of the demo: its QR scans back to its text form.
+    let o = possig(&["scan", s(&d.join("receipts/genuine-sale.png"))]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).trim(),
+        std::fs::read_to_string(d.join("receipts/genuine-sale.txt"))
+            .unwrap()
+            .trim()
     );
+    // A settlement file without the mapped header: exit 2 with the error code.
+    args.push("--columns".into());
+    args.push("terminal_id=TID".into());
+    let o = possig(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("[settlement_header]"));
+    let o = possig(&[
+        "reconcile",
+        "--trust",
+        "x",
+        "--journal",
+        "y",
+        "--settlement",
+        "z",
+        "--out",
+        "o",
+        "--columns",
+        "nope=1",
+    ]);
+    assert_eq!(code(&o), 2);
 }
 
 #[test]
@@ -326,17 +395,33 @@ fn journal_append_verify_stats_prove() {
     let d = dir.path().join("d");
     assert_eq!(code(&possig(&["demo", "--dir", s(&d)])), 0);
     let pki = d.join("pki");
-    let receipts = d.join("receipts");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&receipts)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    files.retain(|f| !s(f).contains("TAMPERED"));
+    // Split the demo's day into single-receipt files.
+    let day = std::fs::read(d.join("day.journal")).unwrap();
+    let mut reader = possig::journal::JournalReader::new(&day[..]);
+    let only = dir.path().join("only");
+    std::fs::create_dir(&only).unwrap();
+    let mut files = Vec::new();
+    let mut t200 = Vec::new();
+    let mut t300 = None;
+    while let Some(possig::journal::JournalItem::Record { der, .. }) = reader.next_item().unwrap() {
+        let f = only.join(format!("{:05}.der", files.len()));
+        std::fs::write(&f, &der).unwrap();
+        let r = possig::UnverifiedReceipt::from_der(&der).unwrap();
+        let sale = r.tbs().kind() == possig::ReceiptKind::Sale && !r.is_unsigned();
+        match r.tbs().terminal_id() {
+            "T-200" if sale => t200.push(f.clone()),
+            "T-300" if sale && t300.is_none() => t300 = Some(f.clone()),
+            _ => {}
+        }
+        files.push(f);
+    }
+    assert_eq!(files.len(), 2881);
+    // Appending them one by one rebuilds the journal byte for byte.
     let journal = dir.path().join("j.bin");
     let mut args = vec!["journal", "append", "--journal", s(&journal)];
     args.extend(files.iter().map(|f| s(f)));
     assert_eq!(code(&possig(&args)), 0);
+    assert_eq!(std::fs::read(&journal).unwrap(), day);
     // Appending garbage is refused before it can desynchronise the journal.
     std::fs::write(dir.path().join("junk.der"), b"not a receipt").unwrap();
     assert_eq!(
@@ -350,9 +435,13 @@ fn journal_append_verify_stats_prove() {
         2
     );
 
+    let terminals: Vec<PathBuf> = ["T-100", "T-101", "T-200", "T-300"]
+        .iter()
+        .map(|t| pki.join(format!("{t}.pem")))
+        .collect();
     let trust = |extra: &[&str]| {
-        let mut a = trust_args(&pki, &[pki.join("T-100.pem"), pki.join("T-200.pem")]);
-        a.extend(["--at".to_string(), "2026-11-21T08:00:00Z".to_string()]);
+        let mut a = trust_args(&pki, &terminals);
+        a.extend(["--at".to_string(), "2026-11-28T08:00:00Z".to_string()]);
         a.extend(extra.iter().map(|x| x.to_string()));
         a
     };
@@ -362,18 +451,14 @@ fn journal_append_verify_stats_prove() {
         possig(&full.iter().map(String::as_str).collect::<Vec<_>>())
     };
     let o = run(trust(&["--json", s(&journal)]), &["journal", "verify"]);
-    assert_eq!(code(&o), 1, "the revoked kiosk receipt is a problem");
+    assert_eq!(code(&o), 1, "the revoked terminal's receipts are a problem");
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["summary"]["records"], 16);
-    assert_eq!(v["summary"]["total"]["findings"]["unsigned_covered"], 2);
-    assert_eq!(v["summary"]["total"]["errors"]["revoked"], 1);
+    assert_eq!(v["summary"]["records"], 2881);
+    assert_eq!(v["summary"]["total"]["findings"]["unsigned_covered"], 3);
+    assert_eq!(v["summary"]["total"]["errors"]["revoked"], 381);
+    assert_eq!(v["summary"]["total"]["errors"]["bad_signature"], 1);
 
     // A directory of the same single-receipt files gives the same summary.
-    let only = dir.path().join("only");
-    std::fs::create_dir(&only).unwrap();
-    for f in &files {
-        std::fs::copy(f, only.join(f.file_name().unwrap())).unwrap();
-    }
     let o2 = run(trust(&["--json", s(&only)]), &["journal", "verify"]);
     let v2: serde_json::Value = serde_json::from_slice(&o2.stdout).unwrap();
     assert_eq!(v2["summary"]["total"], v["summary"]["total"]);
@@ -382,48 +467,45 @@ fn journal_append_verify_stats_prove() {
     let o = possig(&["journal", "stats", "--json", s(&journal)]);
     assert_eq!(code(&o), 0);
     let st: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(st["records"], 16);
-    assert_eq!(st["kinds"]["sale (unsigned)"], 2);
+    assert_eq!(st["records"], 2881);
+    assert_eq!(st["kinds"]["sale (unsigned)"], 3);
 
-    // Inclusion proof for a receipt of the closed batch; refused for the open one.
-    let sale = receipts.join("01-sale-contactless.der");
+    // Inclusion proof for a receipt of T-200's closed batch; another receipt does not fit it;
+    // T-300's batch is closed by a dayClose signed after the revocation: the proof is built
+    // but does not verify.
+    let sale = &t200[0];
     let proof = dir.path().join("p.der");
-    assert_eq!(
-        code(&possig(&[
+    let prove = |r: &Path| {
+        possig(&[
             "prove",
             "--journal",
             s(&journal),
             "--receipt",
-            s(&sale),
+            s(r),
             "--out",
-            s(&proof)
-        ])),
-        0
-    );
-    let o = run(trust(&["--proof", s(&proof), s(&sale)]), &["verify"]);
+            s(&proof),
+        ])
+    };
+    assert_eq!(code(&prove(sale)), 0);
+    let o = run(trust(&["--proof", s(&proof), s(sale)]), &["verify"]);
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stdout));
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("INCLUDED"));
-    let other = receipts.join("04-sale-pin.der");
     let o = run(
-        trust(&["--json", "--proof", s(&proof), s(&other)]),
+        trust(&["--json", "--proof", s(&proof), s(&t200[1])]),
         &["verify"],
     );
     assert_eq!(code(&o), 1);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["error"]["code"], "inclusion_proof_invalid");
-    let kiosk = receipts.join("15-kiosk-before-revocation.der");
-    assert_eq!(
-        code(&possig(&[
-            "prove",
-            "--journal",
-            s(&journal),
-            "--receipt",
-            s(&kiosk),
-            "--out",
-            s(&proof)
-        ])),
-        2
+    let t300 = t300.unwrap();
+    assert_eq!(code(&prove(&t300)), 0);
+    let o = run(
+        trust(&["--json", "--proof", s(&proof), s(&t300)]),
+        &["verify"],
     );
+    assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stdout));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["error"]["code"], "revoked", "{v}");
 }
 
 #[test]

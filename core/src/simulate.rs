@@ -56,6 +56,23 @@ pub struct Expected {
     pub rrn: String,
 }
 
+impl Expected {
+    /// The key of a reconciliation item, to compare with the expectations.
+    pub fn of(item: &crate::reconcile::Item) -> Self {
+        Expected {
+            category: item.category.code(),
+            reason: item.reason.map_or("", crate::reconcile::Reason::code),
+            terminal: item.terminal().to_string(),
+            rrn: item
+                .receipt
+                .as_ref()
+                .and_then(|r| r.rrn.clone())
+                .or_else(|| item.row.as_ref().map(|r| r.rrn.clone()))
+                .unwrap_or_default(),
+        }
+    }
+}
+
 /// What the simulation produced.
 pub struct SimulatedDay {
     /// The day's journal (concatenated receipts as uploaded, problems included).
@@ -258,7 +275,6 @@ fn simulate_terminal(
     let mut pending: Vec<UnverifiedReceipt> = Vec::new();
     for i in 0..n {
         time += 1 + d.rng.below(2 * gap);
-        let revoked = revoked_at.is_some_and(|r| time > r);
         // Receipts to append, each with whether a settlement row was written for it.
         let mut out: Vec<(UnverifiedReceipt, bool)> = Vec::new();
         let roll = d.rng.below(100);
@@ -470,7 +486,8 @@ fn simulate_terminal(
             }
         }
         for (r, settled) in out {
-            if revoked {
+            // Revoked "at or before issuedAt" makes a receipt invalid.
+            if revoked_at.is_some_and(|at| r.tbs().issued_at() >= at) {
                 let rrn = r.tbs().payment().map_or("", |p| p.rrn());
                 d.expect("invalid_receipt", "", &id, rrn);
                 if settled {
@@ -491,7 +508,7 @@ fn simulate_terminal(
         d.journal.push(r.to_der()?);
     }
     let close_at = (day_start + 22 * 3600).max(time + 60);
-    if revoked_at.is_some_and(|r| close_at > r) {
+    if revoked_at.is_some_and(|r| close_at >= r) {
         d.expect("invalid_receipt", "", &id, "");
     }
     d.journal.push(t.close_day(close_at)?.to_der()?);

@@ -67,17 +67,7 @@ fn finding_keys(items: &[Item]) -> Vec<Expected> {
     let mut v: Vec<Expected> = items
         .iter()
         .filter(|i| i.category.is_finding())
-        .map(|i| Expected {
-            category: i.category.code(),
-            reason: i.reason.map_or("", Reason::code),
-            terminal: i.terminal().to_string(),
-            rrn: i
-                .receipt
-                .as_ref()
-                .and_then(|r| r.rrn.clone())
-                .or_else(|| i.row.as_ref().map(|r| r.rrn.clone()))
-                .unwrap_or_default(),
-        })
+        .map(Expected::of)
         .collect();
     v.sort();
     v

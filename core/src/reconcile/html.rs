@@ -207,7 +207,8 @@ pub fn write_html(out: &mut impl Write, report: &Report, items: &[Item]) -> io::
     }
     h.push_str("</tr>");
     for (t, counts) in &report.terminals {
-        let _ = write!(h, "<tr><td>{}</td>", esc(t));
+        let name = if t.is_empty() { "(none: malformed)" } else { t };
+        let _ = write!(h, "<tr><td>{}</td>", esc(name));
         for c in Category::ALL {
             let n = counts.get(c.code()).copied().unwrap_or(0);
             let class = if c.is_finding() && n > 0 {

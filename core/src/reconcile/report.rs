@@ -275,12 +275,14 @@ impl Item {
             .or(self.row.as_ref().map(|r| r.terminal.as_str()))
             .unwrap_or("")
     }
-    /// The item's time: the receipt's `issuedAt`, else the row's time.
+    /// The item's time: the receipt's `issuedAt`, else the row's time (none for a malformed
+    /// row or a receipt that does not decode).
     pub fn time(&self) -> Option<u64> {
-        self.receipt
+        self.receipt.as_ref().and_then(|r| r.issued_at).or(self
+            .row
             .as_ref()
-            .and_then(|r| r.issued_at)
-            .or(self.row.as_ref().map(|r| r.time))
+            .filter(|r| r.bad_column.is_none())
+            .map(|r| r.time))
     }
 }
 
