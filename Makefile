@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test deps lint fmt rust-test scale-test vectors vectors-check spec-check fixtures
+.PHONY: demo test deps lint fmt rust-test scale-test bench vectors vectors-check spec-check fixtures
 
 demo:
 	$(CARGO) run --release -q -p possig-cli -- demo --dir demo-out
@@ -33,9 +33,15 @@ fmt:
 rust-test:
 	$(CARGO) test --workspace
 
-## 10⁶-record journal verified with bounded memory (release build; prints throughput and RSS growth).
+## 10⁶-record journal verified, and 10⁶ receipts reconciled against 10⁶ settlement rows, with
+## bounded memory (release build; prints throughput and RSS growth).
 scale-test:
 	$(CARGO) test --release -p possig --test journal_scale -- --ignored --nocapture
+	$(CARGO) test --release -p possig --test reconcile_scale -- --ignored --nocapture
+
+## Criterion benchmarks (benches/); reports in target/criterion.
+bench:
+	$(CARGO) bench -p possig-benches
 
 ## Regenerates the golden vectors from the committed fixture keys (deterministic).
 vectors:

@@ -157,7 +157,7 @@ pub(crate) struct BadRow {
 /// A settlement file in memory: rows, malformed rows, interned terminals and batches.
 #[derive(Debug, Default)]
 pub(crate) struct Settlement {
-    pub(crate) rows: Vec<Row>,
+    pub(crate) rows: super::chunked::Chunked<Row>,
     pub(crate) bad: Vec<BadRow>,
     pub(crate) terminals: Interner,
     pub(crate) batches: Interner,
@@ -453,8 +453,8 @@ mod tests {
                    T-1,7,000000000104,,1999,EUR,2026-11-20T08:05:00Z,chargeback\r\n\r\n";
         let s = read_str(csv).unwrap();
         assert_eq!(s.rows.len(), 1);
-        assert_eq!(s.rows[0].line, 2);
-        assert_eq!(s.rows[0].kind, ReceiptKind::Sale);
+        assert_eq!(s.rows.get(0).unwrap().line, 2);
+        assert_eq!(s.rows.get(0).unwrap().kind, ReceiptKind::Sale);
         assert_eq!(
             s.bad,
             vec![
@@ -486,7 +486,7 @@ mod tests {
             &map,
         )
         .unwrap();
-        assert_eq!(s.terminals.name(s.rows[0].terminal), "T-9");
+        assert_eq!(s.terminals.name(s.rows.get(0).unwrap().terminal), "T-9");
         let long = format!(
             "terminal_id,rrn,amount,currency,time,kind\n{}\n",
             "x".repeat(MAX_SETTLEMENT_LINE + 10)
