@@ -191,3 +191,62 @@ fn mutated_journals_and_proofs_never_panic() {
         }
     }
 }
+
+#[test]
+fn mutated_text_forms_and_settlement_files_never_panic() {
+    let store = store();
+    let opts = VerifyOptions::at(NOW);
+    let texts: Vec<String> = vectors()
+        .iter()
+        .filter_map(|d| UnverifiedReceipt::from_der(d).ok()?.to_text().ok())
+        .collect();
+    let mut rng = Rng(0x51ed_270b_2758_99f1);
+    for _ in 0..5_000 {
+        let seed = texts[rng.below(texts.len())].as_bytes();
+        let m = String::from_utf8_lossy(&mutate(&mut rng, seed)).into_owned();
+        match UnverifiedReceipt::from_text(&m).and_then(|r| r.verify(&store, &opts)) {
+            Ok(v) => assert!(texts.contains(&v.receipt().to_text().unwrap())),
+            Err(e) => assert!(Error::ALL_CODES.contains(&e.code())),
+        }
+    }
+    let csv = "terminal_id,batch,rrn,authorization_code,amount,currency,time,kind\n\
+               T-1,1,000000000101,7Q2P9K,450,EUR,2026-11-20T08:05:00Z,sale\n\
+               T-1,1,\"000000000102\",,1999,EUR,1795132800,refund\n";
+    let journal: Vec<u8> = vectors().concat();
+    let options = possig::reconcile::ReconcileOptions::new(possig::journal::JournalOptions::new(
+        VerifyOptions::at(NOW),
+    ));
+    for _ in 0..2_000 {
+        let m = mutate(&mut rng, csv.as_bytes());
+        let mut items = 0u64;
+        match possig::reconcile::reconcile(&journal[..], &m[..], &store, &options, |_| items += 1) {
+            Ok(report) => {
+                assert!(report.is_conserved());
+                assert_eq!(
+                    report.categories.values().map(|c| c.items).sum::<u64>(),
+                    items
+                );
+            }
+            Err(e) => assert!(Error::ALL_CODES.contains(&e.code())),
+        }
+    }
+}
+
+#[cfg(feature = "qr")]
+#[test]
+fn mutated_qr_images_never_panic() {
+    let der = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/vectors/sale-pin.der"
+    ))
+    .unwrap();
+    let r = UnverifiedReceipt::from_der(&der).unwrap();
+    let png = possig::qr::ReceiptQr::new(&r).unwrap().to_png(2).unwrap();
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    for _ in 0..300 {
+        let m = mutate(&mut rng, &png);
+        if let Err(e) = UnverifiedReceipt::from_qr_image(&m) {
+            assert!(Error::ALL_CODES.contains(&e.code()));
+        }
+    }
+}
