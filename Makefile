@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test deps lint fmt rust-test scale-test bench vectors vectors-check spec-check fixtures
+.PHONY: demo test deps python-deps lint fmt rust-test python-test python-bench scale-test bench vectors vectors-check spec-check fixtures
 
 demo:
 	$(CARGO) run --release -q -p possig-cli -- demo --dir demo-out
@@ -20,7 +20,15 @@ deps:
 	@[ -x $(PY) ] || python3 -m venv $(VENV)
 	@$(PY) -c 'import asn1tools' 2>/dev/null || $(VENV)/bin/pip install -q 'asn1tools==0.169.0'
 
-test: deps lint rust-test scale-test vectors-check spec-check
+## Python test tools, pinned (the versions these tests were written against).
+PY_TEST_DEPS := maturin==1.16.0 pytest==9.2.0 hypothesis==6.170.15 cryptography==50.0.2 \
+	mypy==2.4.1 pandas==3.1.1 typing_extensions==4.16.0
+
+python-deps: deps
+	@[ -x $(VENV)/bin/maturin ] && $(PY) -c 'import pytest, hypothesis, cryptography, mypy, pandas, typing_extensions' 2>/dev/null \
+	  || $(VENV)/bin/pip install -q $(PY_TEST_DEPS)
+
+test: deps lint rust-test python-test scale-test vectors-check spec-check
 
 lint:
 	$(CARGO) fmt --all --check
@@ -32,6 +40,20 @@ fmt:
 
 rust-test:
 	$(CARGO) test --workspace
+
+## The Python package: built into the venv by maturin (abi3 wheel, editable), then pytest
+## (golden vectors, errors, pyca/cryptography interop, reconciliation, Hypothesis), stubtest
+## and mypy --strict over the typed package.
+python-test: python-deps
+	cd bindings-python && VIRTUAL_ENV=$(abspath $(VENV)) ../$(VENV)/bin/maturin develop -q
+	$(PY) -m pytest -q bindings-python/tests
+	cd bindings-python && ../$(PY) -m mypy.stubtest possig
+	cd bindings-python && ../$(PY) -m mypy --strict -p possig
+
+## Python benchmark: verify_many over 10⁵ receipts vs a pyca/cryptography loop (release build).
+python-bench: python-deps
+	cd bindings-python && VIRTUAL_ENV=$(abspath $(VENV)) ../$(VENV)/bin/maturin develop -q --release
+	$(PY) bindings-python/bench/bench_verify.py
 
 ## 10⁶-record journal verified, and 10⁶ receipts reconciled against 10⁶ settlement rows, with
 ## bounded memory (release build; prints throughput and RSS growth).

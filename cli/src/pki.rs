@@ -99,14 +99,8 @@ impl BuilderProfile for Profile {
 }
 
 pub(crate) fn random_key() -> Result<SigningKey> {
-    // The raw secret is wiped on every path (accepted or retried); the key itself zeroizes on drop.
-    let mut secret = zeroize::Zeroizing::new([0u8; 32]);
-    loop {
-        getrandom::fill(secret.as_mut()).map_err(|e| anyhow!("OS random generator: {e}"))?;
-        if let Ok(k) = possig::keys::signing_key_from_bytes(&secret) {
-            return Ok(k);
-        }
-    }
+    possig::keys::generate_with(|b| getrandom::fill(b))
+        .map_err(|e| anyhow!("OS random generator: {e}"))
 }
 
 /// A deterministic key for the demo: SHA-256(seed ‖ name), retried with a counter if out of range.

@@ -8,9 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow, bail};
 use possig::TrustStore;
 use possig::error::SettlementColumn;
-use possig::reconcile::{Category, ColumnMap, Item, ReconcileOptions, Report, reconcile};
-
-use crate::view;
+use possig::reconcile::{Category, ColumnMap, Item, ItemsCsv, ReconcileOptions, Report, reconcile};
 
 /// Finding items kept in memory for report.json and report.html; items.csv has every item.
 /// 100,000 findings make a 60 MB HTML page, about what a browser still opens.
@@ -59,75 +57,6 @@ pub(crate) fn parse_columns(spec: Option<&str>) -> Result<ColumnMap> {
         map = map.with(column, header);
     }
     Ok(map)
-}
-
-fn time_str(t: Option<u64>) -> String {
-    t.map(view::rfc3339).unwrap_or_default()
-}
-
-const CSV_HEADER: [&str; 24] = [
-    "category",
-    "reason",
-    "terminal",
-    "receipt_index",
-    "receipt_status",
-    "receipt_code",
-    "digest",
-    "merchant",
-    "kind",
-    "issued_at",
-    "amount",
-    "currency",
-    "rrn",
-    "authorization_code",
-    "last4",
-    "cardholder_verification",
-    "pending_days",
-    "related_digest",
-    "row_line",
-    "row_kind",
-    "row_time",
-    "row_amount",
-    "row_currency",
-    "row_bad_column",
-];
-
-fn csv_record(it: &Item) -> Vec<String> {
-    let r = it.receipt.as_ref();
-    let row = it.row.as_ref();
-    let opt = |v: Option<String>| v.unwrap_or_default();
-    vec![
-        it.category.code().into(),
-        it.reason.map(|r| r.code()).unwrap_or_default().into(),
-        it.terminal().into(),
-        opt(r.map(|r| r.index.to_string())),
-        opt(r.map(|r| r.status.to_string())),
-        opt(r.and_then(|r| r.code).map(str::to_string)),
-        opt(r.and_then(|r| r.digest.clone())),
-        opt(r.and_then(|r| r.merchant.clone())),
-        opt(r.and_then(|r| r.kind).map(str::to_string)),
-        time_str(r.and_then(|r| r.issued_at)),
-        opt(r.and_then(|r| r.amount).map(|a| a.to_string())),
-        opt(r.and_then(|r| r.currency.clone())),
-        opt(r.and_then(|r| r.rrn.clone()).or(row.map(|w| w.rrn.clone()))),
-        opt(r.and_then(|r| r.authorization_code.clone())),
-        opt(r.and_then(|r| r.last4.clone())),
-        opt(r
-            .and_then(|r| r.cardholder_verification)
-            .map(str::to_string)),
-        opt(it.pending_for.map(|s| (s / 86_400).to_string())),
-        opt(it.related.as_ref().and_then(|r| r.digest.clone())),
-        opt(row.map(|w| w.line.to_string())),
-        opt(row.map(|w| w.kind.to_string())),
-        opt(row
-            .filter(|w| w.bad_column.is_none())
-            .map(|w| view::rfc3339(w.time))),
-        opt(row
-            .filter(|w| w.bad_column.is_none())
-            .map(|w| w.amount.to_string())),
-        opt(row.map(|w| w.currency.clone())),
-        opt(row.and_then(|w| w.bad_column).map(str::to_string)),
-    ]
 }
 
 /// Prints the summary table.
@@ -197,10 +126,10 @@ pub(crate) fn run(
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let settlement_file =
         File::open(settlement).with_context(|| format!("opening {}", settlement.display()))?;
-    let mut csv = csv::Writer::from_writer(BufWriter::new(
+    let mut csv = ItemsCsv::new(BufWriter::new(
         File::create(out.join("items.csv")).context("creating items.csv")?,
-    ));
-    csv.write_record(CSV_HEADER)?;
+    ))
+    .map_err(|e| anyhow!("{e}"))?;
     let mut findings: Vec<Item> = Vec::new();
     let mut csv_error = None;
     let bar = crate::journal_cmd::progress(total);
@@ -214,7 +143,7 @@ pub(crate) fn run(
         store,
         options,
         |item| {
-            if let Err(e) = csv.write_record(csv_record(item)) {
+            if let Err(e) = csv.write(item) {
                 csv_error.get_or_insert(e);
             }
             if item.category.is_finding() && findings.len() < MAX_LISTED_FINDINGS {
@@ -225,9 +154,9 @@ pub(crate) fn run(
     .map_err(|e| anyhow!("{e} [{}]", e.code()))?;
     bar.finish_and_clear();
     if let Some(e) = csv_error {
-        return Err(e).context("writing items.csv");
+        return Err(anyhow!("writing items.csv: {e}"));
     }
-    csv.flush()?;
+    csv.flush().context("writing items.csv")?;
     let listed_all = findings.len() < MAX_LISTED_FINDINGS;
     let json = serde_json::json!({
         "report": report,

@@ -47,3 +47,21 @@ pub fn signing_key_from_bytes(secret: &[u8; 32]) -> Result<SigningKey, Error> {
         offset: 0,
     })
 }
+
+/// A new random signing key from `fill`, which must fill its buffer from a cryptographically
+/// secure generator (the OS's, e.g. `getrandom::fill`). A candidate at or above the group order
+/// (probability 2^-32) is drawn again; the raw secret is wiped on every path.
+///
+/// # Errors
+/// Whatever `fill` returns.
+pub fn generate_with<E>(
+    mut fill: impl FnMut(&mut [u8; 32]) -> Result<(), E>,
+) -> Result<SigningKey, E> {
+    let mut secret = Zeroizing::new([0u8; 32]);
+    loop {
+        fill(&mut secret)?;
+        if let Ok(k) = signing_key_from_bytes(&secret) {
+            return Ok(k);
+        }
+    }
+}

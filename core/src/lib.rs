@@ -19,6 +19,8 @@ pub mod strokes;
 pub mod terminal;
 pub mod text;
 pub mod trust;
+#[cfg(feature = "serde")]
+pub mod view;
 pub mod wire;
 
 pub use builder::{DayClose, Payment, ReceiptBuilder, ReceiptDraft, TotalSpec};

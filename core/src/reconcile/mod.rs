@@ -42,6 +42,7 @@
 //! included, about 30 s on 2 cores). Finding items go to the caller's sink and are not kept.
 
 mod chunked;
+mod csv_out;
 mod html;
 mod report;
 pub mod settlement;
@@ -49,6 +50,7 @@ pub mod settlement;
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
+pub use csv_out::{CSV_HEADER, ItemsCsv, csv_record};
 pub use html::write_html;
 pub use report::{Category, CategoryCount, Item, Reason, ReceiptFacts, Report, RowFacts};
 pub use settlement::ColumnMap;

@@ -1,0 +1,267 @@
+//! Many receipts at once: journals, batches, reconciliation, simulated days. Each call releases
+//! the GIL while the crate works (on all cores with its `parallel` feature).
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::Arc;
+
+use possig::error::SettlementColumn;
+use possig::journal::{Anchor, Event, JournalItem, JournalOptions, JournalReader};
+use possig::reconcile::{ColumnMap, ReconcileOptions};
+use possig::simulate::{SimTerminal, simulate_day as simulate};
+use possig::{Terminal, VerifyOptions};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use serde::Serialize;
+
+use crate::keys::PySigningKey;
+use crate::receipt::{PyTrustStore, json};
+use crate::{PResult, PossigError};
+
+/// (key id, counter, digest) of the last known receipt of a key.
+type AnchorArg = (Vec<u8>, u64, Vec<u8>);
+
+fn journal_options(now: u64, anchors: Vec<AnchorArg>) -> PResult<JournalOptions> {
+    let mut o = JournalOptions::new(VerifyOptions::at(now));
+    let bad = || {
+        PossigError(possig::Error::InvalidField {
+            field: possig::Field::Previous,
+        })
+    };
+    for (key, counter, digest) in anchors {
+        let key = <[u8; 32]>::try_from(key.as_slice()).map_err(|_| bad())?;
+        let digest = <[u8; 32]>::try_from(digest.as_slice()).map_err(|_| bad())?;
+        o = o.with_anchor(key, Anchor { counter, digest });
+    }
+    Ok(o)
+}
+
+/// A journal verification as JSON: the summary, every record outcome, every finding.
+#[derive(Serialize, Default)]
+struct JournalOut {
+    summary: possig::journal::Summary,
+    clean: bool,
+    records: Vec<possig::journal::RecordOutcome>,
+    findings: Vec<possig::journal::Finding>,
+    /// Per finding: whether it is informational (`Finding::is_informational`).
+    informational: Vec<bool>,
+}
+
+fn collect(out: &mut JournalOut) -> impl FnMut(Event) + '_ {
+    |e| match e {
+        Event::Record(r) => out.records.push(r),
+        Event::Finding(f) => {
+            out.informational.push(f.is_informational());
+            out.findings.push(f);
+        }
+    }
+}
+
+fn finish(mut out: JournalOut, summary: possig::journal::Summary) -> String {
+    out.clean = summary.is_clean();
+    out.summary = summary;
+    json(&out)
+}
+
+#[pyfunction]
+#[pyo3(signature = (store, receipts, now, anchors=Vec::new()))]
+fn verify_many(
+    py: Python<'_>,
+    store: &PyTrustStore,
+    receipts: Vec<Vec<u8>>,
+    now: u64,
+    anchors: Vec<AnchorArg>,
+) -> PResult<String> {
+    let opts = journal_options(now, anchors)?;
+    let store = Arc::clone(&store.inner);
+    Ok(py.detach(|| {
+        let mut out = JournalOut::default();
+        let summary = possig::journal::verify_many(&receipts, &store, &opts, collect(&mut out));
+        finish(out, summary)
+    }))
+}
+
+/// An input given either as bytes or as a file path.
+fn open(data: Option<Vec<u8>>, path: Option<String>) -> PResult<Box<dyn Read + Send>> {
+    match (data, path) {
+        (Some(d), None) => Ok(Box::new(std::io::Cursor::new(d))),
+        (None, Some(p)) => Ok(Box::new(std::io::BufReader::new(
+            std::fs::File::open(p).map_err(possig::Error::from)?,
+        ))),
+        _ => Err(PossigError(possig::Error::Io {
+            kind: std::io::ErrorKind::InvalidInput,
+        })),
+    }
+}
+
+#[pyfunction]
+#[pyo3(signature = (store, now, *, data=None, path=None, anchors=Vec::new()))]
+fn verify_journal(
+    py: Python<'_>,
+    store: &PyTrustStore,
+    now: u64,
+    data: Option<Vec<u8>>,
+    path: Option<String>,
+    anchors: Vec<AnchorArg>,
+) -> PResult<String> {
+    let opts = journal_options(now, anchors)?;
+    let input = open(data, path)?;
+    let store = Arc::clone(&store.inner);
+    py.detach(|| {
+        let mut out = JournalOut::default();
+        let summary = possig::journal::verify_journal(input, &store, &opts, collect(&mut out))
+            .map_err(possig::Error::from)?;
+        Ok(finish(out, summary))
+    })
+}
+
+/// (offset, record bytes or None for skipped bytes, length).
+type JournalEntry<'py> = (u64, Option<Bound<'py, PyBytes>>, u64);
+
+/// (category, reason, terminal, rrn) of an expected finding.
+type ExpectedTuple = (String, String, String, String);
+
+/// Splits a journal into records: (offset, record bytes) or (offset, None) for skipped bytes,
+/// with the length in the third place.
+#[pyfunction]
+fn read_journal<'py>(py: Python<'py>, data: &[u8]) -> PResult<Vec<JournalEntry<'py>>> {
+    let mut r = JournalReader::new(data);
+    let mut out = Vec::new();
+    while let Some(item) = r.next_item().map_err(possig::Error::from)? {
+        out.push(match item {
+            JournalItem::Record { offset, der } => {
+                let len = der.len() as u64;
+                (offset, Some(PyBytes::new(py, &der)), len)
+            }
+            JournalItem::Garbage { offset, len } => (offset, None, len),
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Serialize)]
+struct ReconcileOut {
+    report: possig::reconcile::Report,
+    conserved: bool,
+    clean: bool,
+    items: Vec<possig::reconcile::Item>,
+}
+
+#[pyfunction]
+#[pyo3(signature = (store, now, *, journal_data=None, journal_paths=Vec::new(), settlement_data=None, settlement_path=None, window=possig::reconcile::DEFAULT_WINDOW_SECONDS, pending_days=possig::reconcile::DEFAULT_PENDING_DAYS, columns=HashMap::new(), include_matched=false, items_csv=None))]
+#[allow(clippy::too_many_arguments)]
+fn reconcile(
+    py: Python<'_>,
+    store: &PyTrustStore,
+    now: u64,
+    journal_data: Option<Vec<u8>>,
+    journal_paths: Vec<String>,
+    settlement_data: Option<Vec<u8>>,
+    settlement_path: Option<String>,
+    window: u64,
+    pending_days: u64,
+    columns: HashMap<String, String>,
+    include_matched: bool,
+    items_csv: Option<String>,
+) -> PResult<String> {
+    let mut map = ColumnMap::default();
+    for (column, header) in &columns {
+        let c = SettlementColumn::from_code(column).ok_or(PossigError(
+            possig::Error::SettlementHeader {
+                column: SettlementColumn::Terminal,
+            },
+        ))?;
+        map = map.with(c, header);
+    }
+    let options = ReconcileOptions::new(JournalOptions::new(VerifyOptions::at(now)))
+        .with_window(window)
+        .with_pending_days(pending_days)
+        .with_columns(map);
+    let mut journal: Box<dyn Read + Send> = match journal_data {
+        Some(d) => Box::new(std::io::Cursor::new(d)),
+        None => Box::new(std::io::empty()),
+    };
+    for p in journal_paths {
+        let f = std::fs::File::open(p).map_err(possig::Error::from)?;
+        journal = Box::new(journal.chain(std::io::BufReader::new(f)));
+    }
+    let settlement = open(settlement_data, settlement_path)?;
+    let store = Arc::clone(&store.inner);
+    let mut csv = items_csv
+        .map(|p| {
+            let f = std::fs::File::create(p).map_err(possig::Error::from)?;
+            possig::reconcile::ItemsCsv::new(std::io::BufWriter::new(f))
+        })
+        .transpose()?;
+    py.detach(|| {
+        let mut items = Vec::new();
+        let mut csv_error = None;
+        let report = possig::reconcile::reconcile(journal, settlement, &store, &options, |i| {
+            if include_matched || i.category.is_finding() {
+                items.push(i.clone());
+            }
+            if let Some(Err(e)) = csv.as_mut().map(|c| c.write(i)) {
+                csv_error.get_or_insert(e);
+            }
+        })?;
+        if let Some(e) = csv_error {
+            return Err(PossigError(e));
+        }
+        if let Some(c) = csv.as_mut() {
+            c.flush()?;
+        }
+        Ok(json(&ReconcileOut {
+            conserved: report.is_conserved(),
+            clean: report.is_clean(),
+            report,
+            items,
+        }))
+    })
+}
+
+/// (key, merchant id, terminal id, revoked at).
+type SimArg = (Py<PySigningKey>, String, String, Option<u64>);
+
+/// A simulated day: (journal, settlement CSV, expected findings as (category, reason,
+/// terminal, rrn)).
+#[pyfunction]
+fn simulate_day<'py>(
+    py: Python<'py>,
+    terminals: Vec<SimArg>,
+    day_start: u64,
+    per_terminal: usize,
+    seed: u64,
+) -> PResult<(Bound<'py, PyBytes>, String, Vec<ExpectedTuple>)> {
+    let mut ts = Vec::new();
+    for (key, merchant, id, revoked_at) in terminals {
+        let key = key.get().inner.clone();
+        ts.push(SimTerminal {
+            terminal: Terminal::new(key, &merchant, &id)?,
+            id,
+            revoked_at,
+        });
+    }
+    let day = py.detach(|| simulate(ts, day_start, per_terminal, seed))?;
+    let expected = day
+        .expected
+        .into_iter()
+        .map(|e| {
+            (
+                e.category.to_string(),
+                e.reason.to_string(),
+                e.terminal,
+                e.rrn,
+            )
+        })
+        .collect();
+    Ok((PyBytes::new(py, &day.journal), day.settlement_csv, expected))
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(verify_many, m)?)?;
+    m.add_function(wrap_pyfunction!(verify_journal, m)?)?;
+    m.add_function(wrap_pyfunction!(read_journal, m)?)?;
+    m.add_function(wrap_pyfunction!(reconcile, m)?)?;
+    m.add_function(wrap_pyfunction!(simulate_day, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,353 @@
+//! Keys, the receipt builder and terminals (for test data and Python terminals/simulators).
+
+use std::sync::Mutex;
+
+use possig::keys::{SigningKey, VerifyingKey};
+use possig::{
+    CardholderVerification, EntryMode, Payment, ReceiptBuilder, ReceiptDraft, ReceiptKind, Strokes,
+    Terminal,
+};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+use crate::receipt::PyReceipt;
+use crate::{PResult, PossigError};
+
+/// (canvas width, canvas height, pen-down strokes as (x, y) points).
+type StrokesArg = (u16, u16, Vec<Vec<(u16, u16)>>);
+
+fn field(f: possig::Field) -> PossigError {
+    PossigError(possig::Error::InvalidField { field: f })
+}
+
+fn bytes32(b: &[u8], f: possig::Field) -> PResult<[u8; 32]> {
+    <[u8; 32]>::try_from(b).map_err(|_| field(f))
+}
+
+/// A P-256 signing key (zeroized on drop).
+#[pyclass(frozen, name = "SigningKey", module = "possig._native")]
+pub(crate) struct PySigningKey {
+    pub(crate) inner: SigningKey,
+}
+
+#[pymethods]
+impl PySigningKey {
+    /// A new key from the OS's secure random generator.
+    #[staticmethod]
+    fn generate() -> PResult<Self> {
+        possig::keys::generate_with(|b| getrandom::fill(b))
+            .map(|inner| PySigningKey { inner })
+            .map_err(|_| PossigError(possig::Error::SignerFailed))
+    }
+
+    #[staticmethod]
+    fn from_pem(pem: &str) -> PResult<Self> {
+        Ok(PySigningKey {
+            inner: possig::keys::signing_key_from_pkcs8_pem(pem)?,
+        })
+    }
+
+    #[staticmethod]
+    fn from_bytes(secret: &[u8]) -> PResult<Self> {
+        let s = bytes32(secret, possig::Field::SignerKeyId).map_err(|_| {
+            PossigError(possig::Error::Malformed {
+                what: possig::Structure::PrivateKey,
+                offset: 0,
+            })
+        })?;
+        Ok(PySigningKey {
+            inner: possig::keys::signing_key_from_bytes(&s)?,
+        })
+    }
+
+    /// PKCS#8 PEM of the private key.
+    fn to_pem(&self) -> PResult<String> {
+        Ok(possig::keys::signing_key_to_pkcs8_pem(&self.inner)?.to_string())
+    }
+
+    /// SubjectPublicKeyInfo DER of the public key.
+    fn public_key_der<'py>(&self, py: Python<'py>) -> PResult<Bound<'py, PyBytes>> {
+        use spki::EncodePublicKey;
+        let der = self
+            .inner
+            .verifying_key()
+            .to_public_key_der()
+            .map_err(|_| PossigError(possig::Error::InvalidPublicKey))?;
+        Ok(PyBytes::new(py, der.as_bytes()))
+    }
+
+    fn key_id<'py>(&self, py: Python<'py>) -> PResult<Bound<'py, PyBytes>> {
+        Ok(PyBytes::new(
+            py,
+            &possig::key_id(self.inner.verifying_key())?,
+        ))
+    }
+}
+
+/// The payment fields of a payment receipt.
+#[pyclass(frozen, name = "Payment", module = "possig._native")]
+#[derive(Clone)]
+pub(crate) struct PyPayment {
+    inner: Payment,
+}
+
+#[pymethods]
+impl PyPayment {
+    #[new]
+    #[pyo3(signature = (amount, currency, scheme, bin, last4, entry_mode, rrn, cardholder_verification, authorization_code=None, original=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        amount: u64,
+        currency: String,
+        scheme: String,
+        bin: String,
+        last4: String,
+        entry_mode: &str,
+        rrn: String,
+        cardholder_verification: &str,
+        authorization_code: Option<String>,
+        original: Option<&[u8]>,
+    ) -> PResult<Self> {
+        Ok(PyPayment {
+            inner: Payment {
+                amount,
+                currency,
+                scheme,
+                bin,
+                last4,
+                entry_mode: EntryMode::from_name(entry_mode)
+                    .ok_or_else(|| field(possig::Field::Body))?,
+                authorization_code,
+                rrn,
+                cardholder_verification: CardholderVerification::from_name(cardholder_verification)
+                    .ok_or_else(|| field(possig::Field::Body))?,
+                original: original
+                    .map(|o| bytes32(o, possig::Field::Original))
+                    .transpose()?,
+            },
+        })
+    }
+}
+
+/// What goes into a receipt besides the chain (shared by `build_receipt` and `Terminal`).
+struct Content {
+    kind: ReceiptKind,
+    payment: Option<Payment>,
+    copy_of: Option<([u8; 32], u16)>,
+    resign_of: Option<[u8; 32]>,
+    strokes: Option<Strokes>,
+}
+
+impl Content {
+    fn parse(
+        kind: &str,
+        payment: Option<PyRef<'_, PyPayment>>,
+        copy_of: Option<(Vec<u8>, u16)>,
+        resign_of: Option<Vec<u8>>,
+        strokes: Option<StrokesArg>,
+    ) -> PResult<Self> {
+        Ok(Content {
+            kind: c_kind(kind)?,
+            payment: payment.map(|p| p.inner.clone()),
+            copy_of: copy_of
+                .map(|(d, n)| Ok::<_, PossigError>((bytes32(&d, possig::Field::Original)?, n)))
+                .transpose()?,
+            resign_of: resign_of
+                .map(|d| bytes32(&d, possig::Field::Original))
+                .transpose()?,
+            strokes: strokes.map(|(w, h, s)| Strokes::new(w, h, s)).transpose()?,
+        })
+    }
+
+    fn apply(self, mut b: ReceiptBuilder) -> ReceiptBuilder {
+        if let Some(p) = self.payment {
+            b = b.payment(p);
+        }
+        if let Some((d, n)) = self.copy_of {
+            b = b.copy_of(d, n);
+        }
+        if let Some(d) = self.resign_of {
+            b = b.resign_of(d);
+        }
+        if let Some(s) = self.strokes {
+            b = b.signature_strokes(s);
+        }
+        b
+    }
+}
+
+/// A receipt built but not signed.
+#[pyclass(frozen, name = "Draft", module = "possig._native")]
+pub(crate) struct PyDraft {
+    inner: ReceiptDraft,
+}
+
+/// A signer that hands back a signature made elsewhere (e.g. by pyca/cryptography or an HSM)
+/// over the draft's TBS bytes; the crate normalises it to low-S, computes `v`, and checks it.
+struct External {
+    signature: p256::ecdsa::Signature,
+    key: VerifyingKey,
+}
+
+impl p256::ecdsa::signature::Signer<p256::ecdsa::Signature> for External {
+    fn try_sign(&self, _msg: &[u8]) -> Result<p256::ecdsa::Signature, p256::ecdsa::Error> {
+        Ok(self.signature)
+    }
+}
+
+impl p256::ecdsa::signature::Keypair for External {
+    type VerifyingKey = VerifyingKey;
+    fn verifying_key(&self) -> VerifyingKey {
+        self.key
+    }
+}
+
+#[pymethods]
+impl PyDraft {
+    /// The exact bytes that are signed.
+    fn tbs_der<'py>(&self, py: Python<'py>) -> PResult<Bound<'py, PyBytes>> {
+        Ok(PyBytes::new(py, &self.inner.tbs_der()?))
+    }
+
+    fn sign(&self, key: &PySigningKey) -> PResult<PyReceipt> {
+        Ok(PyReceipt {
+            inner: self.inner.clone().sign(&key.inner)?,
+        })
+    }
+
+    /// Attaches a DER `ECDSA-Sig-Value` made elsewhere over `tbs_der()` with the key whose
+    /// SubjectPublicKeyInfo DER is `public_key_der`; it must verify (else `signer_failed`).
+    fn with_signature(&self, signature_der: &[u8], public_key_der: &[u8]) -> PResult<PyReceipt> {
+        use spki::DecodePublicKey;
+        let key = VerifyingKey::from_public_key_der(public_key_der)
+            .map_err(|_| PossigError(possig::Error::InvalidPublicKey))?;
+        let signature = p256::ecdsa::Signature::from_der(signature_der).map_err(|_| {
+            PossigError(possig::Error::Malformed {
+                what: possig::Structure::Signature,
+                offset: 0,
+            })
+        })?;
+        Ok(PyReceipt {
+            inner: self.inner.clone().sign(&External { signature, key })?,
+        })
+    }
+}
+
+/// Builds a receipt with an explicit chain position.
+#[pyfunction]
+#[pyo3(signature = (kind, *, signer_key_id, merchant_id, terminal_id, counter, previous, issued_at, payment=None, copy_of=None, resign_of=None, strokes=None))]
+#[allow(clippy::too_many_arguments)]
+fn build_receipt(
+    kind: &str,
+    signer_key_id: &[u8],
+    merchant_id: &str,
+    terminal_id: &str,
+    counter: u64,
+    previous: &[u8],
+    issued_at: u64,
+    payment: Option<PyRef<'_, PyPayment>>,
+    copy_of: Option<(Vec<u8>, u16)>,
+    resign_of: Option<Vec<u8>>,
+    strokes: Option<StrokesArg>,
+) -> PResult<PyDraft> {
+    let c = Content::parse(kind, payment, copy_of, resign_of, strokes)?;
+    let b = ReceiptBuilder::new(c.kind)
+        .signer_key_id(bytes32(signer_key_id, possig::Field::SignerKeyId)?)
+        .merchant_id(merchant_id)
+        .terminal_id(terminal_id)
+        .chain(counter, bytes32(previous, possig::Field::Previous)?)
+        .issued_at(issued_at);
+    Ok(PyDraft {
+        inner: c.apply(b).build()?,
+    })
+}
+
+/// A terminal: its key and chain, outage and batch state.
+#[pyclass(frozen, name = "Terminal", module = "possig._native")]
+pub(crate) struct PyTerminal {
+    inner: Mutex<Terminal<SigningKey>>,
+}
+
+impl PyTerminal {
+    fn with<T>(&self, f: impl FnOnce(&mut Terminal<SigningKey>) -> PResult<T>) -> PResult<T> {
+        // A poisoned lock means a panic inside the crate, which its tests rule out; recover
+        // the state rather than fail every later call.
+        let mut t = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut t)
+    }
+}
+
+#[pymethods]
+impl PyTerminal {
+    #[new]
+    fn new(key: &PySigningKey, merchant_id: &str, terminal_id: &str) -> PResult<Self> {
+        Ok(PyTerminal {
+            inner: Mutex::new(Terminal::new(key.inner.clone(), merchant_id, terminal_id)?),
+        })
+    }
+
+    /// Signs the next receipt of the chain.
+    #[pyo3(signature = (kind, issued_at, *, payment=None, copy_of=None, resign_of=None, strokes=None, unsigned=false))]
+    #[allow(clippy::too_many_arguments)]
+    fn sign(
+        &self,
+        kind: &str,
+        issued_at: u64,
+        payment: Option<PyRef<'_, PyPayment>>,
+        copy_of: Option<(Vec<u8>, u16)>,
+        resign_of: Option<Vec<u8>>,
+        strokes: Option<StrokesArg>,
+        unsigned: bool,
+    ) -> PResult<PyReceipt> {
+        let c = Content::parse(kind, payment, copy_of, resign_of, strokes)?;
+        self.with(|t| {
+            let b = t.builder(c.kind, issued_at);
+            let b = c.apply(b);
+            let r = if unsigned {
+                t.record_unsigned(b)?
+            } else {
+                t.sign(b)?
+            };
+            Ok(PyReceipt { inner: r })
+        })
+    }
+
+    /// Signs the `recovery` covering the unsigned records since the last signed receipt.
+    fn recover(&self, issued_at: u64) -> PResult<PyReceipt> {
+        self.with(|t| {
+            Ok(PyReceipt {
+                inner: t.recover(issued_at)?,
+            })
+        })
+    }
+
+    /// Signs the `dayClose` of the open batch.
+    fn close_day(&self, issued_at: u64) -> PResult<PyReceipt> {
+        self.with(|t| {
+            Ok(PyReceipt {
+                inner: t.close_day(issued_at)?,
+            })
+        })
+    }
+
+    fn next_counter(&self) -> PResult<u64> {
+        self.with(|t| Ok(t.next_counter()))
+    }
+
+    fn key_id<'py>(&self, py: Python<'py>) -> PResult<Bound<'py, PyBytes>> {
+        self.with(|t| Ok(PyBytes::new(py, &t.key_id())))
+    }
+}
+
+fn c_kind(kind: &str) -> PResult<ReceiptKind> {
+    ReceiptKind::from_name(kind).ok_or_else(|| field(possig::Field::Body))
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PySigningKey>()?;
+    m.add_class::<PyPayment>()?;
+    m.add_class::<PyDraft>()?;
+    m.add_class::<PyTerminal>()?;
+    m.add_function(wrap_pyfunction!(build_receipt, m)?)?;
+    Ok(())
+}

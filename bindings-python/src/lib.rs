@@ -1,0 +1,154 @@
+//! `possig._native`: the private native module behind the typed `possig` Python package.
+//!
+//! Conversion only: every rule lives in the `possig` crate. Results that have structure
+//! (receipt views, reports) cross as JSON produced by the crate's own `serde` views, so Python,
+//! the browser and the CLI show the same values. Errors cross through one conversion,
+//! [`PossigError`] → `PyErr`, into one exception hierarchy rooted at `possig.Error`.
+
+mod bulk;
+mod keys;
+mod receipt;
+
+use pyo3::create_exception;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+
+create_exception!(
+    _native,
+    Error,
+    PyValueError,
+    "Base of every possig error; `.code` is stable."
+);
+create_exception!(
+    _native,
+    MalformedError,
+    Error,
+    "Input that is not a well-formed receipt, text form, image or settlement file."
+);
+create_exception!(
+    _native,
+    LimitError,
+    Error,
+    "Untrusted input above a named limit (`.limit`, `.actual`)."
+);
+create_exception!(
+    _native,
+    UntrustedSignerError,
+    Error,
+    "No terminal certificate in the trust store has the receipt's key id."
+);
+create_exception!(
+    _native,
+    CertificateError,
+    Error,
+    "The certificate path is invalid, expired, not yet valid or revoked at issue time."
+);
+create_exception!(
+    _native,
+    SignatureError,
+    Error,
+    "The signature does not verify, is not canonical, or is absent."
+);
+create_exception!(
+    _native,
+    TimeError,
+    Error,
+    "The receipt claims a time after the verification time."
+);
+create_exception!(_native, IoError, Error, "Reading an input failed.");
+
+/// A core error on its way to Python.
+pub(crate) struct PossigError(pub(crate) possig::Error);
+
+impl From<possig::Error> for PossigError {
+    fn from(e: possig::Error) -> Self {
+        PossigError(e)
+    }
+}
+
+/// The one conversion of core errors into Python exceptions: the class by family, `.code`
+/// equal to the Rust `code()`, and the structured data as attributes (None where absent).
+impl From<PossigError> for PyErr {
+    fn from(e: PossigError) -> PyErr {
+        let view = possig::view::ErrorView::from(&e.0);
+        let err = match view.code {
+            "malformed"
+            | "trailing_data"
+            | "unsupported_version"
+            | "invalid_field"
+            | "unknown_critical_extension"
+            | "invalid_text"
+            | "qr_unreadable"
+            | "settlement_header"
+            | "settlement_malformed" => MalformedError::new_err(view.message.clone()),
+            "limit_exceeded" => LimitError::new_err(view.message.clone()),
+            "unknown_signer" => UntrustedSignerError::new_err(view.message.clone()),
+            "chain_invalid"
+            | "certificate_expired"
+            | "certificate_not_yet_valid"
+            | "revoked"
+            | "unsupported_algorithm"
+            | "invalid_public_key" => CertificateError::new_err(view.message.clone()),
+            "issued_in_future" => TimeError::new_err(view.message.clone()),
+            "io" => IoError::new_err(view.message.clone()),
+            _ => SignatureError::new_err(view.message.clone()),
+        };
+        Python::attach(|py| {
+            let value = err.value(py);
+            let line = match e.0 {
+                possig::Error::SettlementMalformed { line } => Some(line),
+                _ => None,
+            };
+            // Setting an attribute on a fresh exception instance does not fail in practice; if
+            // it did, the exception would still carry its class and message.
+            let _ = value.setattr("code", view.code);
+            let _ = value.setattr("message", view.message.as_str());
+            let _ = value.setattr("structure", view.structure);
+            let _ = value.setattr("offset", view.offset);
+            let _ = value.setattr("field", view.field);
+            let _ = value.setattr("limit", view.limit);
+            let _ = value.setattr("actual", view.actual);
+            let _ = value.setattr("depth", view.depth);
+            let _ = value.setattr("reason", view.reason);
+            let _ = value.setattr("revoked_at", view.revoked_at);
+            let _ = value.setattr("key_id", view.key_id.as_deref());
+            let _ = value.setattr("version", view.version);
+            let _ = value.setattr("index", view.index);
+            let _ = value.setattr("line", line);
+        });
+        err
+    }
+}
+
+pub(crate) type PResult<T> = Result<T, PossigError>;
+
+/// Every error code, as `possig::Error::ALL_CODES`.
+#[pyfunction]
+fn error_codes() -> Vec<&'static str> {
+    possig::Error::ALL_CODES.to_vec()
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    for (name, ty) in [
+        ("Error", py.get_type::<Error>()),
+        ("MalformedError", py.get_type::<MalformedError>()),
+        ("LimitError", py.get_type::<LimitError>()),
+        (
+            "UntrustedSignerError",
+            py.get_type::<UntrustedSignerError>(),
+        ),
+        ("CertificateError", py.get_type::<CertificateError>()),
+        ("SignatureError", py.get_type::<SignatureError>()),
+        ("TimeError", py.get_type::<TimeError>()),
+        ("IoError", py.get_type::<IoError>()),
+    ] {
+        m.add(name, ty)?;
+    }
+    m.add_function(wrap_pyfunction!(error_codes, m)?)?;
+    receipt::register(m)?;
+    keys::register(m)?;
+    bulk::register(m)?;
+    Ok(())
+}

@@ -1,0 +1,387 @@
+//! One serializable view of receipts, verification results and errors (feature `serde`), shared
+//! by the Python and WASM bindings so that every binding shows the same values: byte strings
+//! as lower-case hex, times as Unix seconds, amounts as integers in minor units with the
+//! currency's exponent, every enumeration as its stable snake_case or ASN.1 name.
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::receipt::{UnverifiedReceipt, VerifiedReceipt};
+use crate::trust::{CertificateInfo, Warning};
+use crate::wire::{ReceiptBody, TbsReceipt};
+
+fn hex(b: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(b.len() * 2);
+    for byte in b {
+        for nibble in [byte >> 4, byte & 15] {
+            s.push(char::from(
+                DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0'),
+            ));
+        }
+    }
+    s
+}
+
+/// A payment body.
+#[derive(Clone, Debug, Serialize)]
+pub struct PaymentView {
+    /// Amount in minor units.
+    pub amount: u64,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// The currency's exponent (2 for EUR, 0 for JPY).
+    pub exponent: u8,
+    /// Card scheme.
+    pub scheme: String,
+    /// BIN (6 or 8 digits).
+    pub bin: String,
+    /// Last four digits.
+    pub last4: String,
+    /// Entry mode name.
+    pub entry_mode: &'static str,
+    /// Authorization code.
+    pub authorization_code: Option<String>,
+    /// Retrieval reference number.
+    pub rrn: String,
+    /// Cardholder verification method name.
+    pub cardholder_verification: &'static str,
+    /// Digest of the original receipt (refund, void, completion), hex.
+    pub original: Option<String>,
+    /// Digest of the captured signature's strokes, hex.
+    pub signature_image: Option<String>,
+}
+
+/// A total of a `dayClose`.
+#[derive(Clone, Debug, Serialize)]
+pub struct TotalView {
+    /// Kind name.
+    pub kind: &'static str,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// Receipts.
+    pub count: u64,
+    /// Sum in minor units.
+    pub amount: u64,
+}
+
+/// The signed content of a receipt.
+#[derive(Clone, Debug, Serialize)]
+pub struct TbsView {
+    /// Format version.
+    pub version: u64,
+    /// Signer key id, hex.
+    pub signer_key_id: String,
+    /// Merchant id.
+    pub merchant_id: String,
+    /// Terminal id.
+    pub terminal_id: String,
+    /// Chain counter.
+    pub counter: u64,
+    /// Previous receipt digest, hex.
+    pub previous: String,
+    /// Issue time, Unix seconds.
+    pub issued_at: u64,
+    /// Kind name.
+    pub kind: &'static str,
+    /// Payment body (payment kinds).
+    pub payment: Option<PaymentView>,
+    /// Original digest, hex (copy, resign).
+    pub original: Option<String>,
+    /// Reprint number (copy).
+    pub reprint_number: Option<u16>,
+    /// Digest of the captured signature (resign), hex.
+    pub signature_image: Option<String>,
+    /// First counter covered (recovery, dayClose).
+    pub first_counter: Option<u64>,
+    /// Receipts covered (recovery, dayClose).
+    pub count: Option<u64>,
+    /// Merkle root, hex (recovery, dayClose).
+    pub root: Option<String>,
+    /// Batch number (dayClose).
+    pub batch_number: Option<u64>,
+    /// Totals (dayClose).
+    pub totals: Vec<TotalView>,
+    /// Extensions: (object identifier, critical, value hex).
+    pub extensions: Vec<(String, bool, String)>,
+}
+
+/// A captured handwritten signature.
+#[derive(Clone, Debug, Serialize)]
+pub struct StrokesView {
+    /// Canvas width.
+    pub width: u16,
+    /// Canvas height.
+    pub height: u16,
+    /// Pen-down strokes as (x, y) points.
+    pub strokes: Vec<Vec<(u16, u16)>>,
+}
+
+/// A receipt as decoded (UNVERIFIED unless inside a [`VerifiedView`]).
+#[derive(Clone, Debug, Serialize)]
+pub struct ReceiptView {
+    /// Receipt digest, hex.
+    pub digest: String,
+    /// The signed content.
+    pub tbs: TbsView,
+    /// The 65-byte r‖s‖v signature, hex.
+    pub signature: String,
+    /// An unsigned record (signer outage).
+    pub unsigned: bool,
+    /// The captured signature, when its attachment is present.
+    pub signature_strokes: Option<StrokesView>,
+}
+
+/// A certificate of a verified path.
+#[derive(Clone, Debug, Serialize)]
+pub struct CertificateView {
+    /// `terminal`, `intermediate` or `root`.
+    pub role: &'static str,
+    /// Subject (RFC 4514).
+    pub subject: String,
+    /// Issuer (RFC 4514).
+    pub issuer: String,
+    /// Serial number, hex.
+    pub serial: String,
+    /// Validity start, Unix seconds.
+    pub not_before: u64,
+    /// Validity end, Unix seconds.
+    pub not_after: u64,
+    /// SHA-256 of the certificate's DER, hex.
+    pub sha256: String,
+}
+
+/// A warning of a valid receipt.
+#[derive(Clone, Debug, Serialize)]
+pub struct WarningView {
+    /// Stable code.
+    pub code: &'static str,
+    /// Depth of the certificate concerned.
+    pub depth: u8,
+    /// Revocation time, Unix seconds (`revoked_after_signing`).
+    pub revoked_at: Option<u64>,
+    /// Plain words.
+    pub message: String,
+}
+
+/// A verified receipt.
+#[derive(Clone, Debug, Serialize)]
+pub struct VerifiedView {
+    /// The receipt.
+    pub receipt: ReceiptView,
+    /// Warnings (empty when plainly valid).
+    pub warnings: Vec<WarningView>,
+    /// The certificate path, terminal first.
+    pub path: Vec<CertificateView>,
+}
+
+/// An error with its structured data.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ErrorView {
+    /// Stable code ([`Error::code`]).
+    pub code: &'static str,
+    /// Plain words.
+    pub message: String,
+    /// Structure (`malformed`, `trailing_data`).
+    pub structure: Option<&'static str>,
+    /// Byte or character offset.
+    pub offset: Option<usize>,
+    /// Field (`invalid_field`).
+    pub field: Option<&'static str>,
+    /// Limit (`limit_exceeded`).
+    pub limit: Option<&'static str>,
+    /// Size found (`limit_exceeded`).
+    pub actual: Option<usize>,
+    /// Certificate depth.
+    pub depth: Option<u8>,
+    /// Reason, problem, algorithm use, or settlement column, by code.
+    pub reason: Option<&'static str>,
+    /// Revocation time (`revoked`).
+    pub revoked_at: Option<u64>,
+    /// Key id, hex (`unknown_signer`).
+    pub key_id: Option<String>,
+    /// Version (`unsupported_version`).
+    pub version: Option<u64>,
+    /// Index of the attachment or extension; expected recovery id; settlement line.
+    pub index: Option<u64>,
+}
+
+impl From<&Error> for ErrorView {
+    fn from(e: &Error) -> Self {
+        let mut v = ErrorView {
+            code: e.code(),
+            message: e.to_string(),
+            ..ErrorView::default()
+        };
+        match *e {
+            Error::Malformed { what, offset } | Error::TrailingData { what, offset } => {
+                v.structure = Some(what.code());
+                v.offset = Some(offset);
+            }
+            Error::UnsupportedVersion { version } => v.version = Some(version),
+            Error::UnsupportedAlgorithm { what } => v.reason = Some(what.code()),
+            Error::UnknownSigner { key_id } => v.key_id = Some(hex(&key_id)),
+            Error::ChainInvalid { depth, reason } => {
+                v.depth = Some(depth);
+                v.reason = Some(reason.code());
+            }
+            Error::CertificateExpired { depth } | Error::CertificateNotYetValid { depth } => {
+                v.depth = Some(depth);
+            }
+            Error::Revoked { depth, revoked_at } => {
+                v.depth = Some(depth);
+                v.revoked_at = Some(revoked_at);
+            }
+            Error::WrongRecoveryId { expected, found } => {
+                v.index = Some(u64::from(expected));
+                v.actual = Some(usize::from(found));
+            }
+            Error::AttachmentDigestMismatch { index }
+            | Error::UnknownCriticalExtension { index } => {
+                v.index = Some(index as u64);
+            }
+            Error::InvalidField { field } => v.field = Some(field.code()),
+            Error::LimitExceeded { limit, actual } => {
+                v.limit = Some(limit.code());
+                v.actual = Some(actual);
+            }
+            Error::InvalidText { problem, offset } => {
+                v.reason = Some(problem.code());
+                v.offset = Some(offset);
+            }
+            Error::QrUnreadable { problem } => v.reason = Some(problem.code()),
+            Error::SettlementHeader { column } => v.reason = Some(column.code()),
+            Error::SettlementMalformed { line } => v.index = Some(line),
+            _ => {}
+        }
+        v
+    }
+}
+
+fn tbs_view(t: &TbsReceipt) -> TbsView {
+    let mut v = TbsView {
+        version: t.version(),
+        signer_key_id: hex(t.signer_key_id()),
+        merchant_id: t.merchant_id().to_string(),
+        terminal_id: t.terminal_id().to_string(),
+        counter: t.counter(),
+        previous: hex(t.previous()),
+        issued_at: t.issued_at(),
+        kind: t.kind().name(),
+        payment: None,
+        original: None,
+        reprint_number: None,
+        signature_image: None,
+        first_counter: None,
+        count: None,
+        root: None,
+        batch_number: None,
+        totals: Vec::new(),
+        extensions: t
+            .extensions()
+            .iter()
+            .map(|e| (e.id().to_string(), e.critical(), hex(e.value())))
+            .collect(),
+    };
+    match t.body() {
+        ReceiptBody::Payment(p) => {
+            v.payment = Some(PaymentView {
+                amount: p.amount(),
+                currency: p.currency().to_string(),
+                exponent: p.currency_exponent(),
+                scheme: p.card().scheme().to_string(),
+                bin: p.card().bin().to_string(),
+                last4: p.card().last4().to_string(),
+                entry_mode: p.entry_mode().name(),
+                authorization_code: p.authorization_code().map(str::to_string),
+                rrn: p.rrn().to_string(),
+                cardholder_verification: p.cardholder_verification().name(),
+                original: p.original().map(hex),
+                signature_image: p.signature_image().map(hex),
+            });
+        }
+        ReceiptBody::Copy(c) => {
+            v.original = Some(hex(c.original()));
+            v.reprint_number = Some(c.reprint_number());
+        }
+        ReceiptBody::Resign(r) => {
+            v.original = Some(hex(r.original()));
+            v.signature_image = Some(hex(r.signature_image()));
+        }
+        ReceiptBody::Recovery(r) => {
+            v.first_counter = Some(r.first_counter());
+            v.count = Some(r.count());
+            v.root = Some(hex(r.root()));
+        }
+        ReceiptBody::DayClose(d) => {
+            v.batch_number = Some(d.batch_number());
+            v.first_counter = Some(d.first_counter());
+            v.count = Some(d.count());
+            v.root = Some(hex(d.root()));
+            v.totals = d
+                .totals()
+                .iter()
+                .map(|t| TotalView {
+                    kind: t.kind().name(),
+                    currency: t.currency().to_string(),
+                    count: t.count(),
+                    amount: t.amount(),
+                })
+                .collect();
+        }
+    }
+    v
+}
+
+impl From<&UnverifiedReceipt> for ReceiptView {
+    fn from(r: &UnverifiedReceipt) -> Self {
+        ReceiptView {
+            digest: hex(&r.digest()),
+            tbs: tbs_view(r.tbs()),
+            signature: hex(r.signature()),
+            unsigned: r.is_unsigned(),
+            signature_strokes: r.signature_strokes().map(|s| StrokesView {
+                width: s.width(),
+                height: s.height(),
+                strokes: s.strokes().to_vec(),
+            }),
+        }
+    }
+}
+
+fn cert_view(c: &CertificateInfo) -> CertificateView {
+    CertificateView {
+        role: c.role().name(),
+        subject: c.subject().to_string(),
+        issuer: c.issuer().to_string(),
+        serial: c.serial_hex().to_string(),
+        not_before: c.not_before(),
+        not_after: c.not_after(),
+        sha256: hex(&c.sha256()),
+    }
+}
+
+fn warning_view(w: &Warning) -> WarningView {
+    let (depth, revoked_at) = match *w {
+        Warning::CertificateExpiredNow { depth } | Warning::NoRevocationInfo { depth } => {
+            (depth, None)
+        }
+        Warning::RevokedAfterSigning { depth, revoked_at } => (depth, Some(revoked_at)),
+    };
+    WarningView {
+        code: w.code(),
+        depth,
+        revoked_at,
+        message: w.to_string(),
+    }
+}
+
+impl From<&VerifiedReceipt> for VerifiedView {
+    fn from(v: &VerifiedReceipt) -> Self {
+        VerifiedView {
+            receipt: ReceiptView::from(v.receipt()),
+            warnings: v.warnings().iter().map(warning_view).collect(),
+            path: v.path().iter().map(cert_view).collect(),
+        }
+    }
+}
