@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test deps python-deps lint fmt rust-test python-test python-bench scale-test bench vectors vectors-check spec-check fixtures
+.PHONY: demo test deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench scale-test bench vectors vectors-check spec-check fixtures
 
 demo:
 	$(CARGO) run --release -q -p possig-cli -- demo --dir demo-out
@@ -28,7 +28,7 @@ python-deps: deps
 	@[ -x $(VENV)/bin/maturin ] && $(PY) -c 'import pytest, hypothesis, cryptography, mypy, pandas, typing_extensions' 2>/dev/null \
 	  || $(VENV)/bin/pip install -q $(PY_TEST_DEPS)
 
-test: deps lint rust-test python-test scale-test vectors-check spec-check
+test: deps lint rust-test python-test wasm-test scale-test vectors-check spec-check
 
 lint:
 	$(CARGO) fmt --all --check
@@ -54,6 +54,52 @@ python-test: python-deps
 python-bench: python-deps
 	cd bindings-python && VIRTUAL_ENV=$(abspath $(VENV)) ../$(VENV)/bin/maturin develop -q --release
 	$(PY) bindings-python/bench/bench_verify.py
+
+## WASM: the wasm-bindgen CLI must be exactly the wasm-bindgen crate's version (Cargo.toml of
+## bindings-wasm pins it with "=").
+WASM_BINDGEN_VERSION := 0.2.130
+WASM_TARGET := wasm32-unknown-unknown
+WASM_OUT := target/$(WASM_TARGET)/release/possig_wasm.wasm
+PKG := bindings-wasm/pkg
+
+wasm-deps:
+	@rustup target list --installed | grep -q '^$(WASM_TARGET)$$' || rustup target add $(WASM_TARGET)
+	@wasm-bindgen --version 2>/dev/null | grep -q ' $(WASM_BINDGEN_VERSION)$$' \
+	  || $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+	@[ -d bindings-wasm/node_modules/playwright-core ] || (cd bindings-wasm && npm ci --no-audit --no-fund)
+
+## The npm package folder (ESM for browsers in pkg/web, CommonJS for Node in pkg/node, .d.ts for
+## both), wasm-opt'ed when binaryen is installed, and the viewer's demo files (from `possig demo`).
+wasm: wasm-deps
+	$(CARGO) build -q --release -p possig-wasm --target $(WASM_TARGET)
+	rm -rf $(PKG) && mkdir -p $(PKG)/node
+	wasm-bindgen --target web --out-dir $(PKG)/web $(WASM_OUT)
+	wasm-bindgen --target nodejs --out-dir $(PKG)/node $(WASM_OUT)
+	@if command -v wasm-opt >/dev/null; then \
+	  for f in $(PKG)/web/possig_wasm_bg.wasm $(PKG)/node/possig_wasm_bg.wasm; do wasm-opt -O3 -o $$f $$f; done; \
+	else echo "wasm-opt not installed (apt-get install binaryen): size optimisation skipped"; fi
+	echo '{"type": "commonjs"}' > $(PKG)/node/package.json
+	cp bindings-wasm/pkg.package.json $(PKG)/package.json
+	cp bindings-wasm/pkg.README.md $(PKG)/README.md
+	$(CARGO) run -q --release -p possig-cli -- demo --dir target/viewer-demo > /dev/null
+	rm -rf bindings-wasm/viewer/demo && mkdir -p bindings-wasm/viewer/demo
+	cp target/viewer-demo/pki/root.pem target/viewer-demo/day.journal target/viewer-demo/receipts/* bindings-wasm/viewer/demo/
+	cat target/viewer-demo/pki/intermediate.pem target/viewer-demo/pki/T-*.pem \
+	  target/viewer-demo/pki/root.crl.pem target/viewer-demo/pki/intermediate.crl.pem > bindings-wasm/viewer/demo/bundle.pem
+	@ls -l $(PKG)/web/possig_wasm_bg.wasm
+
+## wasm-bindgen tests in Node over the golden vectors, the npm package's JS API in Node, and the
+## viewer end to end in headless Chromium (screenshots in bindings-wasm/test-output/).
+wasm-test: wasm
+	$(CARGO) clippy -q -p possig-wasm --target $(WASM_TARGET) --all-targets -- -D warnings
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	  $(CARGO) test -p possig-wasm --target $(WASM_TARGET) --test vectors
+	cd bindings-wasm && node --test tests/
+
+## Serves the viewer on 127.0.0.1 and prints its URL (Ctrl-C stops it).
+viewer: wasm
+	node bindings-wasm/viewer/serve.mjs 8765
 
 ## 10⁶-record journal verified, and 10⁶ receipts reconciled against 10⁶ settlement rows, with
 ## bounded memory (release build; prints throughput and RSS growth).

@@ -511,6 +511,51 @@ impl TrustStoreBuilder {
         self.add_certs(pem_or_der, Role::Terminal)
     }
 
+    /// Adds a PEM bundle of non-anchor material, as a viewer or a back office receives it:
+    /// every `CERTIFICATE` is an intermediate if its basicConstraints say cA, else a terminal
+    /// certificate; every `X509 CRL` is a CRL; other blocks are ignored. Roots are never taken
+    /// from a bundle (trust anchors come only from [`TrustStoreBuilder::add_root`]), so a
+    /// bundle cannot add trust: its certificates still need a path to a root. Returns
+    /// (certificates, CRLs) added.
+    ///
+    /// # Errors
+    /// As [`TrustStoreBuilder::add_root`] and [`TrustStoreBuilder::add_crl`]; [`Error::Malformed`]
+    /// (`Pem`) for input that is not PEM.
+    pub fn add_bundle(&mut self, pem: &[u8]) -> Result<(usize, usize), Error> {
+        if pem.len() > MAX_PEM_SIZE {
+            return Err(Error::limit(Limit::PemSize, pem.len()));
+        }
+        let (mut certs, mut crls) = (0, 0);
+        let blocks = pem_blocks(pem)?;
+        if blocks.is_empty() {
+            return Err(Error::Malformed {
+                what: Structure::Pem,
+                offset: 0,
+            });
+        }
+        for (label, der) in blocks {
+            match label.as_str() {
+                "CERTIFICATE" => {
+                    if self.certs.len() >= MAX_TRUST_CERTIFICATES {
+                        return Err(Error::limit(Limit::TrustCertificates, self.certs.len() + 1));
+                    }
+                    let mut c = parse_cert(&der, Role::Terminal)?;
+                    if c.ca.is_some() {
+                        c = parse_cert(&der, Role::Intermediate)?;
+                    }
+                    self.certs.push(c);
+                    certs += 1;
+                }
+                "X509 CRL" => {
+                    self.crls.push(parse_crl(&der)?);
+                    crls += 1;
+                }
+                _ => {}
+            }
+        }
+        Ok((certs, crls))
+    }
+
     /// Adds CRLs (PEM `X509 CRL` blocks or one DER CRL). Returns how many were added.
     ///
     /// # Errors

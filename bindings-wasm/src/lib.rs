@@ -1,0 +1,338 @@
+//! `possig-wasm`: the browser and Node binding of possig (wasm-bindgen).
+//!
+//! Conversion only: every rule lives in the `possig` crate. Structured results are the crate's
+//! own `serde` views (`possig::view`, journal and reconciliation reports) converted to plain JS
+//! objects, typed by the TypeScript declarations below. Every failure reaches JS as a real
+//! `Error` whose `code` is the crate's `Error::code()`, made by one function, [`js_error`].
+
+use possig::journal::{Event, JournalItem, JournalOptions, JournalReader};
+use possig::view::{ErrorView, ReceiptView, VerifiedView};
+use possig::{UnverifiedReceipt, VerifyOptions};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+/** Payment fields; amounts are integers in minor units, `exponent` is the currency's. */
+export interface PaymentView {
+  amount: number; currency: string; exponent: number; scheme: string; bin: string; last4: string;
+  entry_mode: string; authorization_code: string | null; rrn: string;
+  cardholder_verification: string; original: string | null; signature_image: string | null;
+}
+export interface TotalView { kind: string; currency: string; count: number; amount: number; }
+/** The signed content. Byte strings are lower-case hex, times Unix seconds. */
+export interface TbsView {
+  version: number; signer_key_id: string; merchant_id: string; terminal_id: string;
+  counter: number; previous: string; issued_at: number; kind: string;
+  payment: PaymentView | null; original: string | null; reprint_number: number | null;
+  signature_image: string | null; first_counter: number | null; count: number | null;
+  root: string | null; batch_number: number | null; totals: TotalView[];
+  extensions: [string, boolean, string][];
+}
+export interface StrokesView { width: number; height: number; strokes: [number, number][][]; }
+/** A receipt as decoded: UNVERIFIED unless inside a VerifiedView. */
+export interface ReceiptView {
+  digest: string; tbs: TbsView; signature: string; unsigned: boolean;
+  signature_strokes: StrokesView | null;
+}
+export interface CertificateView {
+  role: "terminal" | "intermediate" | "root"; subject: string; issuer: string; serial: string;
+  not_before: number; not_after: number; sha256: string;
+}
+export interface WarningView { code: string; depth: number; revoked_at: number | null; message: string; }
+export interface VerifiedView { receipt: ReceiptView; warnings: WarningView[]; path: CertificateView[]; }
+export interface Counts {
+  status: Record<string, number>; errors: Record<string, number>; findings: Record<string, number>;
+}
+export interface JournalSummary {
+  records: number; bytes: number; total: Counts; terminals: Record<string, Counts>;
+}
+export interface RecordOutcome {
+  index: number; offset: number;
+  status: "valid" | "valid_with_warnings" | "invalid" | "unsigned";
+  code: string | null; warnings: string[]; key_id: string | null; terminal: string | null;
+  counter: number | null; kind: string | null; digest: string | null;
+}
+/** A chain-level finding: `finding` is its stable code, the other fields its data. */
+export interface FindingView { finding: string; [field: string]: string | number | boolean | null; }
+export interface JournalReport {
+  summary: JournalSummary; clean: boolean; records: RecordOutcome[]; findings: FindingView[];
+  /** Per finding: whether it is informational rather than a problem. */
+  informational: boolean[];
+}
+/** Every error thrown by this module. */
+export interface PossigError extends Error {
+  code: string; structure?: string; offset?: number; field?: string; limit?: string;
+  actual?: number; depth?: number; reason?: string; revoked_at?: number; key_id?: string;
+  version?: number; index?: number;
+}
+"#;
+
+/// The one conversion of crate errors into JS: an `Error` with the message, `code` and the
+/// structured fields that apply.
+fn js_error(e: possig::Error) -> JsValue {
+    let view = ErrorView::from(&e);
+    let err = js_sys::Error::new(&view.message);
+    err.set_name("PossigError");
+    let obj: &JsValue = err.as_ref();
+    let set = |k: &str, v: JsValue| {
+        // Reflect.set on a fresh Error object cannot fail.
+        let _ = js_sys::Reflect::set(obj, &JsValue::from_str(k), &v);
+    };
+    set("code", JsValue::from_str(view.code));
+    let strs = [
+        ("structure", view.structure),
+        ("field", view.field),
+        ("limit", view.limit),
+        ("reason", view.reason),
+    ];
+    for (k, v) in strs {
+        if let Some(v) = v {
+            set(k, JsValue::from_str(v));
+        }
+    }
+    let nums = [
+        ("offset", view.offset.map(|v| v as f64)),
+        ("actual", view.actual.map(|v| v as f64)),
+        ("depth", view.depth.map(f64::from)),
+        ("revoked_at", view.revoked_at.map(|v| v as f64)),
+        ("version", view.version.map(|v| v as f64)),
+        ("index", view.index.map(|v| v as f64)),
+    ];
+    for (k, v) in nums {
+        if let Some(v) = v {
+            set(k, JsValue::from_f64(v));
+        }
+    }
+    if let Some(k) = view.key_id {
+        set("key_id", JsValue::from_str(&k));
+    }
+    err.into()
+}
+
+/// A plain JS object (maps as objects, numbers as numbers) from a crate view.
+fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
+}
+
+/// Unix seconds from a JS number: finite, whole, 0 ≤ t ≤ 2^53 − 1.
+fn seconds(at: f64) -> Result<u64, JsValue> {
+    if at.is_finite() && at >= 0.0 && at.fract() == 0.0 && at <= 9_007_199_254_740_991.0 {
+        Ok(at as u64)
+    } else {
+        Err(js_error(possig::Error::InvalidField {
+            field: possig::Field::IssuedAt,
+        }))
+    }
+}
+
+/// Every error code of the crate.
+#[wasm_bindgen(js_name = errorCodes)]
+pub fn error_codes() -> Vec<String> {
+    possig::Error::ALL_CODES
+        .iter()
+        .map(|c| (*c).to_string())
+        .collect()
+}
+
+/// A trust store: a root (the trust anchor, PEM or DER) and optionally a PEM bundle of
+/// intermediate CAs, terminal certificates and CRLs.
+#[wasm_bindgen]
+pub struct TrustStore {
+    inner: possig::TrustStore,
+}
+
+#[wasm_bindgen]
+impl TrustStore {
+    /// Builds the store; the bundle cannot add trust anchors.
+    ///
+    /// # Errors
+    /// A `PossigError` (a JS `Error` whose `code` is the crate's error code).
+    #[wasm_bindgen(constructor)]
+    pub fn new(root: &[u8], bundle: Option<Vec<u8>>) -> Result<TrustStore, JsValue> {
+        let mut b = possig::TrustStore::builder();
+        b.add_root(root).map_err(js_error)?;
+        if let Some(bundle) = bundle {
+            b.add_bundle(&bundle).map_err(js_error)?;
+        }
+        Ok(TrustStore {
+            inner: b.build().map_err(js_error)?,
+        })
+    }
+
+    /// [roots, intermediates, terminals, CRLs].
+    pub fn counts(&self) -> Vec<u32> {
+        let (a, b, c, d) = self.inner.counts();
+        [a, b, c, d]
+            .iter()
+            .map(|n| u32::try_from(*n).unwrap_or(u32::MAX))
+            .collect()
+    }
+}
+
+/// A decoded receipt: nothing in it is trusted before `verify`.
+#[wasm_bindgen]
+pub struct Receipt {
+    inner: UnverifiedReceipt,
+}
+
+#[wasm_bindgen]
+impl Receipt {
+    /// Strict DER decoding.
+    ///
+    /// # Errors
+    /// A `PossigError` (a JS `Error` whose `code` is the crate's error code).
+    #[wasm_bindgen(js_name = fromDer)]
+    pub fn from_der(data: &[u8]) -> Result<Receipt, JsValue> {
+        UnverifiedReceipt::from_der(data)
+            .map(|inner| Receipt { inner })
+            .map_err(js_error)
+    }
+
+    /// The text form (`PSR1:` and Base45), surrounding whitespace allowed.
+    ///
+    /// # Errors
+    /// A `PossigError` (a JS `Error` whose `code` is the crate's error code).
+    #[wasm_bindgen(js_name = fromText)]
+    pub fn from_text(text: &str) -> Result<Receipt, JsValue> {
+        UnverifiedReceipt::from_text(text)
+            .map(|inner| Receipt { inner })
+            .map_err(js_error)
+    }
+
+    /// The one QR code in a PNG or JPEG image.
+    ///
+    /// # Errors
+    /// A `PossigError` (a JS `Error` whose `code` is the crate's error code).
+    #[wasm_bindgen(js_name = fromQrImage)]
+    pub fn from_qr_image(image: &[u8]) -> Result<Receipt, JsValue> {
+        UnverifiedReceipt::from_qr_image(image)
+            .map(|inner| Receipt { inner })
+            .map_err(js_error)
+    }
+
+    /// DER encoding.
+    ///
+    /// # Errors
+    /// A `PossigError` (a JS `Error` whose `code` is the crate's error code).
+    #[wasm_bindgen(js_name = toDer)]
+    pub fn to_der(&self) -> Result<Vec<u8>, JsValue> {
+        self.inner.to_der().map_err(js_error)
+    }
+
+    /// The text form (without attachments).
+    ///
+    /// # Errors
+    /// A `PossigError` (a JS `Error` whose `code` is the crate's error code).
+    #[wasm_bindgen(js_name = toText)]
+    pub fn to_text(&self) -> Result<String, JsValue> {
+        self.inner.to_text().map_err(js_error)
+    }
+
+    /// The QR code of the text form as an SVG document.
+    ///
+    /// # Errors
+    /// A `PossigError` (a JS `Error` whose `code` is the crate's error code).
+    #[wasm_bindgen(js_name = qrSvg)]
+    pub fn qr_svg(&self, module_px: u32) -> Result<String, JsValue> {
+        Ok(possig::qr::ReceiptQr::new(&self.inner)
+            .map_err(js_error)?
+            .to_svg(module_px))
+    }
+
+    /// The content as decoded: UNVERIFIED.
+    ///
+    /// # Errors
+    /// A `PossigError` (a JS `Error` whose `code` is the crate's error code).
+    #[wasm_bindgen(js_name = unverifiedView, unchecked_return_type = "ReceiptView")]
+    pub fn unverified_view(&self) -> Result<JsValue, JsValue> {
+        to_js(&ReceiptView::from(&self.inner))
+    }
+
+    /// Verifies as of `at` (Unix seconds); throws a PossigError when not genuine.
+    ///
+    /// # Errors
+    /// A `PossigError` (a JS `Error` whose `code` is the crate's error code).
+    #[wasm_bindgen(unchecked_return_type = "VerifiedView")]
+    pub fn verify(
+        &self,
+        store: &TrustStore,
+        at: f64,
+        max_clock_skew: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        let mut opts = VerifyOptions::at(seconds(at)?);
+        if let Some(s) = max_clock_skew {
+            opts = opts.with_max_clock_skew(seconds(s)?);
+        }
+        let v = self.inner.verify(&store.inner, &opts).map_err(js_error)?;
+        to_js(&VerifiedView::from(&v))
+    }
+}
+
+#[derive(Serialize, Default)]
+struct JournalOut {
+    summary: possig::journal::Summary,
+    clean: bool,
+    records: Vec<possig::journal::RecordOutcome>,
+    findings: Vec<possig::journal::Finding>,
+    informational: Vec<bool>,
+}
+
+/// Verifies a journal (concatenated receipts) as of `at`: every record and the chains.
+///
+/// # Errors
+/// A `PossigError` (a JS `Error` whose `code` is the crate's error code).
+#[wasm_bindgen(js_name = verifyJournal, unchecked_return_type = "JournalReport")]
+pub fn verify_journal(store: &TrustStore, data: &[u8], at: f64) -> Result<JsValue, JsValue> {
+    let opts = JournalOptions::new(VerifyOptions::at(seconds(at)?));
+    let mut out = JournalOut::default();
+    let summary = possig::journal::verify_journal(data, &store.inner, &opts, |e| match e {
+        Event::Record(r) => out.records.push(r),
+        Event::Finding(f) => {
+            out.informational.push(f.is_informational());
+            out.findings.push(f);
+        }
+    })
+    .map_err(|e| js_error(possig::Error::from(e)))?;
+    out.clean = summary.is_clean();
+    out.summary = summary;
+    to_js(&out)
+}
+
+/// The text in the one QR code of an image.
+///
+/// # Errors
+/// A `PossigError` (a JS `Error` whose `code` is the crate's error code).
+#[wasm_bindgen(js_name = scanQr)]
+pub fn scan_qr(image: &[u8]) -> Result<String, JsValue> {
+    possig::qr::scan(image).map_err(js_error)
+}
+
+/// What a loaded file is: `"text"` (a `PSR1:` text form), `"image"` (PNG or JPEG), `"receipt"`
+/// (one DER receipt), `"journal"` (several DER records) or `"unknown"`.
+#[wasm_bindgen(js_name = classify)]
+pub fn classify(data: &[u8]) -> String {
+    let head = data.trim_ascii_start();
+    let kind = if head.starts_with(possig::text::TEXT_PREFIX.as_bytes()) {
+        "text"
+    } else if data.starts_with(b"\x89PNG") || data.starts_with(&[0xff, 0xd8, 0xff]) {
+        "image"
+    } else if data.first() == Some(&0x30) {
+        let mut r = JournalReader::new(data);
+        let mut records = 0;
+        while let Ok(Some(item)) = r.next_item() {
+            match item {
+                JournalItem::Record { .. } => records += 1,
+                JournalItem::Garbage { .. } => records += 2,
+            }
+            if records > 1 {
+                break;
+            }
+        }
+        if records > 1 { "journal" } else { "receipt" }
+    } else {
+        "unknown"
+    };
+    kind.to_string()
+}
