@@ -60,6 +60,8 @@ export interface JournalReport {
   /** Per finding: whether it is informational rather than a problem. */
   informational: boolean[];
 }
+/** The verification time (Unix seconds) and the clock skew allowed (default 300 s). */
+export interface VerifyOptions { at: number; maxClockSkew?: number; }
 /** Every error thrown by this module. */
 export interface PossigError extends Error {
   code: string; structure?: string; offset?: number; field?: string; limit?: string;
@@ -114,6 +116,22 @@ fn js_error(e: possig::Error) -> JsValue {
 fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
+}
+
+/// `{ at, maxClockSkew? }` (Unix seconds) into the crate's options.
+fn verify_options(options: &JsValue) -> Result<VerifyOptions, JsValue> {
+    let get = |k: &str| js_sys::Reflect::get(options, &JsValue::from_str(k)).ok();
+    let bad = || {
+        js_error(possig::Error::InvalidField {
+            field: possig::Field::IssuedAt,
+        })
+    };
+    let at = get("at").and_then(|v| v.as_f64()).ok_or_else(bad)?;
+    let mut opts = VerifyOptions::at(seconds(at)?);
+    if let Some(skew) = get("maxClockSkew").filter(|v| !v.is_undefined() && !v.is_null()) {
+        opts = opts.with_max_clock_skew(seconds(skew.as_f64().ok_or_else(bad)?)?);
+    }
+    Ok(opts)
 }
 
 /// Unix seconds from a JS number: finite, whole, 0 ≤ t ≤ 2^53 − 1.
@@ -250,7 +268,8 @@ impl Receipt {
         to_js(&ReceiptView::from(&self.inner))
     }
 
-    /// Verifies as of `at` (Unix seconds); throws a PossigError when not genuine.
+    /// Verifies as of `options.at` (Unix seconds; `maxClockSkew` optional, default 300 s);
+    /// throws a PossigError when not genuine.
     ///
     /// # Errors
     /// A `PossigError` (a JS `Error` whose `code` is the crate's error code).
@@ -258,13 +277,9 @@ impl Receipt {
     pub fn verify(
         &self,
         store: &TrustStore,
-        at: f64,
-        max_clock_skew: Option<f64>,
+        #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let mut opts = VerifyOptions::at(seconds(at)?);
-        if let Some(s) = max_clock_skew {
-            opts = opts.with_max_clock_skew(seconds(s)?);
-        }
+        let opts = verify_options(&options)?;
         let v = self.inner.verify(&store.inner, &opts).map_err(js_error)?;
         to_js(&VerifiedView::from(&v))
     }
@@ -279,13 +294,17 @@ struct JournalOut {
     informational: Vec<bool>,
 }
 
-/// Verifies a journal (concatenated receipts) as of `at`: every record and the chains.
+/// Verifies a journal (concatenated receipts) as of `options.at`: every record and the chains.
 ///
 /// # Errors
 /// A `PossigError` (a JS `Error` whose `code` is the crate's error code).
 #[wasm_bindgen(js_name = verifyJournal, unchecked_return_type = "JournalReport")]
-pub fn verify_journal(store: &TrustStore, data: &[u8], at: f64) -> Result<JsValue, JsValue> {
-    let opts = JournalOptions::new(VerifyOptions::at(seconds(at)?));
+pub fn verify_journal(
+    store: &TrustStore,
+    data: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let opts = JournalOptions::new(verify_options(&options)?);
     let mut out = JournalOut::default();
     let summary = possig::journal::verify_journal(data, &store.inner, &opts, |e| match e {
         Event::Record(r) => out.records.push(r),

@@ -26,12 +26,12 @@ test("every golden vector has its recorded outcome", () => {
     const data = read("vectors/" + v.file);
     if (v.outcome === "invalid") {
       assert.throws(
-        () => possig.Receipt.fromDer(data).verify(s, INDEX.verify_at),
+        () => possig.Receipt.fromDer(data).verify(s, { at: INDEX.verify_at }),
         (e) => e instanceof Error && e.code === v.code && e.name === "PossigError",
         v.name,
       );
     } else {
-      const view = possig.Receipt.fromDer(data).verify(s, INDEX.verify_at);
+      const view = possig.Receipt.fromDer(data).verify(s, { at: INDEX.verify_at });
       assert.deepEqual(view.warnings.map((w) => w.code), v.warnings, v.name);
       assert.equal(typeof view.receipt.tbs.issued_at, "number");
       assert.equal(view.path[0].role, "terminal");
@@ -41,7 +41,7 @@ test("every golden vector has its recorded outcome", () => {
 
 test("the journal vector", () => {
   const j = INDEX.journals[0];
-  const r = possig.verifyJournal(store(), read("vectors/" + j.file), INDEX.verify_at);
+  const r = possig.verifyJournal(store(), read("vectors/" + j.file), { at: INDEX.verify_at });
   assert.deepEqual(
     r.records.map(({ code, index, offset, status, warnings }) => ({ code, index, offset, status, warnings })),
     j.records,
@@ -56,9 +56,12 @@ test("errors carry codes and data; bad times are refused", () => {
   assert.throws(() => possig.Receipt.fromDer(new Uint8Array([0x30, 0x80])), (e) => e.code === "malformed");
   assert.throws(() => possig.Receipt.fromQrImage(new Uint8Array([1, 2, 3])), (e) => e.code === "qr_unreadable" && e.reason === "image");
   const r = possig.Receipt.fromDer(read("vectors/sale-pin.der"));
-  for (const bad of [-1, 1.5, NaN, Infinity, 2 ** 60]) {
-    assert.throws(() => r.verify(store(), bad), (e) => e.code === "invalid_field", String(bad));
+  for (const bad of [-1, 1.5, NaN, Infinity, 2 ** 60, "2027"]) {
+    assert.throws(() => r.verify(store(), { at: bad }), (e) => e.code === "invalid_field", String(bad));
   }
+  assert.throws(() => r.verify(store(), {}), (e) => e.code === "invalid_field");
+  assert.throws(() => r.verify(store(), { at: INDEX.verify_at, maxClockSkew: -5 }), (e) => e.code === "invalid_field");
+  assert.equal(r.verify(store(), { at: INDEX.verify_at, maxClockSkew: 0 }).warnings.length, 0);
   assert.throws(() => new possig.TrustStore(new Uint8Array([1, 2]), undefined), (e) => typeof e.code === "string");
   assert.ok(possig.errorCodes().includes("bad_signature"));
 });
@@ -79,7 +82,7 @@ test("garbage of every shape never crashes", () => {
     for (const f of [
       () => possig.Receipt.fromDer(g),
       () => possig.Receipt.fromQrImage(g),
-      () => possig.verifyJournal(s, g, INDEX.verify_at),
+      () => possig.verifyJournal(s, g, { at: INDEX.verify_at }),
       () => possig.classify(g),
       () => new possig.TrustStore(g, g),
     ]) {

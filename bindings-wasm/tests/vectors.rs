@@ -78,6 +78,12 @@ fn store() -> TrustStore {
         .unwrap()
 }
 
+fn opts(at: f64) -> JsValue {
+    let o = js_sys::Object::new();
+    js_sys::Reflect::set(&o, &JsValue::from_str("at"), &JsValue::from_f64(at)).unwrap();
+    o.into()
+}
+
 fn prop(v: &JsValue, k: &str) -> JsValue {
     js_sys::Reflect::get(v, &JsValue::from_str(k)).unwrap()
 }
@@ -96,7 +102,7 @@ fn every_golden_vector_has_its_recorded_outcome() {
     for v in listed {
         let file = v["file"].as_str().unwrap();
         let data = VECTORS.iter().find(|(f, _)| *f == file).unwrap().1;
-        let result = Receipt::from_der(data).and_then(|r| r.verify(&store, at, None));
+        let result = Receipt::from_der(data).and_then(|r| r.verify(&store, opts(at)));
         match (v["outcome"].as_str().unwrap(), result) {
             ("invalid", Err(e)) => {
                 assert!(e.is_instance_of::<js_sys::Error>(), "{file}: a real Error");
@@ -131,7 +137,7 @@ fn the_journal_vector_has_its_recorded_records_and_findings() {
     let index: serde_json::Value = serde_json::from_str(INDEX).unwrap();
     let at = index["verify_at"].as_f64().unwrap();
     let j = &index["journals"][0];
-    let report = verify_journal(&store(), JOURNAL, at)
+    let report = verify_journal(&store(), JOURNAL, opts(at))
         .map_err(|_| "journal")
         .unwrap();
     let json = js_sys::JSON::stringify(&report)

@@ -187,7 +187,7 @@ function showReceipt(receipt) {
     return;
   }
   try {
-    const v = receipt.verify(store, now());
+    const v = receipt.verify(store, { at: now() });
     const t = v.receipt.tbs;
     if (v.warnings.length === 0) verdict("genuine", "Genuine", "Signed by a certified terminal and unchanged since.");
     else verdict("warnings", "Genuine, with warnings", v.warnings.map((w) => w.message).join("; "));
@@ -211,7 +211,7 @@ function showJournal(bytes) {
     verdict("bad", "Cannot check: no trust configured", "Load a root certificate first.");
     return;
   }
-  const r = verifyJournal(store, bytes, now());
+  const r = verifyJournal(store, bytes, { at: now() });
   const invalid = r.summary.total.status.invalid ?? 0;
   const problems = r.findings.filter((_, i) => !r.informational[i]);
   if (r.clean) verdict("genuine", `Journal: all ${r.summary.records} records genuine`, "No chain problem found.");
