@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench scale-test bench vectors vectors-check spec-check fixtures
+.PHONY: demo test fuzz-smoke deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench scale-test bench vectors vectors-check spec-check fixtures
 
 demo:
 	$(CARGO) run --release -q -p possig-cli -- demo --dir demo-out
@@ -100,6 +100,18 @@ wasm-test: wasm
 ## Serves the viewer on 127.0.0.1 and prints its URL (Ctrl-C stops it).
 viewer: wasm
 	node bindings-wasm/viewer/serve.mjs 8765
+
+## Fuzzing (fuzz/, cargo-fuzz, its own workspace; nightly features through RUSTC_BOOTSTRAP=1
+## on the stable toolchain): every target for FUZZ_SECONDS from corpora seeded by fuzz/seed.sh,
+## without sanitizer for speed (`cargo fuzz run <target>` alone gives the AddressSanitizer build).
+FUZZ_TARGETS := receipt_decode receipt_verify journal text_decode trust_load settlement qr_scan
+FUZZ_SECONDS ?= 20
+fuzz-smoke:
+	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
+	fuzz/seed.sh
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  RUSTC_BOOTSTRAP=1 cargo fuzz run -O -s none $$t corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -max_len=20000 || exit 1; \
+	done
 
 ## 10⁶-record journal verified, and 10⁶ receipts reconciled against 10⁶ settlement rows, with
 ## bounded memory (release build; prints throughput and RSS growth).

@@ -32,8 +32,9 @@ pub(crate) fn first_non_alphanumeric(text: &str) -> Option<usize> {
         .position(|c| !c.is_ascii() || value_of(c as u8).is_none())
 }
 
-/// The text form of `der` (receipt bytes; attachments must already be removed).
-pub(crate) fn encode(der: &[u8]) -> String {
+/// The text form of any bytes: [`TEXT_PREFIX`] and their Base45 encoding. For a receipt use
+/// [`UnverifiedReceipt::to_text`], which leaves the attachments out first.
+pub fn encode(der: &[u8]) -> String {
     let mut s = String::with_capacity(TEXT_PREFIX.len() + der.len().div_ceil(2) * 3);
     s.push_str(TEXT_PREFIX);
     s.push_str(&base45::encode(der));
