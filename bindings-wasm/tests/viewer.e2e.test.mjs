@@ -40,7 +40,10 @@ after(async () => {
 });
 
 async function open(viewport = { width: 1100, height: 900 }) {
+  // One page at a time, in front: a background tab gets no user activation (file choosers).
+  for (const p of context.pages()) await p.close();
   const page = await context.newPage();
+  await page.bringToFront();
   await page.setViewportSize(viewport);
   const errors = [];
   page.on("pageerror", (e) => errors.push(e));
