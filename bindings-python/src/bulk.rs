@@ -6,9 +6,10 @@ use std::io::Read;
 use std::sync::Arc;
 
 use possig::error::SettlementColumn;
-use possig::journal::{Anchor, Event, JournalItem, JournalOptions, JournalReader};
+use possig::journal::{Anchor, JournalItem, JournalOptions, JournalReader};
 use possig::reconcile::{ColumnMap, ReconcileOptions};
 use possig::simulate::{SimTerminal, simulate_day as simulate};
+use possig::view::JournalView;
 use possig::{Terminal, VerifyOptions};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -36,33 +37,6 @@ fn journal_options(now: u64, anchors: Vec<AnchorArg>) -> PResult<JournalOptions>
     Ok(o)
 }
 
-/// A journal verification as JSON: the summary, every record outcome, every finding.
-#[derive(Serialize, Default)]
-struct JournalOut {
-    summary: possig::journal::Summary,
-    clean: bool,
-    records: Vec<possig::journal::RecordOutcome>,
-    findings: Vec<possig::journal::Finding>,
-    /// Per finding: whether it is informational (`Finding::is_informational`).
-    informational: Vec<bool>,
-}
-
-fn collect(out: &mut JournalOut) -> impl FnMut(Event) + '_ {
-    |e| match e {
-        Event::Record(r) => out.records.push(r),
-        Event::Finding(f) => {
-            out.informational.push(f.is_informational());
-            out.findings.push(f);
-        }
-    }
-}
-
-fn finish(mut out: JournalOut, summary: possig::journal::Summary) -> String {
-    out.clean = summary.is_clean();
-    out.summary = summary;
-    json(&out)
-}
-
 #[pyfunction]
 #[pyo3(signature = (store, receipts, now, anchors=Vec::new()))]
 fn verify_many(
@@ -75,9 +49,9 @@ fn verify_many(
     let opts = journal_options(now, anchors)?;
     let store = Arc::clone(&store.inner);
     Ok(py.detach(|| {
-        let mut out = JournalOut::default();
-        let summary = possig::journal::verify_many(&receipts, &store, &opts, collect(&mut out));
-        finish(out, summary)
+        let mut out = JournalView::default();
+        let summary = possig::journal::verify_many(&receipts, &store, &opts, |e| out.push(e));
+        json(&out.finish(summary))
     }))
 }
 
@@ -108,10 +82,10 @@ fn verify_journal(
     let input = open(data, path)?;
     let store = Arc::clone(&store.inner);
     py.detach(|| {
-        let mut out = JournalOut::default();
-        let summary = possig::journal::verify_journal(input, &store, &opts, collect(&mut out))
+        let mut out = JournalView::default();
+        let summary = possig::journal::verify_journal(input, &store, &opts, |e| out.push(e))
             .map_err(possig::Error::from)?;
-        Ok(finish(out, summary))
+        Ok(json(&out.finish(summary)))
     })
 }
 
@@ -257,7 +231,14 @@ fn simulate_day<'py>(
     Ok((PyBytes::new(py, &day.journal), day.settlement_csv, expected))
 }
 
+/// The columns of `items.csv` (`possig::reconcile::CSV_HEADER`).
+#[pyfunction]
+fn csv_header() -> Vec<&'static str> {
+    possig::reconcile::CSV_HEADER.to_vec()
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(csv_header, m)?)?;
     m.add_function(wrap_pyfunction!(verify_many, m)?)?;
     m.add_function(wrap_pyfunction!(verify_journal, m)?)?;
     m.add_function(wrap_pyfunction!(read_journal, m)?)?;

@@ -5,8 +5,8 @@
 //! objects, typed by the TypeScript declarations below. Every failure reaches JS as a real
 //! `Error` whose `code` is the crate's `Error::code()`, made by one function, [`js_error`].
 
-use possig::journal::{Event, JournalItem, JournalOptions, JournalReader};
-use possig::view::{ErrorView, ReceiptView, VerifiedView};
+use possig::journal::{JournalItem, JournalOptions, JournalReader};
+use possig::view::{ErrorView, JournalView, ReceiptView, VerifiedView};
 use possig::{UnverifiedReceipt, VerifyOptions};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -285,15 +285,6 @@ impl Receipt {
     }
 }
 
-#[derive(Serialize, Default)]
-struct JournalOut {
-    summary: possig::journal::Summary,
-    clean: bool,
-    records: Vec<possig::journal::RecordOutcome>,
-    findings: Vec<possig::journal::Finding>,
-    informational: Vec<bool>,
-}
-
 /// Verifies a journal (concatenated receipts) as of `options.at`: every record and the chains.
 ///
 /// # Errors
@@ -305,18 +296,10 @@ pub fn verify_journal(
     #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let opts = JournalOptions::new(verify_options(&options)?);
-    let mut out = JournalOut::default();
-    let summary = possig::journal::verify_journal(data, &store.inner, &opts, |e| match e {
-        Event::Record(r) => out.records.push(r),
-        Event::Finding(f) => {
-            out.informational.push(f.is_informational());
-            out.findings.push(f);
-        }
-    })
-    .map_err(|e| js_error(possig::Error::from(e)))?;
-    out.clean = summary.is_clean();
-    out.summary = summary;
-    to_js(&out)
+    let mut out = JournalView::default();
+    let summary = possig::journal::verify_journal(data, &store.inner, &opts, |e| out.push(e))
+        .map_err(|e| js_error(possig::Error::from(e)))?;
+    to_js(&out.finish(summary))
 }
 
 /// The text in the one QR code of an image.

@@ -385,3 +385,41 @@ impl From<&VerifiedReceipt> for VerifiedView {
         }
     }
 }
+
+/// A whole journal verification as one value: every record outcome, every finding (with
+/// whether it is informational), the summary and whether it is clean. The bindings return it;
+/// it holds every outcome, so it is for journals that fit in memory (the streaming API is
+/// [`crate::journal::verify_journal`]).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct JournalView {
+    /// Counts.
+    pub summary: crate::journal::Summary,
+    /// [`crate::journal::Summary::is_clean`].
+    pub clean: bool,
+    /// One outcome per record, in input order.
+    pub records: Vec<crate::journal::RecordOutcome>,
+    /// The chain findings, in order.
+    pub findings: Vec<crate::journal::Finding>,
+    /// Per finding: [`crate::journal::Finding::is_informational`].
+    pub informational: Vec<bool>,
+}
+
+impl JournalView {
+    /// Adds one event of the verification (use as its sink).
+    pub fn push(&mut self, event: crate::journal::Event) {
+        match event {
+            crate::journal::Event::Record(r) => self.records.push(r),
+            crate::journal::Event::Finding(f) => {
+                self.informational.push(f.is_informational());
+                self.findings.push(f);
+            }
+        }
+    }
+
+    /// Completes the view with the verification's summary.
+    pub fn finish(mut self, summary: crate::journal::Summary) -> Self {
+        self.clean = summary.is_clean();
+        self.summary = summary;
+        self
+    }
+}

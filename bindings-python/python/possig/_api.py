@@ -541,32 +541,7 @@ class CategoryCount:
     rows: int
 
 
-CSV_FIELDS = (
-    "category",
-    "reason",
-    "terminal",
-    "receipt_index",
-    "receipt_status",
-    "receipt_code",
-    "digest",
-    "merchant",
-    "kind",
-    "issued_at",
-    "amount",
-    "currency",
-    "rrn",
-    "authorization_code",
-    "last4",
-    "cardholder_verification",
-    "pending_days",
-    "related_digest",
-    "row_line",
-    "row_kind",
-    "row_time",
-    "row_amount",
-    "row_currency",
-    "row_bad_column",
-)
+CSV_FIELDS: Tuple[str, ...] = tuple(_native.csv_header())
 """The columns of `items.csv` (the crate's `possig::reconcile::CSV_HEADER`), also the columns
 of `ReconcileReport.to_pandas()`."""
 

@@ -20,6 +20,7 @@ __all__ = [
     "TrustStore",
     "UntrustedSignerError",
     "build_receipt",
+    "csv_header",
     "error_codes",
     "read_journal",
     "reconcile",
@@ -70,6 +71,9 @@ class TimeError(Error):
 
 class IoError(Error):
     """Reading an input failed (io)."""
+
+def csv_header() -> List[str]:
+    """The columns of ``items.csv`` (the crate's ``possig::reconcile::CSV_HEADER``)."""
 
 def error_codes() -> List[str]:
     """Every error code the crate can return."""
