@@ -16,7 +16,6 @@
 
 mod common;
 
-use std::io::Read;
 use std::time::Instant;
 
 use common::*;
@@ -27,31 +26,6 @@ use possig::{Terminal, VerifyOptions};
 
 const RECORDS: u64 = 1_000_000;
 
-/// A `Read` over lazily generated chunks.
-struct Lazy<F: FnMut() -> Option<Vec<u8>>> {
-    next: F,
-    buf: Vec<u8>,
-    pos: usize,
-}
-
-impl<F: FnMut() -> Option<Vec<u8>>> Read for Lazy<F> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        if self.pos == self.buf.len() {
-            match (self.next)() {
-                Some(b) => {
-                    self.buf = b;
-                    self.pos = 0;
-                }
-                None => return Ok(0),
-            }
-        }
-        let n = out.len().min(self.buf.len() - self.pos);
-        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
-    }
-}
-
 fn rrn(i: u64) -> String {
     format!("{:012}", 100_000_000_000 + i)
 }
@@ -60,72 +34,57 @@ fn sale_at(i: u64) -> u64 {
     T0 + i / 100
 }
 
-fn peak_rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
-}
-
 #[test]
 #[ignore = "10⁶ receipts × 10⁶ rows: run in release by `make scale-test`"]
 fn a_million_receipts_against_a_million_rows_in_bounded_memory() {
     let store = store();
     let mut t: Terminal<SigningKey> = Terminal::new(key("term-ok"), "M-1", "T-OK").unwrap();
     let mut made = 0u64;
-    let journal = Lazy {
-        next: move || {
-            if made == RECORDS {
-                return None;
-            }
-            let i = made;
-            made += 1;
-            let at = sale_at(i);
-            let r = if (i + 1).is_multiple_of(10_000) {
-                t.close_day(at).unwrap()
-            } else if (i + 1).is_multiple_of(100) || (i + 2).is_multiple_of(10_000) {
-                t.recover(at).unwrap()
-            } else {
-                let mut p = payment(possig::CardholderVerification::Pin, 100 + i % 5000);
-                p.rrn = rrn(i);
-                let b = t.builder(possig::ReceiptKind::Sale, at).payment(p);
-                t.record_unsigned(b).unwrap()
-            };
-            Some(r.to_der().unwrap())
-        },
-        buf: Vec::new(),
-        pos: 0,
-    };
+    let journal = Lazy::new(move || {
+        if made == RECORDS {
+            return None;
+        }
+        let i = made;
+        made += 1;
+        let at = sale_at(i);
+        let r = if (i + 1).is_multiple_of(10_000) {
+            t.close_day(at).unwrap()
+        } else if (i + 1).is_multiple_of(100) || (i + 2).is_multiple_of(10_000) {
+            t.recover(at).unwrap()
+        } else {
+            let mut p = payment(possig::CardholderVerification::Pin, 100 + i % 5000);
+            p.rrn = rrn(i);
+            let b = t.builder(possig::ReceiptKind::Sale, at).payment(p);
+            t.record_unsigned(b).unwrap()
+        };
+        Some(r.to_der().unwrap())
+    });
     // One row per sale (the same indices as the journal's sales), then rows no receipt has
     // until there are 10⁶ rows.
     let mut row = 0u64;
     let mut header = true;
-    let settlement = Lazy {
-        next: move || {
-            if header {
-                header = false;
-                return Some(
-                    b"terminal_id,batch,rrn,authorization_code,amount,currency,time,kind\n"
-                        .to_vec(),
-                );
-            }
-            let i = row;
-            if i >= RECORDS {
-                return None;
-            }
-            row += 1;
-            let is_sale = !((i + 1).is_multiple_of(10_000)
-                || (i + 1).is_multiple_of(100)
-                || (i + 2).is_multiple_of(10_000));
-            let (r, amount) = if is_sale {
-                (rrn(i), 100 + i % 5000)
-            } else {
-                (format!("X{:011}", i), 777)
-            };
-            Some(format!("T-OK,1,{r},A1B2C3,{amount},EUR,{},sale\n", sale_at(i)).into_bytes())
-        },
-        buf: Vec::new(),
-        pos: 0,
-    };
+    let settlement = Lazy::new(move || {
+        if header {
+            header = false;
+            return Some(
+                b"terminal_id,batch,rrn,authorization_code,amount,currency,time,kind\n".to_vec(),
+            );
+        }
+        let i = row;
+        if i >= RECORDS {
+            return None;
+        }
+        row += 1;
+        let is_sale = !((i + 1).is_multiple_of(10_000)
+            || (i + 1).is_multiple_of(100)
+            || (i + 2).is_multiple_of(10_000));
+        let (r, amount) = if is_sale {
+            (rrn(i), 100 + i % 5000)
+        } else {
+            (format!("X{:011}", i), 777)
+        };
+        Some(format!("T-OK,1,{r},A1B2C3,{amount},EUR,{},sale\n", sale_at(i)).into_bytes())
+    });
     let opts = ReconcileOptions::new(JournalOptions::new(VerifyOptions::at(NOW)));
     let before = peak_rss_kib();
     let start = Instant::now();

@@ -440,3 +440,45 @@ pub fn generate_day() -> Day {
         index_of_c11,
     }
 }
+
+/// A `Read` over lazily generated chunks (scale tests: inputs far larger than memory).
+pub struct Lazy<F: FnMut() -> Option<Vec<u8>>> {
+    pub next: F,
+    pub buf: Vec<u8>,
+    pub pos: usize,
+}
+
+impl<F: FnMut() -> Option<Vec<u8>>> Lazy<F> {
+    pub fn new(next: F) -> Self {
+        Lazy {
+            next,
+            buf: Vec::new(),
+            pos: 0,
+        }
+    }
+}
+
+impl<F: FnMut() -> Option<Vec<u8>>> std::io::Read for Lazy<F> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.pos == self.buf.len() {
+            match (self.next)() {
+                Some(b) => {
+                    self.buf = b;
+                    self.pos = 0;
+                }
+                None => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.buf.len() - self.pos);
+        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Peak resident set size of this process, KiB (Linux `VmHWM`).
+pub fn peak_rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
