@@ -221,6 +221,11 @@ fn human_finding(f: &Finding) -> String {
         Finding::Copy {
             original, reprint, ..
         } => format!("reprint #{reprint} of {}…", &hex::encode(original)[..12]),
+        Finding::BadCopy { digest, original } => format!(
+            "copy {}… names an original never seen valid: {}…",
+            &hex::encode(digest)[..12],
+            &hex::encode(original)[..12]
+        ),
         Finding::UnsignedCovered { key, counter } => format!(
             "key {}…: unsigned counter {counter} covered by a recovery",
             k(key)

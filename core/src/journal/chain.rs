@@ -243,11 +243,21 @@ impl<'a> Chains<'a> {
             ReceiptBody::Resign(rs) => {
                 self.resign(d, rs.original(), tbs.terminal_id(), tbs.issued_at(), out)
             }
-            ReceiptBody::Copy(cp) => out.push(Finding::Copy {
-                digest: d,
-                original: cp.original().try_into().unwrap_or([0; 32]),
-                reprint: cp.reprint_number(),
-            }),
+            ReceiptBody::Copy(cp) => {
+                let original: [u8; 32] = cp.original().try_into().unwrap_or([0; 32]);
+                out.push(if self.known.contains_key(&original) {
+                    Finding::Copy {
+                        digest: d,
+                        original,
+                        reprint: cp.reprint_number(),
+                    }
+                } else {
+                    Finding::BadCopy {
+                        digest: d,
+                        original,
+                    }
+                });
+            }
             ReceiptBody::Recovery(rec) => self.recovery(key, c, rec, out),
             ReceiptBody::DayClose(close) => self.day_close(key, c, close, out),
             _ => {}

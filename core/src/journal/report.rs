@@ -266,6 +266,16 @@ pub enum Finding {
         /// Reprint number.
         reprint: u16,
     },
+    /// A `copy` whose original is not among the receipts seen: unknown, forged (its record did
+    /// not verify), or outside this input. A reprint vouches for nothing by itself.
+    BadCopy {
+        /// Digest of the copy.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
+        digest: [u8; 32],
+        /// Digest it names as the original.
+        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
+        original: [u8; 32],
+    },
     /// An unsigned record covered by a valid `recovery` receipt.
     UnsignedCovered {
         /// Key.
@@ -329,6 +339,7 @@ impl Finding {
             Finding::ReSigned { .. } => "re_signed",
             Finding::BadResign { .. } => "bad_resign",
             Finding::Copy { .. } => "copy",
+            Finding::BadCopy { .. } => "bad_copy",
             Finding::UnsignedCovered { .. } => "unsigned_covered",
             Finding::UnsignedUncovered { .. } => "unsigned_uncovered",
             Finding::BadRecovery { .. } => "bad_recovery",
