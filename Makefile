@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test fuzz-smoke deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench scale-test bench vectors vectors-check spec-check fixtures
+.PHONY: demo test fuzz-smoke fuzz ct-check deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench scale-test bench vectors vectors-check spec-check fixtures
 
 demo:
 	$(CARGO) run --release -q -p possig-cli -- demo --dir demo-out
@@ -28,7 +28,7 @@ python-deps: deps
 	@[ -x $(VENV)/bin/maturin ] && $(PY) -c 'import pytest, hypothesis, cryptography, mypy, pandas, typing_extensions' 2>/dev/null \
 	  || $(VENV)/bin/pip install -q $(PY_TEST_DEPS)
 
-test: deps lint rust-test python-test wasm-test scale-test vectors-check spec-check
+test: deps lint rust-test python-test wasm-test scale-test vectors-check spec-check ct-check fuzz-smoke
 
 lint:
 	$(CARGO) fmt --all --check
@@ -112,6 +112,17 @@ fuzz-smoke:
 	cd fuzz && for t in $(FUZZ_TARGETS); do \
 	  RUSTC_BOOTSTRAP=1 cargo fuzz run -O -s none $$t corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) -max_len=20000 || exit 1; \
 	done
+
+## Constant-time check of signing: ct-check/ signs under valgrind memcheck with the secret
+## scalar marked undefined (profile `ct`: release, line tables, no overflow checks or debug
+## assertions in the crypto crates). Fails on any unsuppressed secret-dependent branch or index,
+## if its leaky control is not caught, or if it is not running under valgrind.
+ct-check:
+	@command -v valgrind >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y valgrind; }
+	$(CARGO) build -q --profile ct -p possig-ct-check
+	valgrind -q -s --suppressions=ct-check/ct.supp target/ct/possig-ct-check 2>&1 \
+	  | grep -v '^==[0-9]*==  ' | tee target/ct-check.log
+	grep -q '^ct-check: PASS' target/ct-check.log
 
 ## 10⁶-record journal verified, and 10⁶ receipts reconciled against 10⁶ settlement rows, with
 ## bounded memory (release build; prints throughput and RSS growth).

@@ -1,0 +1,122 @@
+//! Constant-time check of possig's signing path (the [security] issue): signs receipts under
+//! valgrind memcheck with the secret scalar marked undefined, so memcheck reports every branch
+//! and memory index that depends on it, or on anything derived from it (the RFC 6979 nonce `k`,
+//! `k⁻¹`, `k·G` before it is published). The signature is declassified when the signer returns
+//! it: it is public output.
+//!
+//! Exit status: 0 when signing added no report and the leaky control was caught; 1 otherwise;
+//! 3 when not running under valgrind (a check that is not watching proves nothing).
+//! Run with `make ct-check`; suppressions (each with its reason) are in `ct-check/ct.supp`.
+
+mod valgrind;
+
+use std::hint::black_box;
+use std::process::ExitCode;
+
+use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
+use possig::{CardholderVerification, EntryMode, Payment, ReceiptBuilder, ReceiptKind};
+
+/// Signing runs per check: different keys and messages, so one lucky path is not enough.
+const RUNS: u8 = 4;
+
+/// A signer whose secret scalar memcheck treats as secret while it signs.
+struct Watched(SigningKey);
+
+impl signature::Keypair for Watched {
+    type VerifyingKey = VerifyingKey;
+    fn verifying_key(&self) -> VerifyingKey {
+        *self.0.verifying_key()
+    }
+}
+
+impl signature::Signer<Signature> for Watched {
+    fn try_sign(&self, msg: &[u8]) -> Result<Signature, signature::Error> {
+        valgrind::mark_secret(self.0.as_nonzero_scalar());
+        let sig = self.0.try_sign(msg);
+        valgrind::declassify(self.0.as_nonzero_scalar());
+        if let Ok(sig) = &sig {
+            valgrind::declassify(sig);
+        }
+        sig
+    }
+}
+
+fn draft(key: &SigningKey, n: u8) -> Result<possig::ReceiptDraft, possig::Error> {
+    ReceiptBuilder::new(ReceiptKind::Sale)
+        .signer_key_id(possig::key_id(key.verifying_key())?)
+        .merchant_id("M-1")
+        .terminal_id("T-CT")
+        .chain(u64::from(n), [n; 32])
+        .issued_at(1_780_308_000 + u64::from(n))
+        .payment(Payment {
+            amount: 1_000 + u64::from(n),
+            currency: "EUR".into(),
+            scheme: "VISA".into(),
+            bin: "411111".into(),
+            last4: "0042".into(),
+            entry_mode: EntryMode::Contactless,
+            authorization_code: Some("A1B2C3".into()),
+            rrn: format!("RRN{n}"),
+            cardholder_verification: CardholderVerification::Pin,
+            original: None,
+        })
+        .build()
+}
+
+/// Signs `RUNS` receipts with watched keys; returns the number of reports it caused.
+fn sign_watched() -> Result<usize, possig::Error> {
+    let before = valgrind::error_count();
+    for n in 1..=RUNS {
+        let key = possig::keys::signing_key_from_bytes(&[n.wrapping_mul(37) ^ 0x5a; 32])?;
+        let d = draft(&key, n)?;
+        let signed = d.sign(&Watched(key))?;
+        black_box(signed.signature());
+    }
+    Ok(valgrind::error_count() - before)
+}
+
+/// The deliberately leaky control: one branch on a secret bit and one secret-indexed load. The
+/// check is only trusted if memcheck reports both.
+#[inline(never)]
+#[allow(clippy::indexing_slicing)] // a u8 index into 256 entries; the secret-indexed load is the point
+fn leaky(secret: &[u8; 2], table: &[u8; 256]) -> u8 {
+    let mut x = table[usize::from(secret[1])];
+    if secret[0] & 1 == 1 {
+        x = x.wrapping_add(black_box(1));
+    }
+    x
+}
+
+fn leaky_control() -> usize {
+    let before = valgrind::error_count();
+    let secret = black_box([0x5au8, 0xa5]);
+    let table: [u8; 256] = std::array::from_fn(|i| i as u8);
+    valgrind::mark_secret(&secret);
+    black_box(leaky(black_box(&secret), black_box(&table)));
+    valgrind::declassify(&secret);
+    valgrind::error_count() - before
+}
+
+fn main() -> ExitCode {
+    if valgrind::running_on_valgrind() == 0 {
+        eprintln!("ct-check: not running under valgrind; run `make ct-check`");
+        return ExitCode::from(3);
+    }
+    let signing = match sign_watched() {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("ct-check: signing failed: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let control = leaky_control();
+    println!("ct-check: {RUNS} signatures, {signing} secret-dependent reports (must be 0)");
+    println!("ct-check: leaky control, {control} reports (must be >= 2: one branch, one index)");
+    if signing == 0 && control >= 2 {
+        println!("ct-check: PASS");
+        ExitCode::SUCCESS
+    } else {
+        println!("ct-check: FAIL");
+        ExitCode::FAILURE
+    }
+}
