@@ -5,7 +5,8 @@ set -euo pipefail
 C=fuzz/corpus
 V=core/tests/vectors
 P=core/tests/fixtures/pki
-mkdir -p $C/{receipt_decode,receipt_verify,journal,text_decode,trust_load,settlement,qr_scan}
+# build_sign_verify and differential take structured (arbitrary) input and start empty.
+mkdir -p $C/{receipt_decode,receipt_verify,journal,text_decode,trust_load,settlement,qr_scan,build_sign_verify,differential}
 cp $V/*.der $C/receipt_decode/
 cp $V/*.der $C/receipt_verify/
 cp $V/journal-day.bin $C/journal/

@@ -1,6 +1,8 @@
 #![doc = include_str!("../../README.md")]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "arbitrary")]
+mod arbitrary;
 pub mod builder;
 pub mod error;
 pub mod journal;

@@ -28,27 +28,14 @@ use possig::{
 
 /// n, the order of P-256.
 const N: [u8; 32] =
-    hex_literal(b"ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
+    hex_literal::hex!("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
 /// p, the field prime of P-256.
 const P: [u8; 32] =
-    hex_literal(b"ffffffff00000001000000000000000000000000ffffffffffffffffffffffff");
+    hex_literal::hex!("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff");
 /// ecdsa-with-SHA384, substituted for ecdsa-with-SHA256.
 const ECDSA_SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.3");
 /// secp384r1, substituted for prime256v1 as the key's curve.
 const SECP384R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
-
-const fn hex_literal(h: &[u8; 64]) -> [u8; 32] {
-    const fn nib(c: u8) -> u8 {
-        if c <= b'9' { c - b'0' } else { c - b'a' + 10 }
-    }
-    let mut out = [0u8; 32];
-    let mut i = 0;
-    while i < 32 {
-        out[i] = nib(h[2 * i]) << 4 | nib(h[2 * i + 1]);
-        i += 1;
-    }
-    out
-}
 
 fn verify(der: &[u8]) -> Result<possig::VerifiedReceipt, Error> {
     UnverifiedReceipt::from_der(der)?.verify(&store(), &VerifyOptions::at(NOW))

@@ -7,11 +7,16 @@ use possig::{TrustStore, VerifyOptions};
 fuzz_target!(|data: &[u8]| {
     let store = TrustStore::builder().build().unwrap();
     let mut records = 0u64;
-    let summary = verify_journal(data, &store, &JournalOptions::new(VerifyOptions::at(1_798_761_600)), |e| {
-        if let Event::Record(_) = e {
-            records += 1;
-        }
-    })
+    let summary = verify_journal(
+        data,
+        &store,
+        &JournalOptions::new(VerifyOptions::at(1_798_761_600)),
+        |e| {
+            if let Event::Record(_) = e {
+                records += 1;
+            }
+        },
+    )
     .unwrap();
     assert_eq!(summary.records, records);
 });

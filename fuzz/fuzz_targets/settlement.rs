@@ -11,6 +11,9 @@ fuzz_target!(|data: &[u8]| {
     let mut items = 0u64;
     if let Ok(report) = reconcile(&b""[..], data, &store, &opts, |_| items += 1) {
         assert!(report.is_conserved());
-        assert_eq!(report.categories.values().map(|c| c.items).sum::<u64>(), items);
+        assert_eq!(
+            report.categories.values().map(|c| c.items).sum::<u64>(),
+            items
+        );
     }
 });

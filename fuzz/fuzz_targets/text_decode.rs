@@ -4,9 +4,14 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(bytes) = possig::text::decode(text) {
-        assert_eq!(possig::text::encode(&bytes), text.trim_matches(|c: char| c.is_ascii_whitespace()));
+        assert_eq!(
+            possig::text::encode(&bytes),
+            text.trim_matches(|c: char| c.is_ascii_whitespace())
+        );
     }
     let _ = possig::UnverifiedReceipt::from_text(text);
 });
