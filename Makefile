@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test fuzz-smoke fuzz fuzz-deps ct-check deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench scale-test bench vectors vectors-check spec-check fixtures
+.PHONY: demo test fuzz-smoke fuzz fuzz-deps ct-check audit deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench scale-test bench vectors vectors-check spec-check fixtures
 
 demo:
 	$(CARGO) run --release -q -p possig-cli -- demo --dir demo-out
@@ -134,6 +134,15 @@ ct-check:
 	valgrind -q -s --suppressions=ct-check/ct.supp target/ct/possig-ct-check 2>&1 \
 	  | grep -v '^==[0-9]*==  ' | tee target/ct-check.log
 	grep -q '^ct-check: PASS' target/ct-check.log
+
+## Dependency audit (deny.toml): licences, bans and sources must pass; advisories must pass
+## too when the RustSec database can be fetched (it lives on GitHub, not on a package registry),
+## and are reported as not checked otherwise. Installs cargo-deny when missing (once).
+audit:
+	@command -v cargo-deny >/dev/null || $(CARGO) install cargo-deny --locked
+	cargo deny check licenses bans sources
+	@if timeout 120 cargo deny fetch db >/dev/null 2>&1; then cargo deny check advisories; \
+	else echo "audit: advisory database unreachable: advisories NOT checked"; fi
 
 ## 10⁶-record journal verified, and 10⁶ receipts reconciled against 10⁶ settlement rows, with
 ## bounded memory (release build; prints throughput and RSS growth).

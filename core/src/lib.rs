@@ -3,12 +3,14 @@
 
 #[cfg(feature = "arbitrary")]
 mod arbitrary;
+mod batch;
 pub mod builder;
 pub mod error;
 pub mod journal;
 pub mod keys;
 pub mod limits;
 pub mod merkle;
+mod msm;
 pub mod oid;
 #[cfg(feature = "qr")]
 pub mod qr;

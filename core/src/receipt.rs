@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Field, Limit, Structure};
 use crate::limits::{MAX_ATTACHMENT_SIZE, MAX_ATTACHMENTS, MAX_RECEIPT_SIZE};
 use crate::strokes::Strokes;
-use crate::trust::{CertificateInfo, TrustStore, Warning};
+use crate::trust::{CertificateInfo, TrustStore, ValidatedPath, Warning};
 use crate::wire::{Attachment, AttachmentType, SignedReceiptWire, TbsReceipt};
 
 /// Verification parameters. The current time is explicit: the library never reads a clock.
@@ -242,6 +242,20 @@ impl UnverifiedReceipt {
         store: &TrustStore,
         options: &VerifyOptions,
     ) -> Result<VerifiedReceipt, Error> {
+        let prepared = self.prepare(store, options)?;
+        prepared.signature.finish(&prepared.path.key)?;
+        self.complete(prepared.path)
+    }
+
+    /// [`UnverifiedReceipt::verify`] up to the signature equation: every check before it, in
+    /// the same order, with the same errors. The equation is then done one receipt at a time
+    /// ([`crate::sig::Prechecked::finish`]) or in a batch ([`crate::batch`]), and
+    /// [`UnverifiedReceipt::complete`] does what follows it.
+    pub(crate) fn prepare(
+        &self,
+        store: &TrustStore,
+        options: &VerifyOptions,
+    ) -> Result<Prepared, Error> {
         let tbs = self.tbs();
         if self.is_unsigned() {
             return Err(Error::Unsigned);
@@ -260,20 +274,39 @@ impl UnverifiedReceipt {
             return Err(Error::IssuedInFuture);
         }
         let path = store.validate(&self.key_id(), issued_at, options.now)?;
-        crate::sig::verify(&path.key, &self.tbs_raw, self.signature())?;
-        let committed = tbs.committed_attachment_digests();
-        for (index, a) in self.attachments().iter().enumerate() {
-            let d: [u8; 32] = Sha256::digest(a.data()).into();
-            if committed != Some(&d[..]) {
-                return Err(Error::AttachmentDigestMismatch { index });
-            }
-        }
+        let signature = crate::sig::Prechecked::new(&self.tbs_raw, self.signature())?;
+        Ok(Prepared { path, signature })
+    }
+
+    /// What [`UnverifiedReceipt::verify`] checks after the signature: the attachments.
+    pub(crate) fn complete(&self, path: ValidatedPath) -> Result<VerifiedReceipt, Error> {
+        self.check_attachments()?;
         Ok(VerifiedReceipt {
             receipt: self.clone(),
             path: path.path,
             warnings: path.warnings,
         })
     }
+}
+
+impl UnverifiedReceipt {
+    /// Every attachment present matches the digest committed in the TBS.
+    pub(crate) fn check_attachments(&self) -> Result<(), Error> {
+        let committed = self.tbs().committed_attachment_digests();
+        for (index, a) in self.attachments().iter().enumerate() {
+            let d: [u8; 32] = Sha256::digest(a.data()).into();
+            if committed != Some(&d[..]) {
+                return Err(Error::AttachmentDigestMismatch { index });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A receipt checked up to its signature equation (see [`UnverifiedReceipt::prepare`]).
+pub(crate) struct Prepared {
+    pub(crate) path: ValidatedPath,
+    pub(crate) signature: crate::sig::Prechecked,
 }
 
 /// A receipt whose signature, signer certificate path and attachments have been verified.

@@ -45,6 +45,34 @@ fn scalar_in_range(bytes: &FieldBytes) -> Result<Scalar, Error> {
     }
 }
 
+/// SHA-256 of `msg`, reduced into a scalar (the `z` of ECDSA).
+fn message_scalar(msg: &[u8]) -> Scalar {
+    let digest = Sha256::digest(msg);
+    <Scalar as Reduce<FieldBytes>>::reduce(&FieldBytes::from(<[u8; 32]>::from(digest)))
+}
+
+/// The textbook equation `x(u1·G + u2·Q) mod n == r` with `s⁻¹` given; returns the recovery id
+/// of `R` (see [`ecdsa_verify_plain`]).
+fn equation(q: &AffinePoint, z: &Scalar, r: &Scalar, s_inv: &Scalar) -> Result<u8, Error> {
+    let u1 = z * s_inv;
+    let u2 = r * s_inv;
+    let big_r = ProjectivePoint::lincomb(&[
+        (ProjectivePoint::generator(), u1),
+        (ProjectivePoint::from(*q), u2),
+    ]);
+    if bool::from(big_r.is_identity()) {
+        return Err(Error::BadSignature);
+    }
+    let big_r = big_r.to_affine();
+    let x = big_r.x();
+    let x_mod_n = <Scalar as Reduce<FieldBytes>>::reduce(&x);
+    if !bool::from(x_mod_n.ct_eq(r)) {
+        return Err(Error::BadSignature);
+    }
+    let x_overflow = bool::from(Scalar::from_repr(x).is_none());
+    Ok(u8::from(bool::from(big_r.y_is_odd())) | (u8::from(x_overflow) << 1))
+}
+
 /// Plain ECDSA verification (high-S accepted) that also returns the recovery id of `R`:
 /// bit 0 is the parity of `R.y`, bit 1 is set when `R.x ≥ n`.
 ///
@@ -61,27 +89,62 @@ pub fn ecdsa_verify_plain(
 ) -> Result<u8, Error> {
     let r = scalar_in_range(r)?;
     let s = scalar_in_range(s)?;
-    let digest = Sha256::digest(msg);
-    let z = <Scalar as Reduce<FieldBytes>>::reduce(&FieldBytes::from(<[u8; 32]>::from(digest)));
     let s_inv: Option<Scalar> = s.invert().into();
-    let s_inv = s_inv.ok_or(Error::BadSignature)?;
-    let u1 = z * s_inv;
-    let u2 = r * s_inv;
-    let big_r = ProjectivePoint::lincomb(&[
-        (ProjectivePoint::generator(), u1),
-        (ProjectivePoint::from(*q), u2),
-    ]);
-    if bool::from(big_r.is_identity()) {
-        return Err(Error::BadSignature);
+    equation(
+        q,
+        &message_scalar(msg),
+        &r,
+        &s_inv.ok_or(Error::BadSignature)?,
+    )
+}
+
+/// A signature that passed every check that needs no curve arithmetic (length, ranges, low-S),
+/// with its message hashed: what remains is the equation and `v`, done one at a time by
+/// [`Prechecked::finish`] or many at a time by [`crate::batch`].
+#[derive(Clone, Debug)]
+pub(crate) struct Prechecked {
+    pub(crate) r_bytes: FieldBytes,
+    pub(crate) r: Scalar,
+    pub(crate) s: Scalar,
+    pub(crate) v: u8,
+    pub(crate) z: Scalar,
+}
+
+impl Prechecked {
+    /// Checks length, ranges and low-S (in [`verify`]'s order) and hashes `msg`.
+    pub(crate) fn new(msg: &[u8], signature: &[u8]) -> Result<Self, Error> {
+        let sig = split(signature)?;
+        let s = scalar_in_range(&sig.s)?;
+        let r = scalar_in_range(&sig.r)?;
+        if bool::from(s.is_high()) {
+            return Err(Error::HighS);
+        }
+        Ok(Prechecked {
+            r_bytes: sig.r,
+            r,
+            s,
+            v: sig.v,
+            z: message_scalar(msg),
+        })
     }
-    let big_r = big_r.to_affine();
-    let x = big_r.x();
-    let x_mod_n = <Scalar as Reduce<FieldBytes>>::reduce(&x);
-    if !bool::from(x_mod_n.ct_eq(&r)) {
-        return Err(Error::BadSignature);
+
+    /// The equation (constant-time point arithmetic) and the recovery id, given `s⁻¹`.
+    pub(crate) fn finish_with_inverse(&self, q: &AffinePoint, s_inv: &Scalar) -> Result<(), Error> {
+        let expected = equation(q, &self.z, &self.r, s_inv)?;
+        if expected != self.v {
+            return Err(Error::WrongRecoveryId {
+                expected,
+                found: self.v,
+            });
+        }
+        Ok(())
     }
-    let x_overflow = bool::from(Scalar::from_repr(x).is_none());
-    Ok(u8::from(bool::from(big_r.y_is_odd())) | (u8::from(x_overflow) << 1))
+
+    /// The equation and the recovery id, one signature at a time.
+    pub(crate) fn finish(&self, q: &AffinePoint) -> Result<(), Error> {
+        let s_inv: Option<Scalar> = self.s.invert().into();
+        self.finish_with_inverse(q, &s_inv.ok_or(Error::BadSignature)?)
+    }
 }
 
 /// Verifies a possig signature (`r‖s‖v`, 65 bytes) over `msg` under public key `q`.
@@ -91,20 +154,7 @@ pub fn ecdsa_verify_plain(
 /// or `s` is out of range or the signature does not verify; [`Error::HighS`] if `s > n/2`;
 /// [`Error::WrongRecoveryId`] if `v` does not describe `R`.
 pub fn verify(q: &AffinePoint, msg: &[u8], signature: &[u8]) -> Result<(), Error> {
-    let sig = split(signature)?;
-    let s = scalar_in_range(&sig.s)?;
-    scalar_in_range(&sig.r)?;
-    if bool::from(s.is_high()) {
-        return Err(Error::HighS);
-    }
-    let expected = ecdsa_verify_plain(q, msg, &sig.r, &sig.s)?;
-    if expected != sig.v {
-        return Err(Error::WrongRecoveryId {
-            expected,
-            found: sig.v,
-        });
-    }
-    Ok(())
+    Prechecked::new(msg, signature)?.finish(q)
 }
 
 /// Turns any signer's ECDSA signature into the canonical `r‖s‖v` form: low-S, and `v` computed

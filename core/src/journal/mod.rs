@@ -45,11 +45,23 @@ pub struct Anchor {
     pub digest: [u8; 32],
 }
 
+/// Where batch verification's random weights come from (see [`JournalOptions::with_batch_seed`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum BatchWeights {
+    /// The operating system's CSPRNG (the default); one signature at a time if unavailable.
+    Os,
+    /// A caller's secret seed.
+    Seed([u8; 32]),
+    /// No batching.
+    Off,
+}
+
 /// Options of journal verification.
 #[derive(Clone, Debug)]
 pub struct JournalOptions {
     verify: VerifyOptions,
     anchors: HashMap<[u8; 32], Anchor>,
+    batch: BatchWeights,
 }
 
 impl JournalOptions {
@@ -58,7 +70,22 @@ impl JournalOptions {
         JournalOptions {
             verify,
             anchors: HashMap::new(),
+            batch: BatchWeights::Os,
         }
+    }
+    /// Seeds batch verification's weights from `seed` instead of the operating system's CSPRNG
+    /// (e.g. from the caller's own CSPRNG, or on a platform without one). The seed must be
+    /// secret and fresh: whoever knows it before making the signatures could build a batch of
+    /// invalid signatures that passes. Verdicts never depend on it otherwise.
+    pub fn with_batch_seed(mut self, seed: [u8; 32]) -> Self {
+        self.batch = BatchWeights::Seed(seed);
+        self
+    }
+    /// Verifies one signature at a time (p256's constant-time path) instead of in batches.
+    /// Same verdicts, several times slower.
+    pub fn without_batching(mut self) -> Self {
+        self.batch = BatchWeights::Off;
+        self
     }
     /// The verification options (time, clock skew).
     pub fn verify_options(&self) -> &VerifyOptions {
@@ -78,31 +105,107 @@ type Checked = (
     Result<Vec<crate::Warning>, Error>,
 );
 
-/// Decodes and verifies one record (the parallel part).
-fn check(der: &[u8], store: &TrustStore, opts: &VerifyOptions) -> Checked {
+/// A record decoded (if it decodes) and checked up to its signature equation.
+type Prepared = (
+    Option<UnverifiedReceipt>,
+    Result<crate::receipt::Prepared, Error>,
+);
+
+/// Decodes a record and runs every check before the signature equation (the parallel part).
+fn prepare(der: &[u8], store: &TrustStore, opts: &VerifyOptions) -> Prepared {
     match UnverifiedReceipt::from_der(der) {
         Err(e) => (None, Err(e)),
         Ok(r) => {
-            let v = r.verify(store, opts).map(|v| v.warnings().to_vec());
-            (Some(r), v)
+            let p = r.prepare(store, opts);
+            (Some(r), p)
         }
     }
 }
 
 #[cfg(feature = "parallel")]
-fn check_all(items: &[(u64, Vec<u8>)], store: &TrustStore, opts: &VerifyOptions) -> Vec<Checked> {
+fn prepare_all(
+    items: &[(u64, Vec<u8>)],
+    store: &TrustStore,
+    opts: &VerifyOptions,
+) -> Vec<Prepared> {
     use rayon::prelude::*;
     items
         .par_iter()
-        .map(|(_, der)| check(der, store, opts))
+        .map(|(_, der)| prepare(der, store, opts))
         .collect()
 }
 
 #[cfg(not(feature = "parallel"))]
-fn check_all(items: &[(u64, Vec<u8>)], store: &TrustStore, opts: &VerifyOptions) -> Vec<Checked> {
+fn prepare_all(
+    items: &[(u64, Vec<u8>)],
+    store: &TrustStore,
+    opts: &VerifyOptions,
+) -> Vec<Prepared> {
     items
         .iter()
-        .map(|(_, der)| check(der, store, opts))
+        .map(|(_, der)| prepare(der, store, opts))
+        .collect()
+}
+
+/// The signature equations of the prepared records: batched when `weights` is available, one
+/// by one otherwise. Results are in the order of `batch`.
+fn equations(
+    batch: &[crate::batch::Item<'_>],
+    weights: Option<&mut crate::batch::Weights>,
+) -> Vec<Result<(), Error>> {
+    let Some(weights) = weights else {
+        return batch.iter().map(|i| i.signature.finish(i.key)).collect();
+    };
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        let parts = rayon::current_num_threads().max(1);
+        let size = batch.len().div_ceil(parts).max(crate::batch::MIN_BATCH);
+        let mut forks: Vec<_> = batch.chunks(size).map(|_| weights.fork()).collect();
+        batch
+            .par_chunks(size)
+            .zip(forks.par_iter_mut())
+            .flat_map_iter(|(part, w)| crate::batch::verify(part, w))
+            .collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    crate::batch::verify(batch, weights)
+}
+
+/// Decodes and verifies every record: prepared in parallel, signatures batched.
+fn check_all(
+    items: &[(u64, Vec<u8>)],
+    store: &TrustStore,
+    opts: &VerifyOptions,
+    weights: Option<&mut crate::batch::Weights>,
+) -> Vec<Checked> {
+    let prepared = prepare_all(items, store, opts);
+    let batch: Vec<crate::batch::Item<'_>> = prepared
+        .iter()
+        .filter_map(|(r, p)| {
+            let (r, p) = (r.as_ref()?, p.as_ref().ok()?);
+            Some(crate::batch::Item {
+                key_id: r.key_id(),
+                key: &p.path.key,
+                signature: &p.signature,
+            })
+        })
+        .collect();
+    let mut results = equations(&batch, weights).into_iter();
+    prepared
+        .into_iter()
+        .map(|(r, p)| {
+            let verdict = match (&r, p) {
+                (_, Err(e)) => Err(e),
+                (None, Ok(_)) => Err(Error::BadSignature),
+                (Some(receipt), Ok(p)) => results
+                    .next()
+                    .unwrap_or(Err(Error::BadSignature))
+                    .and_then(|()| receipt.check_attachments())
+                    .map(|()| p.path.warnings),
+            };
+            (r, verdict)
+        })
         .collect()
 }
 
@@ -116,6 +219,8 @@ struct Verifier<'a, F> {
     findings: Vec<Finding>,
     /// Records waiting to be verified together (at most [`CHUNK_RECORDS`]).
     pending: Vec<(u64, Vec<u8>)>,
+    /// Batch-verification weights; `None` verifies one signature at a time.
+    weights: Option<crate::batch::Weights>,
 }
 
 impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
@@ -128,6 +233,11 @@ impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
             sink,
             findings: Vec::new(),
             pending: Vec::with_capacity(CHUNK_RECORDS),
+            weights: match opts.batch {
+                BatchWeights::Os => crate::batch::Weights::from_os(),
+                BatchWeights::Seed(seed) => Some(crate::batch::Weights::new(seed)),
+                BatchWeights::Off => None,
+            },
         }
     }
 
@@ -167,7 +277,7 @@ impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
     }
 
     fn chunk(&mut self, items: &[(u64, Vec<u8>)]) {
-        let checked = check_all(items, self.store, &self.opts.verify);
+        let checked = check_all(items, self.store, &self.opts.verify, self.weights.as_mut());
         for ((offset, der), (receipt, result)) in items.iter().zip(checked) {
             let index = self.summary.records;
             self.summary.bytes += der.len() as u64;

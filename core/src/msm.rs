@@ -1,0 +1,232 @@
+//! Multi-scalar multiplication `Σ kᵢ·Pᵢ` for batch verification: Pippenger's bucket method with
+//! signed digits, over p256's point arithmetic. **Variable time**: for public inputs only.
+
+use p256::elliptic_curve::PrimeField;
+use p256::elliptic_curve::group::Group;
+use p256::{AffinePoint, ProjectivePoint, Scalar};
+
+/// Window width in bits for `n` points. Cost per window: about `n` mixed additions into the
+/// buckets plus `2·2^(c−1)` additions to sum them, over `⌈257/c⌉` windows; the best `c` grows
+/// with log2(n). Tuned by measurement (`benches/`, group `verify_many`).
+fn window(n: usize) -> usize {
+    match n {
+        0..=7 => 3,
+        8..=31 => 4,
+        32..=127 => 5,
+        128..=383 => 6,
+        384..=1023 => 7,
+        1024..=3071 => 8,
+        3072..=8191 => 9,
+        _ => 10,
+    }
+}
+
+/// The scalar as little-endian 64-bit limbs.
+fn limbs(k: &Scalar) -> [u64; 4] {
+    let repr = k.to_repr();
+    let mut out = [0u64; 4];
+    for (i, chunk) in repr.rchunks_exact(8).enumerate() {
+        if let (Some(o), Ok(b)) = (out.get_mut(i), <[u8; 8]>::try_from(chunk)) {
+            *o = u64::from_be_bytes(b);
+        }
+    }
+    out
+}
+
+/// `c` bits of `l` from bit `at` (little-endian), `c ≤ 16`.
+fn bits(l: &[u64; 4], at: usize, c: usize) -> u32 {
+    let (limb, shift) = (at / 64, at % 64);
+    let lo = l.get(limb).copied().unwrap_or(0) >> shift;
+    let hi = if shift + c > 64 && shift != 0 {
+        l.get(limb + 1).copied().unwrap_or(0) << (64 - shift)
+    } else {
+        0
+    };
+    ((lo | hi) & ((1u64 << c) - 1)) as u32
+}
+
+/// Signed base-2^c digits of `k` in `[−2^(c−1), 2^(c−1)]`, least significant first, written to
+/// `out` (`windows` of them); returns how many are needed (the rest are 0).
+fn signed_digits(k: &Scalar, c: usize, out: &mut [i32]) -> usize {
+    let l = limbs(k);
+    let half = 1i32 << (c - 1);
+    let mut carry = 0i32;
+    let mut used = 0;
+    for (w, d) in out.iter_mut().enumerate() {
+        let mut v = bits(&l, w * c, c) as i32 + carry;
+        carry = 0;
+        if v > half {
+            v -= 1 << c;
+            carry = 1;
+        }
+        *d = v;
+        if v != 0 {
+            used = w + 1;
+        }
+    }
+    used
+}
+
+/// `k·P` for a small `k` (a gap between buckets), by double-and-add.
+fn mul_small(p: &ProjectivePoint, mut k: usize) -> ProjectivePoint {
+    let mut acc = ProjectivePoint::IDENTITY;
+    let mut base = *p;
+    while k > 0 {
+        if k & 1 == 1 {
+            acc += base;
+        }
+        k >>= 1;
+        if k > 0 {
+            base = base.double();
+        }
+    }
+    acc
+}
+
+/// `Σ kᵢ·Pᵢ`.
+pub(crate) fn pippenger(terms: &[(AffinePoint, Scalar)]) -> ProjectivePoint {
+    let c = window(terms.len());
+    // 256-bit scalars, plus one window for the final carry of the signed recoding.
+    let windows = 256 / c + 2;
+    let mut digits = vec![0i32; terms.len() * windows];
+    let mut used = vec![0usize; terms.len()];
+    let mut max_used = 0;
+    for ((t, d), u) in terms
+        .iter()
+        .zip(digits.chunks_exact_mut(windows))
+        .zip(used.iter_mut())
+    {
+        *u = signed_digits(&t.1, c, d);
+        max_used = max_used.max(*u);
+    }
+    let mut buckets = vec![ProjectivePoint::IDENTITY; 1 << (c - 1)];
+    let mut touched: Vec<usize> = Vec::new();
+    let mut acc = ProjectivePoint::IDENTITY;
+    for w in (0..max_used).rev() {
+        if w + 1 < max_used {
+            for _ in 0..c {
+                acc = acc.double();
+            }
+        }
+        buckets.fill(ProjectivePoint::IDENTITY);
+        touched.clear();
+        for ((p, _), (d, u)) in terms.iter().zip(digits.chunks_exact(windows).zip(&used)) {
+            if w >= *u {
+                continue;
+            }
+            let d = d.get(w).copied().unwrap_or(0);
+            let idx = d.unsigned_abs() as usize;
+            if idx == 0 {
+                continue;
+            }
+            if let Some(b) = buckets.get_mut(idx - 1) {
+                if bool::from(b.is_identity()) {
+                    touched.push(idx - 1);
+                }
+                if d > 0 {
+                    *b += p;
+                } else {
+                    *b -= p;
+                }
+            }
+        }
+        acc += window_sum(&buckets, &mut touched);
+    }
+    acc
+}
+
+/// `Σ (j+1)·buckets[j]`: the running-sum method over every bucket when most are in use, or over
+/// the touched ones only (with small multiples for the gaps) when few are, as in the high
+/// windows where only the few 256-bit scalars (G and the keys) have digits.
+fn window_sum(buckets: &[ProjectivePoint], touched: &mut [usize]) -> ProjectivePoint {
+    let mut running = ProjectivePoint::IDENTITY;
+    let mut sum = ProjectivePoint::IDENTITY;
+    if touched.len() * 8 >= buckets.len() {
+        for b in buckets.iter().rev() {
+            running += b;
+            sum += running;
+        }
+        return sum;
+    }
+    touched.sort_unstable_by(|a, b| b.cmp(a));
+    let mut prev = None;
+    for &j in touched.iter() {
+        if let Some(p) = prev {
+            sum += mul_small(&running, p - j);
+        }
+        if let Some(b) = buckets.get(j) {
+            running += b;
+        }
+        prev = Some(j);
+    }
+    if let Some(p) = prev {
+        sum += mul_small(&running, p + 1);
+    }
+    sum
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    fn scalar(seed: u64) -> Scalar {
+        let mut s = Scalar::from(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+        for _ in 0..(seed % 5) {
+            s = s.square() + Scalar::from(seed);
+        }
+        s
+    }
+
+    #[test]
+    fn signed_digits_reconstruct_the_scalar() {
+        for c in 3..=12 {
+            for seed in 0..50u64 {
+                let k = scalar(seed);
+                let windows = 256 / c + 2;
+                let mut d = vec![0i32; windows];
+                signed_digits(&k, c, &mut d);
+                let mut acc = Scalar::ZERO;
+                for &x in d.iter().rev() {
+                    for _ in 0..c {
+                        acc = acc.double();
+                    }
+                    let m = Scalar::from(u64::from(x.unsigned_abs()));
+                    acc += if x < 0 { -m } else { m };
+                }
+                assert_eq!(acc, k, "c = {c}, seed = {seed}");
+            }
+        }
+    }
+
+    #[test]
+    fn pippenger_equals_the_naive_sum() {
+        // Sizes that exercise every window width, dense and sparse windows, zero scalars and
+        // repeated points.
+        for n in [0usize, 1, 2, 5, 9, 40, 130, 400] {
+            let terms: Vec<(AffinePoint, Scalar)> = (0..n as u64)
+                .map(|i| {
+                    let p = (ProjectivePoint::GENERATOR * scalar(i + 1000)).to_affine();
+                    let k = match i % 7 {
+                        0 => Scalar::ZERO,
+                        1 => -Scalar::ONE,
+                        2 => Scalar::from(u64::MAX),
+                        _ => scalar(i),
+                    };
+                    (
+                        if i % 11 == 3 {
+                            AffinePoint::GENERATOR
+                        } else {
+                            p
+                        },
+                        k,
+                    )
+                })
+                .collect();
+            let naive = terms
+                .iter()
+                .fold(ProjectivePoint::IDENTITY, |acc, (p, k)| acc + *p * k);
+            assert_eq!(pippenger(&terms), naive, "n = {n}");
+        }
+    }
+}
