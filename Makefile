@@ -15,6 +15,9 @@ demo:
 ## Installs what the tests need; every step is skipped when already present.
 deps:
 	@command -v openssl >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y openssl; }
+	@# The benchmarks' OpenSSL peer (openssl crate, built by `cargo test --workspace` too).
+	@{ dpkg -s libssl-dev >/dev/null 2>&1 && command -v pkg-config >/dev/null; } \
+	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y libssl-dev pkg-config; }
 	@rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 	@rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
 	@[ -x $(PY) ] || python3 -m venv $(VENV)
@@ -152,8 +155,9 @@ scale-test:
 	$(CARGO) test --release -p possig --test journal_scale -- --ignored --nocapture
 	$(CARGO) test --release -p possig --test reconcile_scale -- --ignored --nocapture
 
-## Criterion benchmarks (benches/); reports in target/criterion.
-bench:
+## Criterion benchmarks (benches/): decode, encode, sign, verify, verify_many, journal and
+## reconciliation, with p256, ring and OpenSSL in the same run; reports in target/criterion.
+bench: deps
 	$(CARGO) bench -p possig-benches
 
 ## Regenerates the golden vectors from the committed fixture keys (deterministic).

@@ -59,7 +59,25 @@ fn equation(q: &AffinePoint, z: &Scalar, r: &Scalar, s_inv: &Scalar) -> Result<u
     let u2 = r * s_inv;
     // Constant-time: u1·G from p256's precomputed base-point table, u2·Q by p256's fixed-window
     // ladder (measured 15% faster than one `lincomb` over both).
-    let big_r = ProjectivePoint::mul_by_generator(&u1) + ProjectivePoint::from(*q) * u2;
+    recovery_id(
+        ProjectivePoint::mul_by_generator(&u1) + ProjectivePoint::from(*q) * u2,
+        r,
+    )
+}
+
+/// [`equation`] in variable time, for a signature that is public already: the signer's output
+/// checked and completed with `v` by [`canonicalize`].
+fn equation_vartime(q: &AffinePoint, z: &Scalar, r: &Scalar, s_inv: &Scalar) -> Result<u8, Error> {
+    use p256::elliptic_curve::ops::MulByGeneratorVartime;
+    let (u1, u2) = (z * s_inv, r * s_inv);
+    recovery_id(
+        ProjectivePoint::mul_by_generator_and_mul_add_vartime(&u1, &u2, &ProjectivePoint::from(*q)),
+        r,
+    )
+}
+
+/// Whether `x(R) mod n == r`, and the recovery id of `R`.
+fn recovery_id(big_r: ProjectivePoint, r: &Scalar) -> Result<u8, Error> {
     if bool::from(big_r.is_identity()) {
         return Err(Error::BadSignature);
     }
@@ -159,7 +177,8 @@ pub fn verify(q: &AffinePoint, msg: &[u8], signature: &[u8]) -> Result<(), Error
 
 /// Turns any signer's ECDSA signature into the canonical `r‖s‖v` form: low-S, and `v` computed
 /// from `R` (recomputed from public values, so an HSM need not report it). Fails if the signer's
-/// output does not verify under `q`.
+/// output does not verify under `q` (a faulty signer or a fault attack). Everything here is
+/// public (the signature is output), so the check runs in variable time.
 pub(crate) fn canonicalize(
     q: &AffinePoint,
     msg: &[u8],
@@ -167,7 +186,13 @@ pub(crate) fn canonicalize(
 ) -> Result<[u8; SIGNATURE_LEN], Error> {
     let low = sig.normalize_s();
     let (r, s) = low.split_bytes();
-    let v = ecdsa_verify_plain(q, msg, &r, &s).map_err(|_| Error::SignerFailed)?;
+    let failed = |_| Error::SignerFailed;
+    let (r_k, s_k) = (
+        scalar_in_range(&r).map_err(failed)?,
+        scalar_in_range(&s).map_err(failed)?,
+    );
+    let s_inv = Option::<Scalar>::from(s_k.invert_vartime()).ok_or(Error::SignerFailed)?;
+    let v = equation_vartime(q, &message_scalar(msg), &r_k, &s_inv).map_err(failed)?;
     let mut out = [0u8; SIGNATURE_LEN];
     out[..32].copy_from_slice(&r);
     out[32..64].copy_from_slice(&s);
