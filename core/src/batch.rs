@@ -13,7 +13,9 @@
 //! CSPRNG, or a caller's secret seed, expanded with SHA-256). The `G` terms collapse into one
 //! scalar, the `Q` terms of receipts that share a key into one scalar per key, and the sum is
 //! one multi-scalar multiplication (Pippenger's bucket method with signed digits). The `sᵢ` are
-//! inverted together (Montgomery's trick).
+//! inverted together (Montgomery's trick). `R` recovery (a square root) and the point
+//! arithmetic use [`crate::field`], a variable-time P-256 field specialised to the prime, about
+//! 3× faster than p256's generic constant-time field.
 //!
 //! **Verdicts are those of single verification.** Each signature on its own satisfies the
 //! equation with the recovered `Rᵢ` exactly when single verification accepts it (then
@@ -29,13 +31,11 @@
 
 use p256::elliptic_curve::Field as _;
 use p256::elliptic_curve::PrimeField;
-use p256::elliptic_curve::group::Group;
-use p256::elliptic_curve::point::DecompressPoint;
-use p256::elliptic_curve::subtle::Choice;
 use p256::{AffinePoint, FieldBytes, Scalar};
 use sha2::{Digest, Sha256};
 
 use crate::error::Error;
+use crate::field::Affine;
 use crate::sig::Prechecked;
 
 /// Below this many signatures a batch is not worth its fixed costs (the `G` and key terms,
@@ -117,7 +117,7 @@ impl Weights {
 }
 
 /// `R` from `r` and the recovery id `v`, or `None` when it does not exist.
-fn recover_r(sig: &Prechecked) -> Option<AffinePoint> {
+fn recover_r(sig: &Prechecked) -> Option<Affine> {
     if sig.v > 3 {
         return None;
     }
@@ -134,7 +134,7 @@ fn recover_r(sig: &Prechecked) -> Option<AffinePoint> {
             return None;
         }
     }
-    AffinePoint::decompress(&x, Choice::from(sig.v & 1)).into()
+    Affine::decompress(&x, sig.v & 1 == 1)
 }
 
 /// n, big-endian.
@@ -146,7 +146,7 @@ const N_BYTES: [u8; 32] = [
 /// Verifies `items`, returning exactly what [`Prechecked::finish`] returns for each one.
 pub(crate) fn verify(items: &[Item<'_>], weights: &mut Weights) -> Vec<Result<(), Error>> {
     let mut out: Vec<Result<(), Error>> = Vec::with_capacity(items.len());
-    let mut recovered: Vec<(usize, AffinePoint)> = Vec::with_capacity(items.len());
+    let mut recovered: Vec<(usize, Affine)> = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         out.push(Ok(()));
         match recover_r(item.signature) {
@@ -179,12 +179,12 @@ pub(crate) fn verify(items: &[Item<'_>], weights: &mut Weights) -> Vec<Result<()
 struct Member<'a, 'b> {
     index: usize,
     item: &'b Item<'a>,
-    r: AffinePoint,
+    r: Affine,
     s_inv: Scalar,
 }
 
 /// `s⁻¹` of every recovered item, with one field inversion (Montgomery's trick).
-fn batch_invert(items: &[Item<'_>], recovered: &[(usize, AffinePoint)]) -> Vec<Scalar> {
+fn batch_invert(items: &[Item<'_>], recovered: &[(usize, Affine)]) -> Vec<Scalar> {
     let s = |i: usize| items.get(i).map_or(Scalar::ONE, |it| it.signature.s);
     let mut prefix = Vec::with_capacity(recovered.len());
     let mut acc = Scalar::ONE;
@@ -227,8 +227,8 @@ fn bisect(members: &[Member<'_, '_>], weights: &mut Weights, out: &mut [Result<(
 fn batch_holds(members: &[Member<'_, '_>], weights: &mut Weights) -> bool {
     let mut g_scalar = Scalar::ZERO;
     // Keys in first-seen order, with their collapsed scalars.
-    let mut keys: Vec<([u8; 32], AffinePoint, Scalar)> = Vec::new();
-    let mut terms: Vec<(AffinePoint, Scalar)> = Vec::with_capacity(members.len() + 8);
+    let mut keys: Vec<([u8; 32], &AffinePoint, Scalar)> = Vec::new();
+    let mut terms: Vec<(Affine, Scalar)> = Vec::with_capacity(members.len() + 8);
     for m in members {
         let w = weights.next();
         let sig = m.item.signature;
@@ -237,13 +237,22 @@ fn batch_holds(members: &[Member<'_, '_>], weights: &mut Weights) -> bool {
         let u2 = ws * sig.r;
         match keys.iter_mut().rev().find(|k| k.0 == m.item.key_id) {
             Some(k) => k.2 += u2,
-            None => keys.push((m.item.key_id, *m.item.key, u2)),
+            None => keys.push((m.item.key_id, m.item.key, u2)),
         }
-        terms.push((-m.r, w));
+        terms.push((m.r.neg(), w));
     }
-    terms.push((AffinePoint::GENERATOR, g_scalar));
-    terms.extend(keys.into_iter().map(|(_, q, k)| (q, k)));
-    bool::from(crate::msm::pippenger(&terms).is_identity())
+    // G and the certified keys are valid points (never the identity): the store refuses others.
+    let Some(g) = Affine::from_p256(&AffinePoint::GENERATOR) else {
+        return false;
+    };
+    terms.push((g, g_scalar));
+    for (_, q, k) in keys {
+        let Some(q) = Affine::from_p256(q) else {
+            return false;
+        };
+        terms.push((q, k));
+    }
+    crate::msm::pippenger(&terms).is_identity()
 }
 
 #[cfg(test)]
@@ -280,7 +289,7 @@ mod tests {
                 signature: p,
             })
             .collect();
-        let recovered: Vec<(usize, AffinePoint)> = items
+        let recovered: Vec<(usize, Affine)> = items
             .iter()
             .enumerate()
             .map(|(i, it)| (i, recover_r(it.signature).unwrap()))

@@ -6,6 +6,7 @@ mod arbitrary;
 mod batch;
 pub mod builder;
 pub mod error;
+mod field;
 pub mod journal;
 pub mod keys;
 pub mod limits;

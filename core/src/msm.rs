@@ -1,9 +1,11 @@
 //! Multi-scalar multiplication `Σ kᵢ·Pᵢ` for batch verification: Pippenger's bucket method with
-//! signed digits, over p256's point arithmetic. **Variable time**: for public inputs only.
+//! signed digits, over [`crate::field`]'s Jacobian arithmetic. **Variable time**: for public
+//! inputs only.
 
+use p256::Scalar;
 use p256::elliptic_curve::PrimeField;
-use p256::elliptic_curve::group::Group;
-use p256::{AffinePoint, ProjectivePoint, Scalar};
+
+use crate::field::{Affine, Jacobian};
 
 /// Window width in bits for `n` points. Cost per window: about `n` mixed additions into the
 /// buckets plus `2·2^(c−1)` additions to sum them, over `⌈257/c⌉` windows; the best `c` grows
@@ -68,12 +70,12 @@ fn signed_digits(k: &Scalar, c: usize, out: &mut [i32]) -> usize {
 }
 
 /// `k·P` for a small `k` (a gap between buckets), by double-and-add.
-fn mul_small(p: &ProjectivePoint, mut k: usize) -> ProjectivePoint {
-    let mut acc = ProjectivePoint::IDENTITY;
+fn mul_small(p: &Jacobian, mut k: usize) -> Jacobian {
+    let mut acc = Jacobian::IDENTITY;
     let mut base = *p;
     while k > 0 {
         if k & 1 == 1 {
-            acc += base;
+            acc = acc.add(&base);
         }
         k >>= 1;
         if k > 0 {
@@ -84,7 +86,7 @@ fn mul_small(p: &ProjectivePoint, mut k: usize) -> ProjectivePoint {
 }
 
 /// `Σ kᵢ·Pᵢ`.
-pub(crate) fn pippenger(terms: &[(AffinePoint, Scalar)]) -> ProjectivePoint {
+pub(crate) fn pippenger(terms: &[(Affine, Scalar)]) -> Jacobian {
     let c = window(terms.len());
     // 256-bit scalars, plus one window for the final carry of the signed recoding.
     let windows = 256 / c + 2;
@@ -99,16 +101,16 @@ pub(crate) fn pippenger(terms: &[(AffinePoint, Scalar)]) -> ProjectivePoint {
         *u = signed_digits(&t.1, c, d);
         max_used = max_used.max(*u);
     }
-    let mut buckets = vec![ProjectivePoint::IDENTITY; 1 << (c - 1)];
+    let mut buckets = vec![Jacobian::IDENTITY; 1 << (c - 1)];
     let mut touched: Vec<usize> = Vec::new();
-    let mut acc = ProjectivePoint::IDENTITY;
+    let mut acc = Jacobian::IDENTITY;
     for w in (0..max_used).rev() {
         if w + 1 < max_used {
             for _ in 0..c {
                 acc = acc.double();
             }
         }
-        buckets.fill(ProjectivePoint::IDENTITY);
+        buckets.fill(Jacobian::IDENTITY);
         touched.clear();
         for ((p, _), (d, u)) in terms.iter().zip(digits.chunks_exact(windows).zip(&used)) {
             if w >= *u {
@@ -120,17 +122,17 @@ pub(crate) fn pippenger(terms: &[(AffinePoint, Scalar)]) -> ProjectivePoint {
                 continue;
             }
             if let Some(b) = buckets.get_mut(idx - 1) {
-                if bool::from(b.is_identity()) {
+                if b.is_identity() {
                     touched.push(idx - 1);
                 }
-                if d > 0 {
-                    *b += p;
+                *b = if d > 0 {
+                    b.add_affine(p)
                 } else {
-                    *b -= p;
-                }
+                    b.sub_affine(p)
+                };
             }
         }
-        acc += window_sum(&buckets, &mut touched);
+        acc = acc.add(&window_sum(&buckets, &mut touched));
     }
     acc
 }
@@ -138,13 +140,13 @@ pub(crate) fn pippenger(terms: &[(AffinePoint, Scalar)]) -> ProjectivePoint {
 /// `Σ (j+1)·buckets[j]`: the running-sum method over every bucket when most are in use, or over
 /// the touched ones only (with small multiples for the gaps) when few are, as in the high
 /// windows where only the few 256-bit scalars (G and the keys) have digits.
-fn window_sum(buckets: &[ProjectivePoint], touched: &mut [usize]) -> ProjectivePoint {
-    let mut running = ProjectivePoint::IDENTITY;
-    let mut sum = ProjectivePoint::IDENTITY;
+fn window_sum(buckets: &[Jacobian], touched: &mut [usize]) -> Jacobian {
+    let mut running = Jacobian::IDENTITY;
+    let mut sum = Jacobian::IDENTITY;
     if touched.len() * 8 >= buckets.len() {
         for b in buckets.iter().rev() {
-            running += b;
-            sum += running;
+            running = running.add(b);
+            sum = sum.add(&running);
         }
         return sum;
     }
@@ -152,15 +154,15 @@ fn window_sum(buckets: &[ProjectivePoint], touched: &mut [usize]) -> ProjectiveP
     let mut prev = None;
     for &j in touched.iter() {
         if let Some(p) = prev {
-            sum += mul_small(&running, p - j);
+            sum = sum.add(&mul_small(&running, p - j));
         }
         if let Some(b) = buckets.get(j) {
-            running += b;
+            running = running.add(b);
         }
         prev = Some(j);
     }
     if let Some(p) = prev {
-        sum += mul_small(&running, p + 1);
+        sum = sum.add(&mul_small(&running, p + 1));
     }
     sum
 }
@@ -169,6 +171,7 @@ fn window_sum(buckets: &[ProjectivePoint], touched: &mut [usize]) -> ProjectiveP
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
+    use p256::{AffinePoint, ProjectivePoint};
 
     fn scalar(seed: u64) -> Scalar {
         let mut s = Scalar::from(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
@@ -204,7 +207,7 @@ mod tests {
         // Sizes that exercise every window width, dense and sparse windows, zero scalars and
         // repeated points.
         for n in [0usize, 1, 2, 5, 9, 40, 130, 400] {
-            let terms: Vec<(AffinePoint, Scalar)> = (0..n as u64)
+            let theirs: Vec<(AffinePoint, Scalar)> = (0..n as u64)
                 .map(|i| {
                     let p = (ProjectivePoint::GENERATOR * scalar(i + 1000)).to_affine();
                     let k = match i % 7 {
@@ -223,10 +226,18 @@ mod tests {
                     )
                 })
                 .collect();
-            let naive = terms
+            let naive = theirs
                 .iter()
                 .fold(ProjectivePoint::IDENTITY, |acc, (p, k)| acc + *p * k);
-            assert_eq!(pippenger(&terms), naive, "n = {n}");
+            let terms: Vec<(Affine, Scalar)> = theirs
+                .iter()
+                .map(|(p, k)| (Affine::from_p256(p).unwrap(), *k))
+                .collect();
+            assert_eq!(
+                pippenger(&terms).to_affine(),
+                Affine::from_p256(&naive.to_affine()),
+                "n = {n}"
+            );
         }
     }
 }
