@@ -11,8 +11,8 @@
 //! # Memory
 //! Bounded by O(keys + pending cardholder signatures + open batches): per signing key the
 //! chain head, the receipts since its last day close (digests and amounts, ~150 bytes each),
-//! tentative gaps and uncovered unsigned records; plus one chunk of [`CHUNK_RECORDS`] records
-//! being verified. Record outcomes and findings are not kept: they go to the sink.
+//! tentative gaps and uncovered unsigned records; plus one chunk of at most [`CHUNK_RECORDS`]
+//! records and [`CHUNK_BYTES`] bytes being verified. Record outcomes and findings are not kept: they go to the sink.
 
 mod chain;
 mod proof;
@@ -32,9 +32,13 @@ use crate::error::Error;
 use crate::receipt::{UnverifiedReceipt, VerifyOptions};
 use crate::trust::TrustStore;
 
-/// Records verified together before the sequential chain analysis: 1024 keeps both cores busy
-/// while bounding memory to about 16 MiB of records in the worst case (1024 × 16 KiB).
-pub const CHUNK_RECORDS: usize = 1024;
+/// Records verified together before the sequential chain analysis, at most: 4096 signatures
+/// make batches of 2048 per core, where Pippenger's per-signature cost has mostly levelled off
+/// (typical receipts: about 1 MiB of records).
+pub const CHUNK_RECORDS: usize = 4096;
+/// Bytes of records verified together, at most (a chunk ends at whichever limit comes first):
+/// 4 MiB bounds the memory of a chunk of large receipts (with attachments, up to 16 KiB each).
+pub const CHUNK_BYTES: usize = 4 << 20;
 
 /// The last known receipt of a key before this input (for partial exports).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -217,8 +221,10 @@ struct Verifier<'a, F> {
     summary: Summary,
     sink: F,
     findings: Vec<Finding>,
-    /// Records waiting to be verified together (at most [`CHUNK_RECORDS`]).
+    /// Records waiting to be verified together (at most [`CHUNK_RECORDS`] and about
+    /// [`CHUNK_BYTES`]), and their size.
     pending: Vec<(u64, Vec<u8>)>,
+    pending_bytes: usize,
     /// Batch-verification weights; `None` verifies one signature at a time.
     weights: Option<crate::batch::Weights>,
 }
@@ -233,6 +239,7 @@ impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
             sink,
             findings: Vec::new(),
             pending: Vec::with_capacity(CHUNK_RECORDS),
+            pending_bytes: 0,
             weights: match opts.batch {
                 BatchWeights::Os => crate::batch::Weights::from_os(),
                 BatchWeights::Seed(seed) => Some(crate::batch::Weights::new(seed)),
@@ -262,8 +269,9 @@ impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
 
     /// Queues one record; verifies the queue when it is full.
     fn push(&mut self, offset: u64, der: Vec<u8>) {
+        self.pending_bytes += der.len();
         self.pending.push((offset, der));
-        if self.pending.len() == CHUNK_RECORDS {
+        if self.pending.len() == CHUNK_RECORDS || self.pending_bytes >= CHUNK_BYTES {
             self.flush();
         }
     }
@@ -274,6 +282,7 @@ impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
         self.chunk(&items);
         self.pending = items;
         self.pending.clear();
+        self.pending_bytes = 0;
     }
 
     fn chunk(&mut self, items: &[(u64, Vec<u8>)]) {
