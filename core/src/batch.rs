@@ -226,8 +226,11 @@ fn bisect(members: &[Member<'_, '_>], weights: &mut Weights, out: &mut [Result<(
 /// Whether `Σ wᵢ·(u1ᵢ·G + u2ᵢ·Qᵢ − Rᵢ) = O`.
 fn batch_holds(members: &[Member<'_, '_>], weights: &mut Weights) -> bool {
     let mut g_scalar = Scalar::ZERO;
-    // Keys in first-seen order, with their collapsed scalars.
-    let mut keys: Vec<([u8; 32], &AffinePoint, Scalar)> = Vec::new();
+    // Keys in first-seen order, with their collapsed scalars (indexed by key id: a batch may
+    // hold thousands of distinct keys).
+    let mut keys: Vec<(&AffinePoint, Scalar)> = Vec::new();
+    let mut key_index: std::collections::HashMap<[u8; 32], usize> =
+        std::collections::HashMap::new();
     let mut terms: Vec<(Affine, Scalar)> = Vec::with_capacity(members.len() + 8);
     for m in members {
         let w = weights.next();
@@ -235,9 +238,12 @@ fn batch_holds(members: &[Member<'_, '_>], weights: &mut Weights) -> bool {
         let ws = w * m.s_inv;
         g_scalar += ws * sig.z;
         let u2 = ws * sig.r;
-        match keys.iter_mut().rev().find(|k| k.0 == m.item.key_id) {
-            Some(k) => k.2 += u2,
-            None => keys.push((m.item.key_id, m.item.key, u2)),
+        match key_index.get(&m.item.key_id).and_then(|&i| keys.get_mut(i)) {
+            Some(k) => k.1 += u2,
+            None => {
+                key_index.insert(m.item.key_id, keys.len());
+                keys.push((m.item.key, u2));
+            }
         }
         terms.push((m.r.neg(), w));
     }
@@ -246,7 +252,7 @@ fn batch_holds(members: &[Member<'_, '_>], weights: &mut Weights) -> bool {
         return false;
     };
     terms.push((g, g_scalar));
-    for (_, q, k) in keys {
+    for (q, k) in keys {
         let Some(q) = Affine::from_p256(q) else {
             return false;
         };

@@ -158,6 +158,16 @@ fn equations(
     weights: Option<&mut crate::batch::Weights>,
 ) -> Vec<Result<(), Error>> {
     let Some(weights) = weights else {
+        // One at a time, on every core.
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            return batch
+                .par_iter()
+                .map(|i| i.signature.finish(i.key))
+                .collect();
+        }
+        #[cfg(not(feature = "parallel"))]
         return batch.iter().map(|i| i.signature.finish(i.key)).collect();
     };
     #[cfg(feature = "parallel")]
