@@ -38,6 +38,7 @@ lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) clippy -p possig --no-default-features -- -D warnings
 	$(CARGO) clippy -p possig --all-features -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -q -p possig --no-deps --all-features
 	@if command -v cargo-deny >/dev/null; then cargo deny --log-level error check licenses bans sources; \
 	else echo "cargo-deny not installed: dependency audit skipped (make audit installs it)"; fi
 

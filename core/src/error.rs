@@ -170,7 +170,7 @@ pub enum Limit {
     PemSize,
     /// [`crate::limits::MAX_TOTALS`]
     Totals,
-    /// [`crate::limits::MAX_JOURNAL_RECORD`]
+    /// A journal record larger than [`crate::limits::MAX_RECEIPT_SIZE`].
     JournalRecord,
     /// [`crate::limits::MAX_TEXT_FORM`]
     TextForm,

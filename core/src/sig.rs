@@ -2,7 +2,7 @@
 //!
 //! There is no prehash API: callers hand over the bytes, the digest is computed here.
 //! Arithmetic uses p256's constant-time point operations; every input is public. Bulk
-//! verification batches the equation instead ([`crate::batch`], variable time).
+//! verification batches the equation instead (variable time, public data only).
 
 use p256::elliptic_curve::group::Group;
 use p256::elliptic_curve::ops::Reduce;
@@ -203,7 +203,8 @@ pub(crate) fn canonicalize(
 /// The DER `ECDSA-Sig-Value` of a possig signature (drops `v`), for third-party tools.
 ///
 /// # Errors
-/// As [`split`]; [`Error::BadSignature`] if `r` or `s` is out of range.
+/// [`Error::InvalidField`] (`SignatureLength`) if not 65 bytes; [`Error::BadSignature`] if `r`
+/// or `s` is out of range.
 pub fn to_der_signature(signature: &[u8]) -> Result<Vec<u8>, Error> {
     let sig = split(signature)?;
     let sig =

@@ -1,7 +1,7 @@
 //! The wire types: one Rust type per ASN.1 type of `spec/possig.asn1`.
 //!
 //! These types only describe the encoding; the format's rules (which fields go with which kind,
-//! character sets, sizes) are checked by [`crate::rules`]. Fields are private; read them through
+//! character sets, sizes) are checked when receipts are built and decoded. Fields are private; read them through
 //! the getters.
 
 use der::asn1::{GeneralizedTime, OctetString, PrintableString};
