@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test fuzz-smoke fuzz fuzz-deps ct-check audit deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench scale-test bench vectors vectors-check spec-check fixtures
+.PHONY: demo test wasm-bench fuzz-smoke fuzz fuzz-deps ct-check audit deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench scale-test bench vectors vectors-check spec-check fixtures
 
 demo:
 	$(CARGO) run --release -q -p possig-cli -- demo --dir demo-out
@@ -103,6 +103,10 @@ wasm-test: wasm
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 	  $(CARGO) test -p possig-wasm --target $(WASM_TARGET) --test vectors
 	cd bindings-wasm && node --test tests/
+
+## WASM timings in Node: single verify and batched journal verification against WebCrypto.
+wasm-bench: wasm
+	node bindings-wasm/bench/bench_node.mjs
 
 ## Serves the viewer on 127.0.0.1 and prints its URL (Ctrl-C stops it).
 viewer: wasm
