@@ -9,7 +9,8 @@ use crate::field::{Affine, Jacobian};
 
 /// Window width in bits for `n` points. Cost per window: about `n` mixed additions into the
 /// buckets plus `2·2^(c−1)` additions to sum them, over `⌈257/c⌉` windows; the best `c` grows
-/// with log2(n). Tuned by measurement (`benches/`, group `verify_many`).
+/// with log2(n). Chosen by that cost model and spot-checked in `benches/` (group
+/// `verify_many`); a measured sweep is still to do.
 fn window(n: usize) -> usize {
     match n {
         0..=7 => 3,

@@ -19,7 +19,7 @@ use common::*;
 use der::asn1::{Any, BitString, ObjectIdentifier, OctetString};
 use der::{Decode, Encode};
 use p256::ecdsa::signature::Signer;
-use possig::journal::{BadResignReason, Event, Finding, JournalOptions, verify_journal};
+use possig::journal::{BadResignReason, Finding, JournalOptions};
 use possig::keys::SigningKey;
 use possig::{
     AlgorithmUse, CardholderVerification as Cvm, ChainReason, Error, Extension, Field, Oid,
@@ -36,14 +36,6 @@ const P: [u8; 32] =
 const ECDSA_SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.3");
 /// secp384r1, substituted for prime256v1 as the key's curve.
 const SECP384R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
-
-fn verify(der: &[u8]) -> Result<possig::VerifiedReceipt, Error> {
-    UnverifiedReceipt::from_der(der)?.verify(&store(), &VerifyOptions::at(NOW))
-}
-
-fn ok_chain() -> Chain {
-    Chain::new(key("term-ok"), "M-1", "T-OK")
-}
 
 /// A genuine receipt and its signature.
 fn genuine() -> (Vec<u8>, Vec<u8>) {
@@ -162,20 +154,7 @@ fn uncompressed(x: &[u8; 32], y: &[u8; 32]) -> Vec<u8> {
 }
 
 fn journal_findings(records: &[Vec<u8>]) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    let journal = records.concat();
-    verify_journal(
-        journal.as_slice(),
-        &store(),
-        &JournalOptions::new(VerifyOptions::at(NOW)),
-        |e| {
-            if let Event::Finding(f) = e {
-                findings.push(f);
-            }
-        },
-    )
-    .unwrap();
-    findings
+    run_journal(records, &JournalOptions::new(VerifyOptions::at(NOW))).1
 }
 
 // ---- Signature values ----
@@ -183,20 +162,20 @@ fn journal_findings(records: &[Vec<u8>]) -> Vec<Finding> {
 #[test]
 fn r_zero() {
     let der = with_signature(|s| s[..32].fill(0));
-    assert_eq!(verify(&der).unwrap_err(), Error::BadSignature);
+    assert_eq!(verify_now(&der).unwrap_err(), Error::BadSignature);
 }
 
 #[test]
 fn s_zero() {
     let der = with_signature(|s| s[32..64].fill(0));
-    assert_eq!(verify(&der).unwrap_err(), Error::BadSignature);
+    assert_eq!(verify_now(&der).unwrap_err(), Error::BadSignature);
 }
 
 #[test]
 fn r_at_least_n() {
     for r in [N, [0xff; 32]] {
         let der = with_signature(|s| s[..32].copy_from_slice(&r));
-        assert_eq!(verify(&der).unwrap_err(), Error::BadSignature);
+        assert_eq!(verify_now(&der).unwrap_err(), Error::BadSignature);
     }
 }
 
@@ -205,7 +184,7 @@ fn s_at_least_n() {
     // s ≥ n is out of range before it is high: BadSignature, not HighS.
     for s_val in [N, [0xff; 32]] {
         let der = with_signature(|s| s[32..64].copy_from_slice(&s_val));
-        assert_eq!(verify(&der).unwrap_err(), Error::BadSignature);
+        assert_eq!(verify_now(&der).unwrap_err(), Error::BadSignature);
     }
 }
 
@@ -213,7 +192,7 @@ fn s_at_least_n() {
 fn high_s() {
     let (der, sig) = genuine();
     assert_eq!(
-        verify(&high_s_variant(&der, &sig)).unwrap_err(),
+        verify_now(&high_s_variant(&der, &sig)).unwrap_err(),
         Error::HighS
     );
 }
@@ -224,7 +203,7 @@ fn wrong_v() {
     for v in [sig[64] ^ 1, sig[64] ^ 2, 4, 0xff] {
         let der = with_signature(|s| s[64] = v);
         assert_eq!(
-            verify(&der).unwrap_err(),
+            verify_now(&der).unwrap_err(),
             Error::WrongRecoveryId {
                 expected: sig[64],
                 found: v
@@ -257,7 +236,7 @@ fn signature_stripped() {
     }
     // The unsigned-record marker (65 zero bytes) never verifies as a signature.
     let der = with_signature(|s| s.fill(0));
-    assert_eq!(verify(&der).unwrap_err(), Error::Unsigned);
+    assert_eq!(verify_now(&der).unwrap_err(), Error::Unsigned);
 }
 
 #[test]
@@ -265,7 +244,7 @@ fn signature_from_another_key_with_a_valid_chain() {
     // A receipt claiming term-ok's key id, signed by term-revoked's key (certified, same CA).
     let tbs = sale_tbs(&[]);
     let der = sign_tbs(&key("term-revoked"), &tbs);
-    assert_eq!(verify(&der).unwrap_err(), Error::BadSignature);
+    assert_eq!(verify_now(&der).unwrap_err(), Error::BadSignature);
     // The builder refuses to make it in the first place.
     let draft = ok_chain()
         .builder(ReceiptKind::Sale, T0)
@@ -293,11 +272,11 @@ fn key_id_of_one_certificate_with_another_key() {
         .tbs_der()
         .unwrap();
     assert_eq!(
-        verify(&sign_tbs(&key("term-ok"), &tbs)).unwrap_err(),
+        verify_now(&sign_tbs(&key("term-ok"), &tbs)).unwrap_err(),
         Error::BadSignature
     );
     // And the genuine one verifies.
-    assert!(verify(&c.sale(Cvm::Pin, 1, T0).to_der().unwrap()).is_ok());
+    assert!(verify_now(&c.sale(Cvm::Pin, 1, T0).to_der().unwrap()).is_ok());
 }
 
 #[test]
@@ -603,7 +582,7 @@ fn certificate_valid_now_but_not_at_issued_at() {
         .to_der()
         .unwrap();
     assert_eq!(
-        verify(&der).unwrap_err(),
+        verify_now(&der).unwrap_err(),
         Error::CertificateNotYetValid { depth: 0 }
     );
     // The converse holds too: term-expired (2020 only) signed a receipt in 2020, still valid.
@@ -611,7 +590,7 @@ fn certificate_valid_now_but_not_at_issued_at() {
         .sale(Cvm::Pin, 1, 1_590_000_000)
         .to_der()
         .unwrap();
-    assert!(verify(&der).is_ok());
+    assert!(verify_now(&der).is_ok());
 }
 
 #[test]

@@ -27,14 +27,7 @@ fn outcomes(records: &[Vec<u8>], opts: &JournalOptions) -> Vec<RecordOutcome> {
 
 /// Per record: the error of `UnverifiedReceipt::verify` (None when valid).
 fn single(records: &[Vec<u8>]) -> Vec<Option<Error>> {
-    records
-        .iter()
-        .map(|d| {
-            UnverifiedReceipt::from_der(d)
-                .and_then(|r| r.verify(&store(), &VerifyOptions::at(NOW)))
-                .err()
-        })
-        .collect()
+    records.iter().map(|d| verify_now(d).err()).collect()
 }
 
 /// Batched with several seeds, and unbatched: every record's outcome equals single

@@ -16,14 +16,6 @@ use possig::{
     ReceiptKind, Strokes, Structure, TrustStore, UnverifiedReceipt, VerifyOptions,
 };
 
-fn verify(der: &[u8]) -> Result<possig::VerifiedReceipt, Error> {
-    UnverifiedReceipt::from_der(der)?.verify(&store(), &VerifyOptions::at(NOW))
-}
-
-fn ok_chain() -> Chain {
-    Chain::new(key("term-ok"), "M-1", "T-OK")
-}
-
 #[test]
 fn unsupported_version() {
     let mut der = ok_chain().sale(Cvm::Pin, 1, T0).to_der().unwrap();
@@ -39,7 +31,7 @@ fn unsupported_version() {
 fn unknown_signer() {
     let r = Chain::new(stranger_key(), "M", "T").sale(Cvm::Pin, 1, T0);
     assert_eq!(
-        verify(&r.to_der().unwrap()).unwrap_err(),
+        verify_now(&r.to_der().unwrap()).unwrap_err(),
         Error::UnknownSigner { key_id: r.key_id() }
     );
 }
@@ -51,7 +43,7 @@ fn chain_invalid_reasons() {
         .to_der()
         .unwrap();
     assert_eq!(
-        verify(&der).unwrap_err(),
+        verify_now(&der).unwrap_err(),
         Error::ChainInvalid {
             depth: 0,
             reason: ChainReason::ExtendedKeyUsage
@@ -98,11 +90,11 @@ fn chain_invalid_reasons() {
 fn certificate_time_errors_and_revocation() {
     let mut exp = Chain::new(key("term-expired"), "M", "T");
     assert_eq!(
-        verify(&exp.sale(Cvm::Pin, 1, 1_650_000_000).to_der().unwrap()).unwrap_err(),
+        verify_now(&exp.sale(Cvm::Pin, 1, 1_650_000_000).to_der().unwrap()).unwrap_err(),
         Error::CertificateExpired { depth: 0 }
     );
     assert_eq!(
-        verify(
+        verify_now(
             &ok_chain()
                 .sale(Cvm::Pin, 1, 1_600_000_000)
                 .to_der()
@@ -114,13 +106,13 @@ fn certificate_time_errors_and_revocation() {
     let rev = revocation_time();
     let mut c = Chain::new(key("term-revoked"), "M", "T");
     assert_eq!(
-        verify(&c.sale(Cvm::Pin, 1, rev).to_der().unwrap()).unwrap_err(),
+        verify_now(&c.sale(Cvm::Pin, 1, rev).to_der().unwrap()).unwrap_err(),
         Error::Revoked {
             depth: 0,
             revoked_at: rev
         }
     );
-    let ok = verify(&c.sale(Cvm::Pin, 1, rev - 1).to_der().unwrap()).unwrap();
+    let ok = verify_now(&c.sale(Cvm::Pin, 1, rev - 1).to_der().unwrap()).unwrap();
     assert_eq!(
         ok.warnings(),
         &[possig::Warning::RevokedAfterSigning {
@@ -134,11 +126,11 @@ fn certificate_time_errors_and_revocation() {
 fn issued_in_future() {
     let r = ok_chain().sale(Cvm::Pin, 1, NOW + 301);
     assert_eq!(
-        verify(&r.to_der().unwrap()).unwrap_err(),
+        verify_now(&r.to_der().unwrap()).unwrap_err(),
         Error::IssuedInFuture
     );
     let r = ok_chain().sale(Cvm::Pin, 1, NOW + 300);
-    assert!(verify(&r.to_der().unwrap()).is_ok());
+    assert!(verify_now(&r.to_der().unwrap()).is_ok());
 }
 
 #[test]
@@ -148,7 +140,7 @@ fn attachment_digest_mismatch() {
     let new = strokes(4).to_der().unwrap();
     let der = replace_once(&r.to_der().unwrap(), &old, &new);
     assert_eq!(
-        verify(&der).unwrap_err(),
+        verify_now(&der).unwrap_err(),
         Error::AttachmentDigestMismatch { index: 0 }
     );
 }
@@ -165,7 +157,7 @@ fn unknown_critical_extension_rejected_noncritical_kept() {
             .extension(crit),
     );
     assert_eq!(
-        verify(&r.to_der().unwrap()).unwrap_err(),
+        verify_now(&r.to_der().unwrap()).unwrap_err(),
         Error::UnknownCriticalExtension { index: 0 }
     );
     let r = c.sign(
@@ -174,7 +166,7 @@ fn unknown_critical_extension_rejected_noncritical_kept() {
             .extension(plain.clone()),
     );
     assert_eq!(
-        verify(&r.to_der().unwrap()).unwrap().tbs().extensions(),
+        verify_now(&r.to_der().unwrap()).unwrap().tbs().extensions(),
         &[plain]
     );
 }

@@ -18,21 +18,6 @@ use possig::journal::{
 };
 use possig::{Error, Terminal, UnverifiedReceipt, VerifyOptions};
 
-fn run(
-    records: &[Vec<u8>],
-    opts: &JournalOptions,
-) -> (Vec<RecordOutcome>, Vec<Finding>, possig::journal::Summary) {
-    let mut outcomes = Vec::new();
-    let mut findings = Vec::new();
-    let journal: Vec<u8> = records.concat();
-    let summary = verify_journal(journal.as_slice(), &store(), opts, |e| match e {
-        Event::Record(r) => outcomes.push(r),
-        Event::Finding(f) => findings.push(f),
-    })
-    .unwrap();
-    (outcomes, findings, summary)
-}
-
 fn sort_ends(mut f: Vec<Finding>, start: usize) -> Vec<Finding> {
     // End-of-input findings of one kind come in key order; sort the tail for a stable compare.
     f[start..].sort_by_key(|x| format!("{x:?}"));
@@ -43,7 +28,7 @@ fn sort_ends(mut f: Vec<Finding>, start: usize) -> Vec<Finding> {
 fn every_injected_problem_and_nothing_else() {
     let day = generate_day();
     let opts = JournalOptions::new(VerifyOptions::at(NOW));
-    let (outcomes, findings, summary) = run(&day.records, &opts);
+    let (outcomes, findings, summary) = run_journal(&day.records, &opts);
     assert_eq!(outcomes.len(), day.records.len());
     for (i, o) in outcomes.iter().enumerate() {
         assert_eq!(o.index, i as u64);
@@ -67,7 +52,7 @@ fn every_injected_problem_and_nothing_else() {
 fn a_directory_of_receipts_gives_the_same_results_as_the_journal() {
     let day = generate_day();
     let opts = JournalOptions::new(VerifyOptions::at(NOW));
-    let (outcomes, findings, summary) = run(&day.records, &opts);
+    let (outcomes, findings, summary) = run_journal(&day.records, &opts);
     let mut o2 = Vec::new();
     let mut f2 = Vec::new();
     let s2 = verify_many(&day.records, &store(), &opts, |e| match e {
@@ -92,7 +77,7 @@ fn partial_export_with_and_without_anchor() {
     let day = generate_day();
     let tail = &day.records[day.index_of_c11..];
     let ka = possig::key_id(key("term-ok").verifying_key()).unwrap();
-    let (_, without, _) = run(tail, &JournalOptions::new(VerifyOptions::at(NOW)));
+    let (_, without, _) = run_journal(tail, &JournalOptions::new(VerifyOptions::at(NOW)));
     assert_eq!(
         without[0],
         Finding::ChainStart {
@@ -102,7 +87,7 @@ fn partial_export_with_and_without_anchor() {
         }
     );
     let opts = JournalOptions::new(VerifyOptions::at(NOW)).with_anchor(ka, day.anchor_at_11);
-    let (_, with, _) = run(tail, &opts);
+    let (_, with, _) = run_journal(tail, &opts);
     assert_eq!(
         with[0],
         Finding::ChainStart {
@@ -124,7 +109,7 @@ fn partial_export_with_and_without_anchor() {
             digest: [1; 32],
         },
     );
-    let (_, broken, _) = run(tail, &bad);
+    let (_, broken, _) = run_journal(tail, &bad);
     assert!(broken.contains(&Finding::BrokenLink {
         key: ka,
         counter: 11
@@ -216,7 +201,7 @@ fn an_invalid_copy_of_a_counter_accuses_nobody() {
         .position(|w| w == [0x02, 0x02, 0x07, 0xcf])
         .unwrap();
     edited[pos + 3] ^= 1;
-    let (outcomes, findings, _) = run(
+    let (outcomes, findings, _) = run_journal(
         &[r0.to_der().unwrap(), r1.to_der().unwrap(), edited],
         &JournalOptions::new(VerifyOptions::at(NOW)),
     );
@@ -240,7 +225,7 @@ fn an_invalid_copy_of_a_counter_accuses_nobody() {
 }
 
 fn findings_of(records: &[Vec<u8>]) -> Vec<Finding> {
-    run(records, &JournalOptions::new(VerifyOptions::at(NOW)))
+    run_journal(records, &JournalOptions::new(VerifyOptions::at(NOW)))
         .1
         .into_iter()
         .filter(|f| !f.is_informational())

@@ -109,46 +109,19 @@ type Checked = (
     Result<Vec<crate::Warning>, Error>,
 );
 
-/// A record decoded (if it decodes) and checked up to its signature equation.
-type Prepared = (
-    Option<UnverifiedReceipt>,
-    Result<crate::receipt::Prepared, Error>,
-);
+/// A record decoded and checked up to its signature equation, or why it does not decode.
+type Prepared = Result<(UnverifiedReceipt, Result<crate::receipt::Prepared, Error>), Error>;
 
-/// Decodes a record and runs every check before the signature equation (the parallel part).
-fn prepare(der: &[u8], store: &TrustStore, opts: &VerifyOptions) -> Prepared {
-    match UnverifiedReceipt::from_der(der) {
-        Err(e) => (None, Err(e)),
-        Ok(r) => {
-            let p = r.prepare(store, opts);
-            (Some(r), p)
-        }
-    }
-}
-
+/// `f` over every item: on every core with the `parallel` feature.
 #[cfg(feature = "parallel")]
-fn prepare_all(
-    items: &[(u64, Vec<u8>)],
-    store: &TrustStore,
-    opts: &VerifyOptions,
-) -> Vec<Prepared> {
+fn map_all<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
     use rayon::prelude::*;
-    items
-        .par_iter()
-        .map(|(_, der)| prepare(der, store, opts))
-        .collect()
+    items.par_iter().map(f).collect()
 }
 
 #[cfg(not(feature = "parallel"))]
-fn prepare_all(
-    items: &[(u64, Vec<u8>)],
-    store: &TrustStore,
-    opts: &VerifyOptions,
-) -> Vec<Prepared> {
-    items
-        .iter()
-        .map(|(_, der)| prepare(der, store, opts))
-        .collect()
+fn map_all<T, R>(items: &[T], f: impl Fn(&T) -> R) -> Vec<R> {
+    items.iter().map(f).collect()
 }
 
 /// The signature equations of the prepared records: batched when `weights` is available, one
@@ -158,17 +131,7 @@ fn equations(
     weights: Option<&mut crate::batch::Weights>,
 ) -> Vec<Result<(), Error>> {
     let Some(weights) = weights else {
-        // One at a time, on every core.
-        #[cfg(feature = "parallel")]
-        {
-            use rayon::prelude::*;
-            return batch
-                .par_iter()
-                .map(|i| i.signature.finish(i.key))
-                .collect();
-        }
-        #[cfg(not(feature = "parallel"))]
-        return batch.iter().map(|i| i.signature.finish(i.key)).collect();
+        return map_all(batch, |i| i.signature.finish(i.key));
     };
     #[cfg(feature = "parallel")]
     {
@@ -186,18 +149,24 @@ fn equations(
     crate::batch::verify(batch, weights)
 }
 
-/// Decodes and verifies every record: prepared in parallel, signatures batched.
+/// Decodes and verifies every record: decoded and prepared on every core, signatures batched.
 fn check_all(
     items: &[(u64, Vec<u8>)],
     store: &TrustStore,
     opts: &VerifyOptions,
     weights: Option<&mut crate::batch::Weights>,
 ) -> Vec<Checked> {
-    let prepared = prepare_all(items, store, opts);
+    let prepared: Vec<Prepared> = map_all(items, |(_, der)| {
+        UnverifiedReceipt::from_der(der).map(|r| {
+            let p = r.prepare(store, opts);
+            (r, p)
+        })
+    });
     let batch: Vec<crate::batch::Item<'_>> = prepared
         .iter()
-        .filter_map(|(r, p)| {
-            let (r, p) = (r.as_ref()?, p.as_ref().ok()?);
+        .filter_map(|p| {
+            let (r, p) = p.as_ref().ok()?;
+            let p = p.as_ref().ok()?;
             Some(crate::batch::Item {
                 key_id: r.key_id(),
                 key: &p.path.key,
@@ -205,20 +174,21 @@ fn check_all(
             })
         })
         .collect();
+    // One result per batch item, in order.
     let mut results = equations(&batch, weights).into_iter();
     prepared
         .into_iter()
-        .map(|(r, p)| {
-            let verdict = match (&r, p) {
-                (_, Err(e)) => Err(e),
-                (None, Ok(_)) => Err(Error::BadSignature),
-                (Some(receipt), Ok(p)) => results
+        .map(|p| match p {
+            Err(e) => (None, Err(e)),
+            Ok((r, Err(e))) => (Some(r), Err(e)),
+            Ok((r, Ok(p))) => {
+                let verdict = results
                     .next()
                     .unwrap_or(Err(Error::BadSignature))
-                    .and_then(|()| receipt.check_attachments())
-                    .map(|()| p.path.warnings),
-            };
-            (r, verdict)
+                    .and_then(|()| r.check_attachments())
+                    .map(|()| p.path.warnings);
+                (Some(r), verdict)
+            }
         })
         .collect()
 }

@@ -148,6 +148,39 @@ impl Chain {
     }
 }
 
+/// Decodes and verifies `der` against the fixture store at [`NOW`].
+pub fn verify_now(der: &[u8]) -> Result<possig::VerifiedReceipt, possig::Error> {
+    Unverified::from_der(der)?.verify(&store(), &possig::VerifyOptions::at(NOW))
+}
+
+/// term-ok's chain, as merchant M-1, terminal T-OK.
+pub fn ok_chain() -> Chain {
+    Chain::new(key("term-ok"), "M-1", "T-OK")
+}
+
+/// Verifies the concatenation of `records` as a journal: every outcome, every finding, and the
+/// summary.
+pub fn run_journal(
+    records: &[Vec<u8>],
+    opts: &possig::journal::JournalOptions,
+) -> (
+    Vec<possig::journal::RecordOutcome>,
+    Vec<Finding>,
+    possig::journal::Summary,
+) {
+    use possig::journal::Event;
+    let mut outcomes = Vec::new();
+    let mut findings = Vec::new();
+    let journal: Vec<u8> = records.concat();
+    let summary =
+        possig::journal::verify_journal(journal.as_slice(), &store(), opts, |e| match e {
+            Event::Record(r) => outcomes.push(r),
+            Event::Finding(f) => findings.push(f),
+        })
+        .unwrap();
+    (outcomes, findings, summary)
+}
+
 /// Replaces s by n − s and flips v's parity bit: the other, high-S encoding of one signature.
 pub fn high_s_variant(der: &[u8], sig: &[u8]) -> Vec<u8> {
     let s_bytes: [u8; 32] = sig[32..64].try_into().unwrap();
