@@ -154,7 +154,7 @@ pub(crate) fn verify(items: &[Item<'_>], weights: &mut Weights) -> Vec<Result<()
             Some(r) => recovered.push((i, r)),
             None => {
                 if let Some(o) = out.get_mut(i) {
-                    *o = item.signature.finish(item.key);
+                    *o = item.signature.finish(item.key, None);
                 }
             }
         }

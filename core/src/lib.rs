@@ -8,6 +8,7 @@ pub mod builder;
 pub mod error;
 mod field;
 pub mod journal;
+mod key_table;
 pub mod keys;
 pub mod limits;
 pub mod merkle;

@@ -80,3 +80,9 @@ pub const MAX_SETTLEMENT_LINE: usize = 4 * 1024;
 /// reconciliation is measured on. Rows are held in memory (about 120 bytes each, see
 /// [`crate::reconcile`]), so this bounds memory at about 6 GB.
 pub const MAX_SETTLEMENT_ROWS: usize = 50_000_000;
+
+/// Precomputed key tables kept per trust store for the single-receipt path: 2048, about
+/// 50 MiB (25,344 bytes each: 33 × 8 projective points of 96 bytes). A fleet larger than that
+/// still verifies correctly: keys beyond it use the ladder, and bulk verification
+/// (`verify_many`) needs no table at all.
+pub const MAX_KEY_TABLES: usize = 2048;

@@ -243,7 +243,8 @@ impl UnverifiedReceipt {
         options: &VerifyOptions,
     ) -> Result<VerifiedReceipt, Error> {
         let prepared = self.prepare(store, options)?;
-        prepared.signature.finish(&prepared.path.key)?;
+        let table = store.key_table(&prepared.path);
+        prepared.signature.finish(&prepared.path.key, table)?;
         self.complete(prepared.path)
     }
 

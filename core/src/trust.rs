@@ -9,14 +9,15 @@
 use std::collections::HashMap;
 
 use der::{Decode, Encode};
-use p256::AffinePoint;
 use p256::ecdsa::signature::Verifier;
+use p256::{AffinePoint, ProjectivePoint};
 use sha2::{Digest, Sha256};
 use x509_cert::Certificate;
 use x509_cert::crl::CertificateList;
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsage};
 
 use crate::error::{AlgorithmUse, ChainReason, Error, Limit, Structure};
+use crate::key_table::{KeyTable, KeyTables};
 use crate::limits::{
     MAX_CERTIFICATE_SIZE, MAX_CHAIN_DEPTH, MAX_CRL_SIZE, MAX_PEM_SIZE, MAX_TRUST_CERTIFICATES,
 };
@@ -221,12 +222,16 @@ pub struct TrustStore {
     issuers: Vec<Vec<usize>>,
     /// For each CA certificate, the CRLs it signed.
     crls_by_issuer: HashMap<usize, Vec<usize>>,
+    /// Precomputed key multiples for the single-receipt path, built on a key's second use.
+    key_tables: KeyTables,
 }
 
 /// A validated certificate path for one receipt.
 #[derive(Clone, Debug)]
 pub(crate) struct ValidatedPath {
     pub(crate) key: AffinePoint,
+    /// Index of the terminal certificate, for [`TrustStore::key_table`].
+    pub(crate) leaf: usize,
     pub(crate) path: Vec<CertificateInfo>,
     pub(crate) warnings: Vec<Warning>,
 }
@@ -628,6 +633,7 @@ impl TrustStoreBuilder {
             }
         }
         Ok(TrustStore {
+            key_tables: KeyTables::new(certs.len()),
             certs,
             crls: self.crls,
             by_key_id,
@@ -656,6 +662,20 @@ impl TrustStore {
             n(Role::Terminal),
             self.crls.len(),
         )
+    }
+
+    /// Number of terminal keys with a precomputed table for the single-receipt path (built on
+    /// a key's second [`crate::receipt::UnverifiedReceipt::verify`], at most
+    /// [`MAX_KEY_TABLES`](crate::limits::MAX_KEY_TABLES) per store; see the README, *Single-receipt verification*).
+    pub fn cached_key_tables(&self) -> usize {
+        self.key_tables.built()
+    }
+
+    /// The key table of a validated path's terminal certificate, if it is built or due (see
+    /// [`KeyTables::for_single_use`]).
+    pub(crate) fn key_table(&self, path: &ValidatedPath) -> Option<&KeyTable> {
+        self.key_tables
+            .for_single_use(path.leaf, &ProjectivePoint::from(path.key))
     }
 
     /// Whether a terminal certificate with this key id is present.
@@ -832,14 +852,16 @@ impl TrustStore {
             }
             infos.push(c.info.clone());
         }
-        let leaf = path.first().map(|&i| self.cert(i)).transpose()?;
-        let key = leaf.map(|c| c.key).ok_or(Error::ChainInvalid {
+        let not_found = Error::ChainInvalid {
             depth: 0,
             reason: ChainReason::IssuerNotFound,
-        })?;
+        };
+        let leaf = *path.first().ok_or(not_found)?;
+        let key = self.cert(leaf)?.key;
         warnings.dedup();
         Ok(ValidatedPath {
             key,
+            leaf,
             path: infos,
             warnings,
         })

@@ -13,7 +13,7 @@ mod common;
 
 use common::*;
 use possig::journal::{Event, JournalOptions, RecordOutcome, verify_journal, verify_many};
-use possig::{CardholderVerification as Cvm, Error, UnverifiedReceipt, VerifyOptions};
+use possig::{Error, VerifyOptions};
 
 fn outcomes(records: &[Vec<u8>], opts: &JournalOptions) -> Vec<RecordOutcome> {
     let mut out = Vec::new();
@@ -54,45 +54,6 @@ fn assert_same_as_single(records: &[Vec<u8>]) {
     }
 }
 
-/// `n` valid receipts over `keys` fixture keys, interleaved.
-fn receipts(n: usize, keys: &[&str]) -> Vec<Vec<u8>> {
-    let mut chains: Vec<Chain> = keys
-        .iter()
-        .map(|k| Chain::new(key(k), "M-1", &format!("T-{k}")))
-        .collect();
-    let len = chains.len();
-    (0..n)
-        .map(|i| {
-            chains[i % len]
-                .sale(Cvm::Pin, 100 + i as u64, T0 + i as u64)
-                .to_der()
-                .unwrap()
-        })
-        .collect()
-}
-
-/// The `k`-th kind of signature fault applied to a valid receipt.
-fn corrupt(der: &[u8], k: usize) -> Vec<u8> {
-    let r = UnverifiedReceipt::from_der(der).unwrap();
-    let sig = r.signature().to_vec();
-    let mut bad = sig.clone();
-    match k % 6 {
-        0 => bad[7] ^= 0x10,                   // r edited: bad_signature
-        1 => bad[40] ^= 0x01,                  // s edited: bad_signature
-        2 => bad[64] ^= 1,                     // wrong parity: wrong_recovery_id
-        3 => bad[64] ^= 2,                     // claims x ≥ n: wrong_recovery_id
-        4 => return high_s_variant(der, &sig), // high_s
-        _ => {
-            // The message edited (the amount): bad_signature.
-            let mut d = der.to_vec();
-            let pos = d.len() - 80;
-            d[pos] ^= 1;
-            return d;
-        }
-    }
-    replace_once(der, &sig, &bad)
-}
-
 #[test]
 fn batches_with_none_one_many_and_all_invalid() {
     for keys in [
@@ -113,11 +74,7 @@ fn batches_with_none_one_many_and_all_invalid() {
                 .map(|(i, d)| if i % 3 == 1 { corrupt(d, i) } else { d.clone() })
                 .collect();
             assert_same_as_single(&many);
-            let all: Vec<Vec<u8>> = valid
-                .iter()
-                .enumerate()
-                .map(|(i, d)| corrupt(d, i))
-                .collect();
+            let all = corrupt_all(&valid);
             assert_same_as_single(&all);
         }
     }
@@ -135,20 +92,13 @@ fn a_large_batch_with_each_fault_once() {
 
 #[test]
 fn every_golden_vector_alone_and_together() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
-    let mut vectors: Vec<Vec<u8>> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "der"))
-        .map(|p| std::fs::read(p).unwrap())
-        .collect();
-    vectors.sort();
+    let vectors = golden_vectors();
     for v in &vectors {
         assert_same_as_single(std::slice::from_ref(v));
     }
     assert_same_as_single(&vectors);
     // And the journal vector, batched and not, event for event.
-    let journal = std::fs::read(dir.join("journal-day.bin")).unwrap();
+    let journal = std::fs::read(vectors_dir().join("journal-day.bin")).unwrap();
     let run = |opts: &JournalOptions| {
         let mut events = Vec::new();
         verify_journal(journal.as_slice(), &store(), opts, |e| events.push(e)).unwrap();

@@ -131,7 +131,7 @@ fn equations(
     weights: Option<&mut crate::batch::Weights>,
 ) -> Vec<Result<(), Error>> {
     let Some(weights) = weights else {
-        return map_all(batch, |i| i.signature.finish(i.key));
+        return map_all(batch, |i| i.signature.finish(i.key, None));
     };
     #[cfg(feature = "parallel")]
     {

@@ -6,6 +6,7 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
+    clippy::indexing_slicing,
     missing_docs
 )]
 
@@ -514,4 +515,69 @@ pub fn peak_rss_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
     let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
     line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// `n` valid receipts over `keys` fixture keys, interleaved.
+pub fn receipts(n: usize, keys: &[&str]) -> Vec<Vec<u8>> {
+    let mut chains: Vec<Chain> = keys
+        .iter()
+        .map(|k| Chain::new(key(k), "M-1", &format!("T-{k}")))
+        .collect();
+    let len = chains.len();
+    (0..n)
+        .map(|i| {
+            chains[i % len]
+                .sale(Cvm::Pin, 100 + i as u64, T0 + i as u64)
+                .to_der()
+                .unwrap()
+        })
+        .collect()
+}
+
+/// The `k`-th kind of signature fault applied to a valid receipt.
+pub fn corrupt(der: &[u8], k: usize) -> Vec<u8> {
+    let r = UnverifiedReceipt::from_der(der).unwrap();
+    let sig = r.signature().to_vec();
+    let mut bad = sig.clone();
+    match k % 6 {
+        0 => bad[7] ^= 0x10,                   // r edited: bad_signature
+        1 => bad[40] ^= 0x01,                  // s edited: bad_signature
+        2 => bad[64] ^= 1,                     // wrong parity: wrong_recovery_id
+        3 => bad[64] ^= 2,                     // claims x ≥ n: wrong_recovery_id
+        4 => return high_s_variant(der, &sig), // high_s
+        _ => {
+            // The message edited (the amount): bad_signature.
+            let mut d = der.to_vec();
+            let pos = d.len() - 80;
+            d[pos] ^= 1;
+            return d;
+        }
+    }
+    replace_once(der, &sig, &bad)
+}
+
+/// The golden vectors' directory.
+pub fn vectors_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
+}
+
+/// Every golden receipt vector (`*.der`), sorted by content.
+pub fn golden_vectors() -> Vec<Vec<u8>> {
+    let mut vectors: Vec<Vec<u8>> = std::fs::read_dir(vectors_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "der"))
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+    vectors.sort();
+    vectors
+}
+
+/// Every record given its own fault ([`corrupt`] with the record's index as the kind).
+pub fn corrupt_all(records: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    records
+        .iter()
+        .enumerate()
+        .map(|(i, d)| corrupt(d, i))
+        .collect()
 }
