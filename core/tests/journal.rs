@@ -367,3 +367,63 @@ fn incomplete_batch_and_replay_after_close() {
         ]
     );
 }
+
+#[test]
+fn chunks_are_reported_in_input_order() {
+    use possig::journal::CHUNK_RECORDS;
+    // Two and a half chunks over three keys, with faults, and garbage exactly at a chunk
+    // boundary and in the middle of the third chunk: chunks are verified while the previous
+    // one is fed, and events must still come in input order, record for record.
+    let n = 2 * CHUNK_RECORDS + CHUNK_RECORDS / 2;
+    let mut records = receipts(n, &["term-ok", "term-ok2", "term-revoked"]);
+    for at in [
+        5,
+        CHUNK_RECORDS - 1,
+        CHUNK_RECORDS,
+        2 * CHUNK_RECORDS + 7,
+        n - 1,
+    ] {
+        records[at] = corrupt(&records[at], at);
+    }
+    let garbage = [0x30u8, 0xff, 0x00, 0x13, 0x37];
+    let mut journal = Vec::new();
+    // What the events must say, in order: a record (its offset) or garbage (offset, length).
+    let mut expected = Vec::new();
+    for (i, r) in records.iter().enumerate() {
+        if i == CHUNK_RECORDS || i == 2 * CHUNK_RECORDS + 100 {
+            expected.push((false, journal.len() as u64));
+            journal.extend_from_slice(&garbage);
+        }
+        expected.push((true, journal.len() as u64));
+        journal.extend_from_slice(r);
+    }
+    let mut seen = Vec::new();
+    let mut outcomes = Vec::new();
+    verify_journal(
+        journal.as_slice(),
+        &store(),
+        &JournalOptions::new(VerifyOptions::at(NOW)),
+        |e| match e {
+            Event::Record(o) => {
+                seen.push((true, o.offset));
+                outcomes.push(o);
+            }
+            Event::Finding(Finding::MalformedRecord { offset, len }) => {
+                assert_eq!(len, garbage.len() as u64);
+                seen.push((false, offset));
+            }
+            Event::Finding(_) => {}
+        },
+    )
+    .unwrap();
+    assert_eq!(seen, expected);
+    let warm = store();
+    for (i, (o, der)) in outcomes.iter().zip(&records).enumerate() {
+        assert_eq!(o.index, i as u64);
+        let single = UnverifiedReceipt::from_der(der)
+            .unwrap()
+            .verify(&warm, &VerifyOptions::at(NOW))
+            .err();
+        assert_eq!(o.error, single, "record {i}");
+    }
+}

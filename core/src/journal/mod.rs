@@ -193,20 +193,53 @@ fn check_all(
         .collect()
 }
 
-/// The stateful verifier behind [`verify_journal`] and [`verify_many`].
+/// A verified chunk: its records and one [`Checked`] per record.
+type Chunk = (Vec<(u64, Vec<u8>)>, Vec<Checked>);
+
+/// Runs `verify` and `feed` at the same time when the `parallel` feature is on: `verify` as a
+/// job of the current rayon pool (it spreads over the pool itself), `feed` on this thread (the
+/// sink need not be `Send`). Sequentially otherwise.
+#[cfg(feature = "parallel")]
+fn overlap<R: Send>(verify: impl FnOnce() -> R + Send, feed: impl FnOnce()) -> R {
+    let mut out = None;
+    rayon::in_place_scope(|s| {
+        s.spawn(|_| out = Some(verify()));
+        feed();
+    });
+    // The scope waits for its job, which always sets `out`.
+    out.unwrap_or_else(|| unreachable!("the scope joined its job"))
+}
+
+#[cfg(not(feature = "parallel"))]
+fn overlap<R>(verify: impl FnOnce() -> R, feed: impl FnOnce()) -> R {
+    feed();
+    verify()
+}
+
+/// The stateful verifier behind [`verify_journal`] and [`verify_many`]: records are queued in
+/// chunks; a full chunk is verified (in parallel) while the previous one is fed, in input
+/// order, to the chain analysis and the sink.
 struct Verifier<'a, F> {
     store: &'a TrustStore,
     opts: &'a JournalOptions,
-    chains: chain::Chains<'a>,
-    summary: Summary,
-    sink: F,
-    findings: Vec<Finding>,
+    feeder: Feeder<'a, F>,
     /// Records waiting to be verified together (at most [`CHUNK_RECORDS`] and about
     /// [`CHUNK_BYTES`]), and their size.
     pending: Vec<(u64, Vec<u8>)>,
     pending_bytes: usize,
+    /// A chunk verified but not yet fed.
+    ready: Option<Chunk>,
     /// Batch-verification weights; `None` verifies one signature at a time.
     weights: Option<crate::batch::Weights>,
+}
+
+/// The sequential side: chain analysis, counts and the sink.
+struct Feeder<'a, F> {
+    store: &'a TrustStore,
+    chains: chain::Chains<'a>,
+    summary: Summary,
+    sink: F,
+    findings: Vec<Finding>,
 }
 
 impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
@@ -214,12 +247,16 @@ impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
         Verifier {
             store,
             opts,
-            chains: chain::Chains::new(&opts.anchors),
-            summary: Summary::default(),
-            sink,
-            findings: Vec::new(),
+            feeder: Feeder {
+                store,
+                chains: chain::Chains::new(&opts.anchors),
+                summary: Summary::default(),
+                sink,
+                findings: Vec::new(),
+            },
             pending: Vec::with_capacity(CHUNK_RECORDS),
             pending_bytes: 0,
+            ready: None,
             weights: match opts.batch {
                 BatchWeights::Os => crate::batch::Weights::from_os(),
                 BatchWeights::Seed(seed) => Some(crate::batch::Weights::new(seed)),
@@ -228,6 +265,77 @@ impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
         }
     }
 
+    fn garbage(&mut self, offset: u64, len: u64) {
+        // Records before the garbage are reported before it: input order.
+        self.drain();
+        let f = &mut self.feeder;
+        f.summary.bytes += len;
+        f.findings.push(Finding::MalformedRecord { offset, len });
+        f.emit_findings(None);
+    }
+
+    /// Queues one record; verifies the queue when it is full.
+    fn push(&mut self, offset: u64, der: Vec<u8>) {
+        self.pending_bytes += der.len();
+        self.pending.push((offset, der));
+        if self.pending.len() == CHUNK_RECORDS || self.pending_bytes >= CHUNK_BYTES {
+            self.flush();
+        }
+    }
+
+    /// Verifies the queued records while feeding the previously verified chunk.
+    fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let items = std::mem::take(&mut self.pending);
+        let previous = self.ready.take();
+        let (store, verify, weights) = (self.store, &self.opts.verify, self.weights.as_mut());
+        let feeder = &mut self.feeder;
+        let mut recycled = None;
+        let checked = overlap(
+            || check_all(&items, store, verify, weights),
+            || {
+                if let Some((old, checked)) = previous {
+                    feeder.chunk(&old, checked);
+                    recycled = Some(old);
+                }
+            },
+        );
+        self.ready = Some((items, checked));
+        // The fed chunk's buffer holds the next one.
+        self.pending = recycled.unwrap_or_default();
+        self.pending.clear();
+        self.pending_bytes = 0;
+    }
+
+    /// Verifies and feeds everything queued.
+    fn drain(&mut self) {
+        self.flush();
+        if let Some((items, checked)) = self.ready.take() {
+            self.feeder.chunk(&items, checked);
+        }
+    }
+
+    fn finish(mut self) -> Summary {
+        self.drain();
+        let mut f = self.feeder;
+        let chains = std::mem::replace(&mut f.chains, chain::Chains::new(&self.opts.anchors));
+        let terminals = chains.terminals();
+        chains.finish(self.opts.verify.now(), &mut f.findings);
+        for finding in std::mem::take(&mut f.findings) {
+            let terminal = match &finding {
+                Finding::Pending { terminal, .. } => Some(terminal.clone()),
+                other => finding_key(other).and_then(|k| terminals.get(&k).cloned()),
+            };
+            f.summary.finding(&finding, terminal.as_deref());
+            (f.sink)(Event::Finding(finding), None);
+        }
+        f.summary
+    }
+}
+
+impl<F: FnMut(Event, Option<&UnverifiedReceipt>)> Feeder<'_, F> {
     /// Emits the findings produced so far, counted under `terminal` (the terminal of the record
     /// being fed) or, for findings about a key, under that key's terminal.
     fn emit_findings(&mut self, terminal: Option<&str>) {
@@ -241,32 +349,8 @@ impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
         }
     }
 
-    fn garbage(&mut self, offset: u64, len: u64) {
-        self.summary.bytes += len;
-        self.findings.push(Finding::MalformedRecord { offset, len });
-        self.emit_findings(None);
-    }
-
-    /// Queues one record; verifies the queue when it is full.
-    fn push(&mut self, offset: u64, der: Vec<u8>) {
-        self.pending_bytes += der.len();
-        self.pending.push((offset, der));
-        if self.pending.len() == CHUNK_RECORDS || self.pending_bytes >= CHUNK_BYTES {
-            self.flush();
-        }
-    }
-
-    /// Verifies the queued records (in parallel) and feeds them, in order, to the chains.
-    fn flush(&mut self) {
-        let items = std::mem::take(&mut self.pending);
-        self.chunk(&items);
-        self.pending = items;
-        self.pending.clear();
-        self.pending_bytes = 0;
-    }
-
-    fn chunk(&mut self, items: &[(u64, Vec<u8>)]) {
-        let checked = check_all(items, self.store, &self.opts.verify, self.weights.as_mut());
+    /// Feeds a verified chunk, in order, to the counts, the sink and the chains.
+    fn chunk(&mut self, items: &[(u64, Vec<u8>)], checked: Vec<Checked>) {
         for ((offset, der), (receipt, result)) in items.iter().zip(checked) {
             let index = self.summary.records;
             self.summary.bytes += der.len() as u64;
@@ -306,22 +390,6 @@ impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
                 self.emit_findings(Some(&terminal));
             }
         }
-    }
-
-    fn finish(mut self) -> Summary {
-        self.flush();
-        let chains = std::mem::replace(&mut self.chains, chain::Chains::new(&self.opts.anchors));
-        let terminals = chains.terminals();
-        chains.finish(self.opts.verify.now(), &mut self.findings);
-        for f in std::mem::take(&mut self.findings) {
-            let terminal = match &f {
-                Finding::Pending { terminal, .. } => Some(terminal.clone()),
-                other => finding_key(other).and_then(|k| terminals.get(&k).cloned()),
-            };
-            self.summary.finding(&f, terminal.as_deref());
-            (self.sink)(Event::Finding(f), None);
-        }
-        self.summary
     }
 }
 
@@ -371,11 +439,7 @@ pub(crate) fn verify_journal_with_receipts<R: Read>(
     while let Some(item) = reader.next_item()? {
         match item {
             JournalItem::Record { offset, der } => v.push(offset, der),
-            JournalItem::Garbage { offset, len } => {
-                // Records before the garbage are reported before it: input order.
-                v.flush();
-                v.garbage(offset, len);
-            }
+            JournalItem::Garbage { offset, len } => v.garbage(offset, len),
         }
     }
     Ok(v.finish())
