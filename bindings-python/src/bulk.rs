@@ -12,7 +12,7 @@ use possig::simulate::{SimTerminal, simulate_day as simulate};
 use possig::view::JournalView;
 use possig::{Terminal, VerifyOptions};
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyTuple};
 use serde::Serialize;
 
 use crate::keys::PySigningKey;
@@ -37,6 +37,125 @@ fn journal_options(now: u64, anchors: Vec<AnchorArg>) -> PResult<JournalOptions>
     Ok(o)
 }
 
+/// One record's verdict, `possig.RecordOutcome`: made here rather than from JSON in Python,
+/// because a journal has millions of them (its values are the crate's own codes and names, as
+/// in the JSON view).
+#[pyclass(module = "possig._native", name = "RecordOutcome", frozen)]
+pub(crate) struct PyRecordOutcome(possig::journal::RecordOutcome);
+
+impl PyRecordOutcome {
+    fn kind_name(&self) -> Option<&'static str> {
+        self.0.kind.map(|k| k.name())
+    }
+}
+
+fn bytes32<'py>(py: Python<'py>, b: Option<&[u8; 32]>) -> Option<Bound<'py, PyBytes>> {
+    b.map(|b| PyBytes::new(py, b))
+}
+
+#[pymethods]
+impl PyRecordOutcome {
+    #[getter]
+    fn index(&self) -> u64 {
+        self.0.index
+    }
+    #[getter]
+    fn offset(&self) -> u64 {
+        self.0.offset
+    }
+    #[getter]
+    fn status(&self) -> &'static str {
+        self.0.status.code()
+    }
+    #[getter]
+    fn code(&self) -> Option<&'static str> {
+        self.0.code
+    }
+    #[getter]
+    fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, &self.0.warnings)
+    }
+    #[getter]
+    fn key_id<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
+        bytes32(py, self.0.key_id.as_ref())
+    }
+    #[getter]
+    fn terminal(&self) -> Option<&str> {
+        self.0.terminal.as_deref()
+    }
+    #[getter]
+    fn counter(&self) -> Option<u64> {
+        self.0.counter
+    }
+    #[getter]
+    fn kind(&self) -> Option<&'static str> {
+        self.kind_name()
+    }
+    #[getter]
+    fn digest<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
+        bytes32(py, self.0.digest.as_ref())
+    }
+
+    fn __eq__(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+
+    fn __hash__(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let o = &self.0;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (o.index, o.offset, o.status, o.code, &o.warnings, o.key_id).hash(&mut h);
+        (&o.terminal, o.counter, self.kind_name(), o.digest).hash(&mut h);
+        h.finish()
+    }
+
+    fn __repr__(&self) -> String {
+        let o = &self.0;
+        let hex = |b: Option<[u8; 32]>| match b {
+            Some(b) => format!(
+                "b'{}'",
+                b.iter().map(|x| format!("\\x{x:02x}")).collect::<String>()
+            ),
+            None => "None".into(),
+        };
+        let text = |t: Option<&str>| t.map_or("None".into(), |t| format!("{t:?}"));
+        format!(
+            "RecordOutcome(index={}, offset={}, status='{}', code={}, warnings={:?}, key_id={}, terminal={}, counter={}, kind={}, digest={})",
+            o.index,
+            o.offset,
+            o.status.code(),
+            text(o.code),
+            o.warnings,
+            hex(o.key_id),
+            text(o.terminal.as_deref()),
+            o.counter.map_or("None".into(), |c| c.to_string()),
+            text(self.kind_name()),
+            hex(o.digest),
+        )
+    }
+}
+
+/// A journal verification for Python: the record outcomes as native objects, and the rest
+/// (findings, summary, clean) as the JSON view.
+type JournalResult = (Vec<Py<PyRecordOutcome>>, String);
+
+/// Splits a finished view: its records, and the JSON of everything else.
+fn split_view(mut view: JournalView) -> (Vec<possig::journal::RecordOutcome>, String) {
+    let records = std::mem::take(&mut view.records);
+    (records, json(&view))
+}
+
+fn journal_result(
+    py: Python<'_>,
+    (records, rest): (Vec<possig::journal::RecordOutcome>, String),
+) -> PyResult<JournalResult> {
+    let records = records
+        .into_iter()
+        .map(|r| Py::new(py, PyRecordOutcome(r)))
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok((records, rest))
+}
+
 #[pyfunction]
 #[pyo3(signature = (store, receipts, now, anchors=Vec::new()))]
 fn verify_many(
@@ -45,14 +164,15 @@ fn verify_many(
     receipts: Vec<Vec<u8>>,
     now: u64,
     anchors: Vec<AnchorArg>,
-) -> PResult<String> {
+) -> PyResult<JournalResult> {
     let opts = journal_options(now, anchors)?;
     let store = Arc::clone(&store.inner);
-    Ok(py.detach(|| {
+    let done = py.detach(|| {
         let mut out = JournalView::default();
         let summary = possig::journal::verify_many(&receipts, &store, &opts, |e| out.push(e));
-        json(&out.finish(summary))
-    }))
+        split_view(out.finish(summary))
+    });
+    journal_result(py, done)
 }
 
 /// An input given either as bytes or as a file path.
@@ -77,16 +197,17 @@ fn verify_journal(
     data: Option<Vec<u8>>,
     path: Option<String>,
     anchors: Vec<AnchorArg>,
-) -> PResult<String> {
+) -> PyResult<JournalResult> {
     let opts = journal_options(now, anchors)?;
     let input = open(data, path)?;
     let store = Arc::clone(&store.inner);
-    py.detach(|| {
+    let done = py.detach(|| {
         let mut out = JournalView::default();
         let summary = possig::journal::verify_journal(input, &store, &opts, |e| out.push(e))
             .map_err(possig::Error::from)?;
-        Ok(json(&out.finish(summary)))
-    })
+        Ok::<_, PossigError>(split_view(out.finish(summary)))
+    })?;
+    journal_result(py, done)
 }
 
 /// (offset, record bytes or None for skipped bytes, length).
@@ -239,6 +360,7 @@ fn csv_header() -> Vec<&'static str> {
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(csv_header, m)?)?;
+    m.add_class::<PyRecordOutcome>()?;
     m.add_function(wrap_pyfunction!(verify_many, m)?)?;
     m.add_function(wrap_pyfunction!(verify_journal, m)?)?;
     m.add_function(wrap_pyfunction!(read_journal, m)?)?;

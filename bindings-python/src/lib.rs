@@ -2,7 +2,8 @@
 //!
 //! Conversion only: every rule lives in the `possig` crate. Results that have structure
 //! (receipt views, reports) cross as JSON produced by the crate's own `serde` views, so Python,
-//! the browser and the CLI show the same values. Errors cross through one conversion,
+//! the browser and the CLI show the same values; a journal's record outcomes (one per record,
+//! millions) are native objects with the same values instead (`bulk::PyRecordOutcome`). Errors cross through one conversion,
 //! [`PossigError`] → `PyErr`, into one exception hierarchy rooted at `possig.Error`.
 
 mod bulk;

@@ -73,3 +73,27 @@ def test_naive_datetime_is_refused(store):
     r = possig.Receipt.load(VECTORS / "sale-pin.der")
     with pytest.raises(ValueError):
         r.verify(store, at=datetime.datetime(2027, 1, 1))
+
+
+def test_record_outcomes_are_native_immutable_values(store):
+    j = INDEX["journals"][0]
+    data = (VECTORS / j["file"]).read_bytes()
+    entries = [e for e in possig.read_journal(data) if e.data is not None]
+    report = possig.verify_journal(store, data, at=NOW)
+    assert len(report.records) == len(entries)
+    for r, e in zip(report.records, entries):
+        assert isinstance(r, possig.RecordOutcome)
+        assert r.offset == e.offset
+        fields = possig.Receipt.from_der(e.data).unverified_fields
+        assert r.key_id == possig.Receipt.from_der(e.data).key_id and len(r.key_id) == 32
+        assert r.digest == fields.digest
+        assert (r.terminal, r.counter, r.kind) == (fields.terminal_id, fields.counter, fields.kind)
+        assert isinstance(r.warnings, tuple)
+        assert (r.code is None) == (r.status != "invalid")
+    again = possig.verify_journal(store, data, at=NOW).records
+    assert again == report.records
+    assert len({*report.records, *again}) == len(report.records)
+    assert report.records[0] != report.records[1]
+    assert repr(report.records[0]).startswith("RecordOutcome(index=0, offset=0, status=")
+    with pytest.raises(AttributeError):
+        report.records[0].status = "valid"  # type: ignore[misc]

@@ -107,13 +107,12 @@ impl UnverifiedReceipt {
         if bytes.len() > MAX_RECEIPT_SIZE {
             return Err(Error::limit(Limit::ReceiptSize, bytes.len()));
         }
-        if let Some(v) = peek_version(bytes)
-            && v != crate::VERSION
-        {
-            return Err(Error::UnsupportedVersion { version: v });
-        }
-        let wire = SignedReceiptWire::from_der(bytes)
-            .map_err(|e| Error::malformed(Structure::Receipt, e))?;
+        // A future version is reported as such, not as malformed. Peeked only when the decode
+        // fails: a version that decodes is checked by the rules, with the same error.
+        let wire = SignedReceiptWire::from_der(bytes).map_err(|e| match peek_version(bytes) {
+            Some(version) if version != crate::VERSION => Error::UnsupportedVersion { version },
+            _ => Error::malformed(Structure::Receipt, e),
+        })?;
         let tbs_raw = raw_tbs(bytes, Structure::Receipt)?;
         Self::from_parts(wire, tbs_raw)
     }

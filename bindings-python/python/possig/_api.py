@@ -350,20 +350,8 @@ def verify(receipt: Union[Receipt, Source], store: TrustStore, *, at: Time) -> V
     return r.verify(store, at=at)
 
 
-@dataclasses.dataclass(frozen=True)
-class RecordOutcome:
-    """The verdict on one journal record."""
-
-    index: int
-    offset: int
-    status: str
-    code: Optional[str]
-    warnings: Tuple[str, ...]
-    key_id: Optional[bytes]
-    terminal: Optional[str]
-    counter: Optional[int]
-    kind: Optional[str]
-    digest: Optional[bytes]
+RecordOutcome = _native.RecordOutcome
+"""The verdict on one journal record (a native, immutable, hashable object)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -393,24 +381,11 @@ class JournalReport:
         return tuple(f for f in self.findings if not f.informational)
 
 
-def _journal_report(raw: str) -> JournalReport:
+def _journal_report(result: Tuple[List[RecordOutcome], str]) -> JournalReport:
+    records, raw = result
     v = json.loads(raw)
     return JournalReport(
-        records=tuple(
-            RecordOutcome(
-                r["index"],
-                r["offset"],
-                r["status"],
-                r["code"],
-                tuple(r["warnings"]),
-                _hex(r["key_id"]),
-                r["terminal"],
-                r["counter"],
-                r["kind"],
-                _hex(r["digest"]),
-            )
-            for r in v["records"]
-        ),
+        records=tuple(records),
         findings=tuple(
             Finding(f["finding"], info, {k: x for k, x in f.items() if k != "finding"})
             for f, info in zip(v["findings"], v["informational"])
@@ -438,11 +413,11 @@ def verify_journal(
 ) -> JournalReport:
     """Verifies a journal (bytes, a path, or a binary file object); paths are streamed."""
     if isinstance(source, (str, os.PathLike)):
-        raw = _native.verify_journal(store._native, _seconds(at), path=os.fspath(source), anchors=list(anchors))
+        result = _native.verify_journal(store._native, _seconds(at), path=os.fspath(source), anchors=list(anchors))
     else:
         data = bytes(source) if isinstance(source, (bytes, bytearray, memoryview)) else source.read()
-        raw = _native.verify_journal(store._native, _seconds(at), data=data, anchors=list(anchors))
-    return _journal_report(raw)
+        result = _native.verify_journal(store._native, _seconds(at), data=data, anchors=list(anchors))
+    return _journal_report(result)
 
 
 @dataclasses.dataclass(frozen=True)

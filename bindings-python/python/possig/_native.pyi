@@ -27,6 +27,7 @@ __all__ = [
     "simulate_day",
     "verify_journal",
     "verify_many",
+    "RecordOutcome",
 ]
 
 class Error(ValueError):
@@ -221,10 +222,51 @@ class Terminal:
     def key_id(self) -> bytes:
         """The terminal key's id."""
 
+@final
+class RecordOutcome:
+    """The verdict on one journal record, in input order. Immutable, comparable and hashable.
+
+    Fields other than ``index``, ``offset``, ``status``, ``code`` and ``warnings`` are what the
+    record claims: verified only when ``status`` is ``valid`` or ``valid_with_warnings``."""
+
+    @property
+    def index(self) -> int:
+        """Position of the record in the input (0-based; skipped bytes are not counted)."""
+    @property
+    def offset(self) -> int:
+        """Byte offset of the record in its journal (0 for receipts given one by one)."""
+    @property
+    def status(self) -> str:
+        """``valid``, ``valid_with_warnings``, ``invalid`` or ``unsigned``."""
+    @property
+    def code(self) -> Optional[str]:
+        """The stable error code when ``invalid`` (as ``possig.Error.code``), else None."""
+    @property
+    def warnings(self) -> Tuple[str, ...]:
+        """Warning codes when ``valid_with_warnings`` (e.g. ``no_revocation_info``)."""
+    @property
+    def key_id(self) -> Optional[bytes]:
+        """The signer's 32-byte key id, when the record decodes."""
+    @property
+    def terminal(self) -> Optional[str]:
+        """The terminal id the record claims, when it decodes."""
+    @property
+    def counter(self) -> Optional[int]:
+        """The counter the record claims, when it decodes."""
+    @property
+    def kind(self) -> Optional[str]:
+        """The receipt kind the record claims (``sale``, ``refund``, ...), when it decodes."""
+    @property
+    def digest(self) -> Optional[bytes]:
+        """The receipt's 32-byte digest (what chains and copies refer to), when it decodes."""
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
 def verify_many(
     store: TrustStore, receipts: List[bytes], now: int, anchors: List[Tuple[bytes, int, bytes]] = ...
-) -> str:
-    """Journal verification of receipts given one by one; JSON."""
+) -> Tuple[List[RecordOutcome], str]:
+    """Journal verification of receipts given one by one: the record outcomes, and the JSON
+    view of the findings, summary and cleanliness."""
 
 def verify_journal(
     store: TrustStore,
@@ -233,8 +275,9 @@ def verify_journal(
     data: Optional[bytes] = None,
     path: Optional[str] = None,
     anchors: List[Tuple[bytes, int, bytes]] = ...,
-) -> str:
-    """Journal verification of bytes or a file (streamed); JSON."""
+) -> Tuple[List[RecordOutcome], str]:
+    """Journal verification of bytes or a file (streamed): the record outcomes, and the JSON
+    view of the findings, summary and cleanliness."""
 
 def read_journal(data: bytes) -> List[Tuple[int, Optional[bytes], int]]:
     """(offset, record bytes or None for skipped bytes, length) per journal item."""
