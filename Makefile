@@ -104,9 +104,11 @@ wasm-test: wasm
 	  $(CARGO) test -p possig-wasm --target $(WASM_TARGET) --test vectors
 	cd bindings-wasm && node --test tests/
 
-## WASM timings in Node: single verify and batched journal verification against WebCrypto.
+## WASM timings in Node and in headless Chromium: single verify (key seen before, key's first
+## receipt) and batched journal verification against WebCrypto (bindings-wasm/bench/).
 wasm-bench: wasm
 	node bindings-wasm/bench/bench_node.mjs
+	node bindings-wasm/bench/bench_chromium.mjs
 
 ## Serves the viewer on 127.0.0.1 and prints its URL (Ctrl-C stops it).
 viewer: wasm
