@@ -4,6 +4,9 @@
 #[cfg(feature = "arbitrary")]
 mod arbitrary;
 mod batch;
+#[cfg(feature = "bench-internals")]
+#[doc(hidden)]
+pub mod bench_internals;
 pub mod builder;
 pub mod error;
 mod field;

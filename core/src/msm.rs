@@ -9,9 +9,9 @@ use crate::field::{Affine, Jacobian};
 
 /// Window width in bits for `n` points. Cost per window: about `n` mixed additions into the
 /// buckets plus `2·2^(c−1)` additions to sum them, over `⌈257/c⌉` windows; the best `c` grows
-/// with log2(n). Chosen by that cost model and spot-checked in `benches/` (group
-/// `verify_many`); a measured sweep is still to do.
-fn window(n: usize) -> usize {
+/// with log2(n). Measured by the `msm_window` group of `benches/` (batch-shaped inputs: 128-bit
+/// weights on the `R` terms, 256-bit scalars on `G` and the keys); see docs/BENCHMARKS.md.
+pub(crate) fn window(n: usize) -> usize {
     match n {
         0..=7 => 3,
         8..=31 => 4,
@@ -88,7 +88,16 @@ fn mul_small(p: &Jacobian, mut k: usize) -> Jacobian {
 
 /// `Σ kᵢ·Pᵢ`.
 pub(crate) fn pippenger(terms: &[(Affine, Scalar)]) -> Jacobian {
-    let c = window(terms.len());
+    pippenger_with_window(terms, window(terms.len()))
+}
+
+/// Largest window accepted by [`pippenger_with_window`]: [`bits`] reads at most 16 bits, and
+/// 2¹⁵ buckets are far past any useful size.
+pub(crate) const MAX_WINDOW: usize = 16;
+
+/// [`pippenger`] with a given window width `c`, clamped to `2..=MAX_WINDOW`.
+pub(crate) fn pippenger_with_window(terms: &[(Affine, Scalar)], c: usize) -> Jacobian {
+    let c = c.clamp(2, MAX_WINDOW);
     // 256-bit scalars, plus one window for the final carry of the signed recoding.
     let windows = 256 / c + 2;
     let mut digits = vec![0i32; terms.len() * windows];
@@ -234,11 +243,14 @@ mod tests {
                 .iter()
                 .map(|(p, k)| (Affine::from_p256(p).unwrap(), *k))
                 .collect();
-            assert_eq!(
-                pippenger(&terms).to_affine(),
-                Affine::from_p256(&naive.to_affine()),
-                "n = {n}"
-            );
+            let expected = Affine::from_p256(&naive.to_affine());
+            assert_eq!(pippenger(&terms).to_affine(), expected, "n = {n}");
+            if [9, 130].contains(&n) {
+                for c in 0..=MAX_WINDOW + 1 {
+                    let got = pippenger_with_window(&terms, c).to_affine();
+                    assert_eq!(got, expected, "n = {n}, c = {c}");
+                }
+            }
         }
     }
 }
