@@ -117,8 +117,10 @@ impl Weights {
     }
 }
 
-/// `R` from `r` and the recovery id `v`, or `None` when it does not exist.
-fn recover_r(sig: &Prechecked) -> Option<Affine> {
+/// `R` from `r` and the recovery id `v`, or `None` when it does not exist. The largest cost of
+/// batch verification (a square root): callers compute it for all items on every core, before
+/// the batches are split, so that the work is spread evenly.
+pub(crate) fn recover_r(sig: &Prechecked) -> Option<Affine> {
     if sig.v > 3 {
         return None;
     }
@@ -145,12 +147,17 @@ const N_BYTES: [u8; 32] = [
 ];
 
 /// Verifies `items`, returning exactly what [`Prechecked::finish`] returns for each one.
-pub(crate) fn verify(items: &[Item<'_>], weights: &mut Weights) -> Vec<Result<(), Error>> {
+/// `r[i]` is [`recover_r`] of `items[i]`.
+pub(crate) fn verify(
+    items: &[Item<'_>],
+    r: &[Option<Affine>],
+    weights: &mut Weights,
+) -> Vec<Result<(), Error>> {
     let mut out: Vec<Result<(), Error>> = Vec::with_capacity(items.len());
     let mut recovered: Vec<(usize, Affine)> = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         out.push(Ok(()));
-        match recover_r(item.signature) {
+        match r.get(i).copied().flatten() {
             Some(r) => recovered.push((i, r)),
             None => {
                 if let Some(o) = out.get_mut(i) {

@@ -133,6 +133,9 @@ fn equations(
     let Some(weights) = weights else {
         return map_all(batch, |i| i.signature.finish(i.key, None));
     };
+    // R for every item first, on every core: the square roots are most of the work, and
+    // spreading them item by item keeps the cores evenly busy.
+    let r = map_all(batch, |i| crate::batch::recover_r(i.signature));
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
@@ -141,12 +144,13 @@ fn equations(
         let mut forks: Vec<_> = batch.chunks(size).map(|_| weights.fork()).collect();
         batch
             .par_chunks(size)
+            .zip(r.par_chunks(size))
             .zip(forks.par_iter_mut())
-            .flat_map_iter(|(part, w)| crate::batch::verify(part, w))
+            .flat_map_iter(|((part, r), w)| crate::batch::verify(part, r, w))
             .collect()
     }
     #[cfg(not(feature = "parallel"))]
-    crate::batch::verify(batch, weights)
+    crate::batch::verify(batch, &r, weights)
 }
 
 /// Decodes and verifies every record: decoded and prepared on every core, signatures batched.
@@ -386,8 +390,9 @@ impl<F: FnMut(Event, Option<&UnverifiedReceipt>)> Feeder<'_, F> {
                 let trusted =
                     result.is_ok() || (r.is_unsigned() && matches!(result, Err(Error::Unsigned)));
                 self.chains.feed(index, r, trusted, &mut self.findings);
-                let terminal = r.tbs().terminal_id().to_string();
-                self.emit_findings(Some(&terminal));
+                if !self.findings.is_empty() {
+                    self.emit_findings(Some(r.tbs().terminal_id()));
+                }
             }
         }
     }

@@ -395,11 +395,13 @@ pub struct Summary {
 impl Summary {
     pub(crate) fn record(&mut self, r: &RecordOutcome) {
         self.records += 1;
-        let t = self
-            .terminals
-            .entry(r.terminal.clone().unwrap_or_default())
-            .or_default();
-        for c in [&mut self.total, t] {
+        // Looked up by reference first: a terminal's name is copied once, not per record.
+        let name = r.terminal.as_deref().unwrap_or_default();
+        if !self.terminals.contains_key(name) {
+            self.terminals.insert(name.to_string(), Counts::default());
+        }
+        let terminal = self.terminals.get_mut(name);
+        for c in std::iter::once(&mut self.total).chain(terminal) {
             *c.status.entry(r.status.code()).or_default() += 1;
             if let Some(code) = r.code {
                 *c.errors.entry(code).or_default() += 1;
@@ -410,13 +412,12 @@ impl Summary {
     pub(crate) fn finding(&mut self, f: &Finding, terminal: Option<&str>) {
         *self.total.findings.entry(f.code()).or_default() += 1;
         if let Some(t) = terminal {
-            *self
-                .terminals
-                .entry(t.to_string())
-                .or_default()
-                .findings
-                .entry(f.code())
-                .or_default() += 1;
+            if !self.terminals.contains_key(t) {
+                self.terminals.insert(t.to_string(), Counts::default());
+            }
+            if let Some(counts) = self.terminals.get_mut(t) {
+                *counts.findings.entry(f.code()).or_default() += 1;
+            }
         }
     }
 
