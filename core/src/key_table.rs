@@ -22,7 +22,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
 use p256::elliptic_curve::group::Group;
-use p256::{NistP256, ProjectivePoint, Scalar};
+use p256::{AffinePoint, NistP256, ProjectivePoint, Scalar};
 use primeorder::{LookupTable, Radix16Decomposition, Radix16Digits};
 
 use crate::limits::MAX_KEY_TABLES;
@@ -110,7 +110,7 @@ impl KeyTables {
     /// The table of certificate `cert` (whose key is `q`) for one single-receipt verification:
     /// `None` on the key's first use, or when [`MAX_KEY_TABLES`] are built; built here on the
     /// second use.
-    pub(crate) fn for_single_use(&self, cert: usize, q: &ProjectivePoint) -> Option<&KeyTable> {
+    pub(crate) fn for_single_use(&self, cert: usize, q: &AffinePoint) -> Option<&KeyTable> {
         let cache = self.caches.get(cert)?;
         if let Some(table) = cache.table.get() {
             return Some(table);
@@ -135,7 +135,11 @@ impl KeyTables {
         if reserved.is_err() {
             return None;
         }
-        Some(cache.table.get_or_init(|| KeyTable::new(q)))
+        Some(
+            cache
+                .table
+                .get_or_init(|| KeyTable::new(&ProjectivePoint::from(*q))),
+        )
     }
 }
 
@@ -173,24 +177,25 @@ mod tests {
     fn built_on_second_use_and_bounded() {
         let tables = KeyTables::new(3);
         let q = point(1);
-        assert!(tables.for_single_use(0, &q).is_none());
+        let qa = q.to_affine();
+        assert!(tables.for_single_use(0, &qa).is_none());
         assert_eq!(tables.built(), 0);
         let first = tables
-            .for_single_use(0, &q)
+            .for_single_use(0, &qa)
             .map(|t| t.mul(&Scalar::from(5u64)));
         assert_eq!(first, Some(q * Scalar::from(5u64)));
         assert_eq!(tables.built(), 1);
-        assert!(tables.for_single_use(0, &q).is_some());
+        assert!(tables.for_single_use(0, &qa).is_some());
         assert_eq!(tables.built(), 1);
         assert!(
-            tables.for_single_use(9, &q).is_none(),
+            tables.for_single_use(9, &qa).is_none(),
             "no such certificate"
         );
         tables.built.store(MAX_KEY_TABLES, Ordering::Relaxed);
-        let other = point(2);
+        let other = point(2).to_affine();
         assert!(tables.for_single_use(1, &other).is_none());
         assert!(tables.for_single_use(1, &other).is_none(), "limit reached");
-        assert!(tables.for_single_use(0, &q).is_some(), "built tables stay");
+        assert!(tables.for_single_use(0, &qa).is_some(), "built tables stay");
         assert_eq!(tables.built(), MAX_KEY_TABLES);
     }
 }

@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 
 use der::{Decode, Encode};
+use p256::AffinePoint;
 use p256::ecdsa::signature::Verifier;
-use p256::{AffinePoint, ProjectivePoint};
 use sha2::{Digest, Sha256};
 use x509_cert::Certificate;
 use x509_cert::crl::CertificateList;
@@ -674,8 +674,7 @@ impl TrustStore {
     /// The key table of a validated path's terminal certificate, if it is built or due (see
     /// [`KeyTables::for_single_use`]).
     pub(crate) fn key_table(&self, path: &ValidatedPath) -> Option<&KeyTable> {
-        self.key_tables
-            .for_single_use(path.leaf, &ProjectivePoint::from(path.key))
+        self.key_tables.for_single_use(path.leaf, &path.key)
     }
 
     /// Whether a terminal certificate with this key id is present.

@@ -224,7 +224,6 @@ fn overlap<R>(verify: impl FnOnce() -> R, feed: impl FnOnce()) -> R {
 /// chunks; a full chunk is verified (in parallel) while the previous one is fed, in input
 /// order, to the chain analysis and the sink.
 struct Verifier<'a, F> {
-    store: &'a TrustStore,
     opts: &'a JournalOptions,
     feeder: Feeder<'a, F>,
     /// Records waiting to be verified together (at most [`CHUNK_RECORDS`] and about
@@ -249,7 +248,6 @@ struct Feeder<'a, F> {
 impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
     fn new(store: &'a TrustStore, opts: &'a JournalOptions, sink: F) -> Self {
         Verifier {
-            store,
             opts,
             feeder: Feeder {
                 store,
@@ -294,7 +292,8 @@ impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
         }
         let items = std::mem::take(&mut self.pending);
         let previous = self.ready.take();
-        let (store, verify, weights) = (self.store, &self.opts.verify, self.weights.as_mut());
+        let (store, verify, weights) =
+            (self.feeder.store, &self.opts.verify, self.weights.as_mut());
         let feeder = &mut self.feeder;
         let mut recycled = None;
         let checked = overlap(
