@@ -28,6 +28,22 @@ fn under_arc(suffix: &[u8]) -> Oid {
 }
 
 impl Oid {
+    /// Whether this is `{possig <suffix>}`, compared in place (no allocation: this runs for
+    /// every receipt and certificate path).
+    fn is_under_arc(&self, suffix: &[u8]) -> bool {
+        self.0.strip_prefix(&ARC[..]) == Some(suffix)
+    }
+
+    /// Whether this is [`Oid::key_rotation`].
+    pub(crate) fn is_key_rotation(&self) -> bool {
+        self.is_under_arc(&[3, 1])
+    }
+
+    /// Whether this is [`Oid::eku_receipt_signing`].
+    pub(crate) fn is_eku_receipt_signing(&self) -> bool {
+        self.is_under_arc(&[2, 1])
+    }
+
     /// Validates DER content octets: non-empty, at most [`MAX_OID_LEN`], each sub-identifier
     /// minimal (no leading `0x80`) and terminated.
     ///
@@ -166,6 +182,24 @@ mod tests {
             Oid::eku_receipt_signing().to_string(),
             "2.25.310374712369937010286059107323289227386.2.1"
         );
+    }
+
+    #[test]
+    fn in_place_comparisons_match_the_constructors() {
+        assert!(Oid::key_rotation().is_key_rotation());
+        assert!(Oid::eku_receipt_signing().is_eku_receipt_signing());
+        for other in [
+            Oid::module(),
+            Oid::possig_arc(),
+            Oid::extension(2),
+            Oid::extension(200),
+        ] {
+            assert!(!other.is_key_rotation() && !other.is_eku_receipt_signing());
+        }
+        assert!(!Oid::key_rotation().is_eku_receipt_signing());
+        // The same suffix under another arc is not ours.
+        let foreign = Oid::from_der_content(&[0x2b, 0x06, 3, 1]).ok();
+        assert!(foreign.is_some_and(|o| !o.is_key_rotation()));
     }
 
     #[test]

@@ -244,7 +244,7 @@ impl UnverifiedReceipt {
         let prepared = self.prepare(store, options)?;
         let table = store.key_table(&prepared.path);
         prepared.signature.finish(&prepared.path.key, table)?;
-        self.complete(prepared.path)
+        self.complete(store, prepared.path)
     }
 
     /// [`UnverifiedReceipt::verify`] up to the signature equation: every check before it, in
@@ -261,11 +261,10 @@ impl UnverifiedReceipt {
             return Err(Error::Unsigned);
         }
         // The only extension this version understands is the key rotation.
-        let known = crate::Oid::key_rotation();
         if let Some(index) = tbs
             .extensions()
             .iter()
-            .position(|e| e.critical() && *e.id() != known)
+            .position(|e| e.critical() && !e.id().is_key_rotation())
         {
             return Err(Error::UnknownCriticalExtension { index });
         }
@@ -279,11 +278,15 @@ impl UnverifiedReceipt {
     }
 
     /// What [`UnverifiedReceipt::verify`] checks after the signature: the attachments.
-    pub(crate) fn complete(&self, path: ValidatedPath) -> Result<VerifiedReceipt, Error> {
+    pub(crate) fn complete(
+        &self,
+        store: &TrustStore,
+        path: ValidatedPath,
+    ) -> Result<VerifiedReceipt, Error> {
         self.check_attachments()?;
         Ok(VerifiedReceipt {
             receipt: self.clone(),
-            path: path.path,
+            path: store.path_infos(&path.path),
             warnings: path.warnings,
         })
     }

@@ -17,28 +17,58 @@ pub(crate) fn currency_exponent(code: &str) -> Option<u8> {
 /// True if `text` looks like it contains a full card number: a digit run (spaces and dashes
 /// inside the run allowed) of 13–19 digits that starts like a card network's number (2–6) and
 /// passes the Luhn check. Runs longer than 19 digits are searched for such a number inside.
+///
+/// Runs every receipt's text fields, so it allocates nothing: it keeps the last [`KEPT`] digits
+/// of the current run and checks each window as soon as its run shows which windows count.
 pub(crate) fn looks_like_pan(text: &str) -> bool {
-    let mut digits: Vec<u8> = Vec::new();
-    let check = |digits: &mut Vec<u8>| {
-        let found = match digits.len() {
-            13..=19 => pan_like(digits),
-            n if n > 19 => (13..=19).any(|len| digits.windows(len).any(pan_like)),
-            _ => false,
-        };
-        digits.clear();
-        found
-    };
-    for ch in text.chars() {
+    const PAN: std::ops::RangeInclusive<usize> = 13..=19;
+    let mut kept = [0u8; KEPT];
+    // Length of the current digit run.
+    let mut run = 0usize;
+    // A sentinel ends the last run.
+    for ch in text.chars().chain(std::iter::once('\0')) {
         if let Some(d) = ch.to_digit(10) {
-            digits.push(d as u8);
+            let d = d as u8;
+            if run < KEPT {
+                if let Some(slot) = kept.get_mut(run) {
+                    *slot = d;
+                }
+            } else {
+                kept.copy_within(1.., 0);
+                if let Some(last) = kept.last_mut() {
+                    *last = d;
+                }
+            }
+            run += 1;
+            // A run longer than 19 digits: every window of a card number's length counts.
+            // At 20 digits, all windows so far; past that, the windows ending at this digit.
+            let found = if run == KEPT {
+                PAN.clone().any(|len| kept.windows(len).any(pan_like))
+            } else if run > KEPT {
+                PAN.clone()
+                    .any(|len| kept.get(KEPT - len..).is_some_and(pan_like))
+            } else {
+                false
+            };
+            if found {
+                return true;
+            }
         } else if ch == ' ' || ch == '-' {
             continue;
-        } else if check(&mut digits) {
-            return true;
+        } else {
+            // A run of a card number's length counts as a whole.
+            if PAN.contains(&run) && kept.get(..run).is_some_and(pan_like) {
+                return true;
+            }
+            run = 0;
         }
     }
-    check(&mut digits)
+    false
 }
+
+/// Digits of a run that [`looks_like_pan`] keeps: a whole run of up to 19, or in a longer run
+/// the first 20 (every window among them is checked when the run reaches 20), then the last 20.
+const KEPT: usize = 20;
 
 fn pan_like(digits: &[u8]) -> bool {
     matches!(digits.first(), Some(2..=6)) && luhn_ok(digits)
@@ -201,8 +231,7 @@ pub(crate) fn check_tbs(tbs: &TbsReceipt) -> Result<(), Error> {
         _ => return Err(Error::field(Field::Body)),
     }
     let exts = tbs.extensions();
-    let rotation_id = crate::oid::Oid::key_rotation();
-    if let Some(e) = exts.iter().find(|e| *e.id() == rotation_id) {
+    if let Some(e) = exts.iter().find(|e| e.id().is_key_rotation()) {
         use der::Decode;
         let ok = crate::wire::KeyRotation::from_der(e.value()).is_ok_and(|k| {
             k.previous_key_id().len() == 32
@@ -250,6 +279,55 @@ mod tests {
         assert!(looks_like_pan("1234567890123411111111111111119"));
         // A 15-digit merchant id that passes Luhn but starts like no card network is fine.
         assert!(!looks_like_pan("900000000000008"));
+        // A 16-digit run is judged whole: a 13-digit card number inside it does not count
+        // (4222222222222 passes Luhn; the run with 999 after it does not).
+        assert!(looks_like_pan("4222222222222"));
+        assert!(!looks_like_pan("4222222222222999"));
+        // In a longer run, a window at its very start or very end counts.
+        assert!(looks_like_pan("42222222222229999999"));
+        assert!(looks_like_pan("99999999999999999994222222222222"));
+    }
+
+    /// The definition, with a vector: what `looks_like_pan` computes without one.
+    fn pan_reference(text: &str) -> bool {
+        let mut runs: Vec<Vec<u8>> = vec![vec![]];
+        for ch in text.chars() {
+            match ch.to_digit(10) {
+                Some(d) => runs.last_mut().unwrap().push(d as u8),
+                None if ch == ' ' || ch == '-' => {}
+                None => runs.push(vec![]),
+            }
+        }
+        runs.iter().any(|r| match r.len() {
+            13..=19 => pan_like(r),
+            n if n > 19 => (13..=19).any(|len| r.windows(len).any(pan_like)),
+            _ => false,
+        })
+    }
+
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn pan_detection_matches_its_definition() {
+        // Digit-heavy strings of every length up to 70, from a fixed LCG.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) as usize
+        };
+        let alphabet = [
+            '0', '2', '4', '1', '9', '5', '6', ' ', '-', 'x', '3', '7', '8',
+        ];
+        let mut found = 0;
+        for i in 0..200_000 {
+            let len = i % 71;
+            let s: String = (0..len)
+                .map(|_| alphabet[next() % alphabet.len()])
+                .collect();
+            let want = pan_reference(&s);
+            assert_eq!(looks_like_pan(&s), want, "{s:?}");
+            found += usize::from(want);
+        }
+        assert!(found > 1000, "the generator makes card numbers too");
     }
 
     #[test]

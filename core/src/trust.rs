@@ -226,13 +226,50 @@ pub struct TrustStore {
     key_tables: KeyTables,
 }
 
+/// The certificates of a path as indices into the store, terminal first: at most
+/// [`MAX_CHAIN_DEPTH`], held inline so that validating a receipt's path allocates nothing.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CertPath {
+    certs: [usize; MAX_CHAIN_DEPTH],
+    len: usize,
+}
+
+impl CertPath {
+    fn new(leaf: usize) -> Self {
+        CertPath {
+            certs: [leaf; MAX_CHAIN_DEPTH],
+            len: 1,
+        }
+    }
+
+    fn as_slice(&self) -> &[usize] {
+        self.certs.get(..self.len).unwrap_or_default()
+    }
+
+    /// Appends `cert`; [`Error::LimitExceeded`] (`ChainDepth`) when the path is full.
+    fn push(&mut self, cert: usize) -> Result<(), Error> {
+        let slot = self
+            .certs
+            .get_mut(self.len)
+            .ok_or(Error::limit(Limit::ChainDepth, self.len + 1))?;
+        *slot = cert;
+        self.len += 1;
+        Ok(())
+    }
+
+    fn pop(&mut self) {
+        self.len = self.len.saturating_sub(1).max(1);
+    }
+}
+
 /// A validated certificate path for one receipt.
 #[derive(Clone, Debug)]
 pub(crate) struct ValidatedPath {
     pub(crate) key: AffinePoint,
     /// Index of the terminal certificate, for [`TrustStore::key_table`].
     pub(crate) leaf: usize,
-    pub(crate) path: Vec<CertificateInfo>,
+    /// The path, for [`TrustStore::path_infos`].
+    pub(crate) path: CertPath,
     pub(crate) warnings: Vec<Warning>,
 }
 
@@ -677,6 +714,14 @@ impl TrustStore {
         self.key_tables.for_single_use(path.leaf, &path.key)
     }
 
+    /// The certificates of a validated path, terminal first, for display.
+    pub(crate) fn path_infos(&self, path: &CertPath) -> Vec<CertificateInfo> {
+        path.as_slice()
+            .iter()
+            .filter_map(|&i| self.certs.get(i).map(|c| c.info.clone()))
+            .collect()
+    }
+
     /// Whether a terminal certificate with this key id is present.
     pub fn knows_key(&self, key_id: &[u8; 32]) -> bool {
         self.by_key_id.contains_key(key_id)
@@ -697,7 +742,7 @@ impl TrustStore {
             .ok_or(Error::UnknownSigner { key_id: *key_id })?;
         let mut first_err = None;
         for &leaf in leaves {
-            let mut path = vec![leaf];
+            let mut path = CertPath::new(leaf);
             match self.extend(&mut path, at, now) {
                 Ok(p) => return Ok(p),
                 Err(e) => {
@@ -715,9 +760,9 @@ impl TrustStore {
         })
     }
 
-    fn extend(&self, path: &mut Vec<usize>, at: u64, now: u64) -> Result<ValidatedPath, Error> {
-        let depth = path.len() - 1;
-        let cur_idx = *path.last().ok_or(Error::ChainInvalid {
+    fn extend(&self, path: &mut CertPath, at: u64, now: u64) -> Result<ValidatedPath, Error> {
+        let depth = path.as_slice().len() - 1;
+        let cur_idx = *path.as_slice().last().ok_or(Error::ChainInvalid {
             depth: 0,
             reason: ChainReason::IssuerNotFound,
         })?;
@@ -725,15 +770,15 @@ impl TrustStore {
         if cur.role == Role::Root {
             return self.check_path(path, at, now);
         }
-        if path.len() >= MAX_CHAIN_DEPTH {
-            return Err(Error::limit(Limit::ChainDepth, path.len() + 1));
+        if path.as_slice().len() >= MAX_CHAIN_DEPTH {
+            return Err(Error::limit(Limit::ChainDepth, path.as_slice().len() + 1));
         }
         let mut first_err = None;
         for &j in self.issuers.get(cur_idx).map(Vec::as_slice).unwrap_or(&[]) {
-            if path.contains(&j) {
+            if path.as_slice().contains(&j) {
                 continue;
             }
-            path.push(j);
+            path.push(j)?;
             let r = self.extend(path, at, now);
             path.pop();
             match r {
@@ -749,9 +794,9 @@ impl TrustStore {
         }))
     }
 
-    fn check_path(&self, path: &[usize], at: u64, now: u64) -> Result<ValidatedPath, Error> {
+    fn check_path(&self, cert_path: &CertPath, at: u64, now: u64) -> Result<ValidatedPath, Error> {
+        let path = cert_path.as_slice();
         let mut warnings = Vec::new();
-        let mut infos = Vec::with_capacity(path.len());
         for (depth, &idx) in path.iter().enumerate() {
             let d = depth_u8(depth);
             let c = self.cert(idx)?;
@@ -774,8 +819,11 @@ impl TrustStore {
                         reason: ChainReason::KeyUsage,
                     });
                 }
-                let ours = Oid::eku_receipt_signing();
-                if !c.eku.as_ref().is_some_and(|e| e.contains(&ours)) {
+                if !c
+                    .eku
+                    .as_ref()
+                    .is_some_and(|e| e.iter().any(Oid::is_eku_receipt_signing))
+                {
                     return Err(Error::ChainInvalid {
                         depth: d,
                         reason: ChainReason::ExtendedKeyUsage,
@@ -849,7 +897,6 @@ impl TrustStore {
                     }
                 }
             }
-            infos.push(c.info.clone());
         }
         let not_found = Error::ChainInvalid {
             depth: 0,
@@ -861,7 +908,7 @@ impl TrustStore {
         Ok(ValidatedPath {
             key,
             leaf,
-            path: infos,
+            path: *cert_path,
             warnings,
         })
     }

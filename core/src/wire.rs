@@ -713,10 +713,9 @@ impl TbsReceipt {
     /// The key-rotation extension, if present and well-formed (checked by the format rules).
     pub fn key_rotation(&self) -> Option<KeyRotation> {
         use der::Decode;
-        let id = Oid::key_rotation();
         self.extensions()
             .iter()
-            .find(|e| *e.id() == id)
+            .find(|e| e.id().is_key_rotation())
             .and_then(|e| KeyRotation::from_der(e.value()).ok())
     }
     /// Digests of attachments this TBS commits to (the captured signature, if any).

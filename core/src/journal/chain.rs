@@ -22,7 +22,8 @@ struct Slot {
     /// Receipt digest; `None` for an invalid occupant (its content is not trusted).
     digest: Option<[u8; 32]>,
     previous: [u8; 32],
-    payment: Option<(ReceiptKind, String, u64)>,
+    /// Kind, currency (three ASCII letters, checked by the rules) and amount.
+    payment: Option<(ReceiptKind, [u8; 3], u64)>,
 }
 
 #[derive(Debug, Default)]
@@ -52,6 +53,13 @@ pub(crate) struct Chains<'a> {
     pending: BTreeMap<[u8; 32], PendingSig>,
     /// Receipts in open windows: digest → whether its cardholder verification is pending.
     known: HashMap<[u8; 32], bool>,
+}
+
+/// A payment's currency code as stored in the window. The rules admit only three-letter ISO
+/// 4217 codes, so the fallback (which no decoded receipt reaches) could only make a day
+/// close's totals disagree, never agree.
+fn currency_code(code: &str) -> [u8; 3] {
+    code.as_bytes().try_into().unwrap_or([0; 3])
 }
 
 fn in_missing(missing: &BTreeMap<u64, u64>, c: u64) -> bool {
@@ -133,7 +141,7 @@ impl<'a> Chains<'a> {
             previous: tbs.previous().try_into().unwrap_or([0; 32]),
             payment: tbs
                 .payment()
-                .map(|p| (tbs.kind(), p.currency().to_string(), p.amount())),
+                .map(|p| (tbs.kind(), currency_code(p.currency()), p.amount())),
         };
         let pending_cvm = tbs
             .payment()
@@ -357,15 +365,13 @@ impl<'a> Chains<'a> {
             reason = Some(BadDayCloseReason::BatchNumber);
         }
         let mut leaves = Vec::new();
-        let mut totals: BTreeMap<(u32, String), (ReceiptKind, u64, u64)> = BTreeMap::new();
+        let mut totals: BTreeMap<(u32, [u8; 3]), (ReceiptKind, u64, u64)> = BTreeMap::new();
         for k in first..counter {
             match st.window.get(&k).and_then(|s| s.digest.map(|d| (d, s))) {
                 Some((d, s)) => {
                     leaves.push(d);
                     if let Some((kind, cur, amount)) = &s.payment {
-                        let e = totals
-                            .entry((*kind as u32, cur.clone()))
-                            .or_insert((*kind, 0, 0));
+                        let e = totals.entry((*kind as u32, *cur)).or_insert((*kind, 0, 0));
                         e.1 += 1;
                         e.2 = e.2.saturating_add(*amount);
                     }
@@ -380,14 +386,14 @@ impl<'a> Chains<'a> {
             if merkle::root(&leaves)[..] != *close.root() {
                 reason = Some(BadDayCloseReason::Root);
             } else {
-                let ours: Vec<(ReceiptKind, &str, u64, u64)> = totals
+                let ours: Vec<(ReceiptKind, &[u8], u64, u64)> = totals
                     .iter()
-                    .map(|((_, cur), (k, n, a))| (*k, cur.as_str(), *n, *a))
+                    .map(|((_, cur), (k, n, a))| (*k, &cur[..], *n, *a))
                     .collect();
-                let theirs: Vec<(ReceiptKind, &str, u64, u64)> = close
+                let theirs: Vec<(ReceiptKind, &[u8], u64, u64)> = close
                     .totals()
                     .iter()
-                    .map(|t| (t.kind(), t.currency(), t.count(), t.amount()))
+                    .map(|t| (t.kind(), t.currency().as_bytes(), t.count(), t.amount()))
                     .collect();
                 if ours != theirs {
                     reason = Some(BadDayCloseReason::Totals);

@@ -19,8 +19,9 @@ mod proof;
 mod reader;
 mod report;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Read};
+use std::sync::Arc;
 
 pub use proof::InclusionProof;
 pub use reader::{JournalItem, JournalReader, JournalWriter};
@@ -243,6 +244,9 @@ struct Feeder<'a, F> {
     summary: Summary,
     sink: F,
     findings: Vec<Finding>,
+    /// Every terminal id claimed so far, shared by the outcomes that name it (as many as the
+    /// summary's per-terminal counts).
+    terminals: HashSet<Arc<str>>,
 }
 
 impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
@@ -255,6 +259,7 @@ impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
                 summary: Summary::default(),
                 sink,
                 findings: Vec::new(),
+                terminals: HashSet::new(),
             },
             pending: Vec::with_capacity(CHUNK_RECORDS),
             pending_bytes: 0,
@@ -376,7 +381,7 @@ impl<F: FnMut(Event, Option<&UnverifiedReceipt>)> Feeder<'_, F> {
                 error,
                 warnings,
                 key_id: receipt.as_ref().map(|r| r.key_id()),
-                terminal: tbs.map(|t| t.terminal_id().to_string()),
+                terminal: tbs.map(|t| intern(&mut self.terminals, t.terminal_id())),
                 counter: tbs.map(|t| t.counter()),
                 kind: tbs.map(|t| t.kind()),
                 digest: receipt.as_ref().map(|r| r.digest()),
@@ -395,6 +400,16 @@ impl<F: FnMut(Event, Option<&UnverifiedReceipt>)> Feeder<'_, F> {
             }
         }
     }
+}
+
+/// The shared copy of `name`, made on its first use.
+fn intern(names: &mut HashSet<Arc<str>>, name: &str) -> Arc<str> {
+    if let Some(shared) = names.get(name) {
+        return Arc::clone(shared);
+    }
+    let shared: Arc<str> = Arc::from(name);
+    names.insert(Arc::clone(&shared));
+    shared
 }
 
 fn finding_key(f: &Finding) -> Option<[u8; 32]> {

@@ -1,6 +1,7 @@
 //! What journal verification reports: one outcome per record, chain-level findings, and counts.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::error::Error;
 use crate::trust::Warning;
@@ -78,8 +79,9 @@ pub struct RecordOutcome {
     /// Signer key id, when the record decodes.
     #[cfg_attr(feature = "serde", serde(serialize_with = "hex32_opt"))]
     pub key_id: Option<[u8; 32]>,
-    /// Terminal id as claimed (verified only when status is valid).
-    pub terminal: Option<String>,
+    /// Terminal id as claimed (verified only when status is valid). Shared by the outcomes of
+    /// one terminal: a journal does not allocate it per record.
+    pub terminal: Option<Arc<str>>,
     /// Counter as claimed.
     pub counter: Option<u64>,
     /// Kind as claimed.
