@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test wasm-bench fuzz-smoke fuzz fuzz-deps ct-check audit deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench scale-test bench vectors vectors-check spec-check fixtures
+.PHONY: demo test bench-scaling wasm-bench fuzz-smoke fuzz fuzz-deps ct-check audit deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench scale-test bench vectors vectors-check spec-check fixtures
 
 demo:
 	$(CARGO) run --release -q -p possig-cli -- demo --dir demo-out
@@ -166,6 +166,16 @@ scale-test:
 ## reconciliation, with p256, ring and OpenSSL in the same run; reports in target/criterion.
 bench: deps
 	$(CARGO) bench -p possig-benches
+
+## Scaling of verify_many on 2 cores: one core (taskset -c 0) against two (taskset -c 0-1),
+## alternated SCALING_ROUNDS times, for one key and for distinct keys (benches/examples/scaling.rs).
+SCALING_ROUNDS ?= 3
+bench-scaling:
+	$(CARGO) build -q --release -p possig-benches --example scaling
+	for keys in 1 0; do for round in $$(seq $(SCALING_ROUNDS)); do \
+	  taskset -c 0 target/release/examples/scaling $$keys; \
+	  taskset -c 0-1 target/release/examples/scaling $$keys; \
+	done; done
 
 ## Regenerates the golden vectors from the committed fixture keys (deterministic).
 vectors:

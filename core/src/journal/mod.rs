@@ -350,9 +350,8 @@ impl<F: FnMut(Event, Option<&UnverifiedReceipt>)> Feeder<'_, F> {
         for f in self.findings.drain(..) {
             let t = finding_key(&f)
                 .and_then(|k| self.chains.terminal_of(&k))
-                .or(terminal)
-                .map(str::to_string);
-            self.summary.finding(&f, t.as_deref());
+                .or(terminal);
+            self.summary.finding(&f, t);
             (self.sink)(Event::Finding(f), None);
         }
     }
