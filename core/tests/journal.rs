@@ -427,3 +427,49 @@ fn chunks_are_reported_in_input_order() {
         assert_eq!(o.error, single, "record {i}");
     }
 }
+
+#[test]
+fn end_of_input_findings_come_in_key_order() {
+    // Every key of the fixture store: a chain with a hole at counter 1 (a gap at the end) and
+    // no day close (an open batch at the end).
+    let names = [
+        "term-ok",
+        "term-ok2",
+        "term-expired",
+        "term-revoked",
+        "term-noeku",
+    ];
+    let mut records = Vec::new();
+    for name in names {
+        let mut c = Chain::new(key(name), "M-1", &format!("T-{name}"));
+        for i in 0..3u64 {
+            let r = c.sale(possig::CardholderVerification::Pin, 100 + i, T0 + i);
+            if i != 1 {
+                records.push(r.to_der().unwrap());
+            }
+        }
+    }
+    let opts = JournalOptions::new(VerifyOptions::at(NOW));
+    let (_, findings, _) = run_journal(&records, &opts);
+    let gaps: Vec<[u8; 32]> = findings
+        .iter()
+        .filter_map(|f| match f {
+            Finding::Gap { key, .. } => Some(*key),
+            _ => None,
+        })
+        .collect();
+    let open: Vec<[u8; 32]> = findings
+        .iter()
+        .filter_map(|f| match f {
+            Finding::OpenBatch { key, .. } => Some(*key),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(gaps.len(), names.len());
+    assert!(gaps.windows(2).all(|w| w[0] < w[1]), "gaps in key order");
+    assert!(!open.is_empty());
+    assert!(
+        open.windows(2).all(|w| w[0] < w[1]),
+        "open batches in key order"
+    );
+}

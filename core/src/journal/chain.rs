@@ -49,7 +49,9 @@ struct PendingSig {
 /// The chain analyzer.
 pub(crate) struct Chains<'a> {
     anchors: &'a HashMap<[u8; 32], Anchor>,
-    keys: BTreeMap<[u8; 32], KeyState>,
+    /// Per signing key (hashed: looked up three times per record; the end-of-input findings
+    /// sort the keys, so the output order stays the key order).
+    keys: HashMap<[u8; 32], KeyState>,
     pending: BTreeMap<[u8; 32], PendingSig>,
     /// Receipts in open windows: digest → whether its cardholder verification is pending.
     known: HashMap<[u8; 32], bool>,
@@ -90,7 +92,7 @@ impl<'a> Chains<'a> {
     pub(crate) fn new(anchors: &'a HashMap<[u8; 32], Anchor>) -> Self {
         Chains {
             anchors,
-            keys: BTreeMap::new(),
+            keys: HashMap::new(),
             pending: BTreeMap::new(),
             known: HashMap::new(),
         }
@@ -420,7 +422,9 @@ impl<'a> Chains<'a> {
 
     /// End of input: final gaps, uncovered unsigned records, pending signatures, open batches.
     pub(crate) fn finish(self, now: u64, out: &mut Vec<Finding>) {
-        for (key, st) in &self.keys {
+        let mut keys: Vec<(&[u8; 32], &KeyState)> = self.keys.iter().collect();
+        keys.sort_unstable_by_key(|&(k, _)| k);
+        for &(key, st) in &keys {
             for (&from, &to) in &st.missing {
                 out.push(Finding::Gap {
                     key: *key,
@@ -440,7 +444,7 @@ impl<'a> Chains<'a> {
                 age: now.saturating_sub(p.issued_at),
             });
         }
-        for (key, st) in &self.keys {
+        for &(key, st) in &keys {
             if let Some((&first, _)) = st.window.first_key_value() {
                 out.push(Finding::OpenBatch {
                     key: *key,
