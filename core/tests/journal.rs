@@ -451,20 +451,14 @@ fn end_of_input_findings_come_in_key_order() {
     }
     let opts = JournalOptions::new(VerifyOptions::at(NOW));
     let (_, findings, _) = run_journal(&records, &opts);
-    let gaps: Vec<[u8; 32]> = findings
-        .iter()
-        .filter_map(|f| match f {
-            Finding::Gap { key, .. } => Some(*key),
-            _ => None,
-        })
-        .collect();
-    let open: Vec<[u8; 32]> = findings
-        .iter()
-        .filter_map(|f| match f {
-            Finding::OpenBatch { key, .. } => Some(*key),
-            _ => None,
-        })
-        .collect();
+    let (mut gaps, mut open) = (Vec::new(), Vec::new());
+    for f in &findings {
+        match f {
+            Finding::Gap { key, .. } => gaps.push(*key),
+            Finding::OpenBatch { key, .. } => open.push(*key),
+            _ => {}
+        }
+    }
     assert_eq!(gaps.len(), names.len());
     assert!(gaps.windows(2).all(|w| w[0] < w[1]), "gaps in key order");
     assert!(!open.is_empty());
