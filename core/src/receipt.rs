@@ -256,6 +256,22 @@ impl UnverifiedReceipt {
         store: &TrustStore,
         options: &VerifyOptions,
     ) -> Result<Prepared, Error> {
+        self.prepare_hashed(store, options, &self.tbs_digest())
+    }
+
+    /// SHA-256 of the TBS bytes: the message the signature covers.
+    pub(crate) fn tbs_digest(&self) -> [u8; 32] {
+        Sha256::digest(&self.tbs_raw).into()
+    }
+
+    /// [`UnverifiedReceipt::prepare`] with [`UnverifiedReceipt::tbs_digest`] computed by the
+    /// caller (a journal keeps it for its chain analysis).
+    pub(crate) fn prepare_hashed(
+        &self,
+        store: &TrustStore,
+        options: &VerifyOptions,
+        tbs_digest: &[u8; 32],
+    ) -> Result<Prepared, Error> {
         let tbs = self.tbs();
         if self.is_unsigned() {
             return Err(Error::Unsigned);
@@ -273,7 +289,7 @@ impl UnverifiedReceipt {
             return Err(Error::IssuedInFuture);
         }
         let path = store.validate(&self.key_id(), issued_at, options.now)?;
-        let signature = crate::sig::Prechecked::new(&self.tbs_raw, self.signature())?;
+        let signature = crate::sig::Prechecked::with_digest(tbs_digest, self.signature())?;
         Ok(Prepared { path, signature })
     }
 

@@ -49,8 +49,12 @@ fn scalar_in_range(bytes: &FieldBytes) -> Result<Scalar, Error> {
 
 /// SHA-256 of `msg`, reduced into a scalar (the `z` of ECDSA).
 fn message_scalar(msg: &[u8]) -> Scalar {
-    let digest = Sha256::digest(msg);
-    <Scalar as Reduce<FieldBytes>>::reduce(&FieldBytes::from(<[u8; 32]>::from(digest)))
+    digest_scalar(&Sha256::digest(msg).into())
+}
+
+/// A SHA-256 digest reduced into a scalar.
+fn digest_scalar(digest: &[u8; 32]) -> Scalar {
+    <Scalar as Reduce<FieldBytes>>::reduce(&FieldBytes::from(*digest))
 }
 
 /// The textbook equation `x(u1·G + u2·Q) mod n == r` with `s⁻¹` given; returns the recovery id
@@ -142,6 +146,11 @@ pub(crate) struct Prechecked {
 impl Prechecked {
     /// Checks length, ranges and low-S (in [`verify`]'s order) and hashes `msg`.
     pub(crate) fn new(msg: &[u8], signature: &[u8]) -> Result<Self, Error> {
+        Self::with_digest(&Sha256::digest(msg).into(), signature)
+    }
+
+    /// [`Prechecked::new`] with the message's SHA-256 computed by the caller.
+    pub(crate) fn with_digest(digest: &[u8; 32], signature: &[u8]) -> Result<Self, Error> {
         let sig = split(signature)?;
         let s = scalar_in_range(&sig.s)?;
         let r = scalar_in_range(&sig.r)?;
@@ -153,7 +162,7 @@ impl Prechecked {
             r,
             s,
             v: sig.v,
-            z: message_scalar(msg),
+            z: digest_scalar(digest),
         })
     }
 

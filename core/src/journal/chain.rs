@@ -7,8 +7,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use sha2::{Digest, Sha256};
-
 use super::Anchor;
 use super::report::{BadDayCloseReason, BadResignReason, Finding};
 use crate::merkle;
@@ -104,6 +102,7 @@ impl<'a> Chains<'a> {
         &mut self,
         index: u64,
         r: &UnverifiedReceipt,
+        tbs_digest: [u8; 32],
         trusted: bool,
         out: &mut Vec<Finding>,
     ) {
@@ -138,7 +137,7 @@ impl<'a> Chains<'a> {
         }
         let digest = trusted.then(|| r.digest());
         let slot = Slot {
-            tbs_digest: Sha256::digest(r.tbs_der()).into(),
+            tbs_digest,
             digest,
             previous: tbs.previous().try_into().unwrap_or([0; 32]),
             payment: tbs

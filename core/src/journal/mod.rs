@@ -104,14 +104,18 @@ impl JournalOptions {
     }
 }
 
+/// A decoded record and the SHA-256 of its TBS, computed on the pool: the signature check
+/// hashes the TBS, and the chain analysis compares TBS digests (duplicate or fork).
+struct Decoded {
+    receipt: UnverifiedReceipt,
+    tbs_digest: [u8; 32],
+}
+
 /// A record decoded (if it decodes) and its verification result.
-type Checked = (
-    Option<UnverifiedReceipt>,
-    Result<Vec<crate::Warning>, Error>,
-);
+type Checked = (Option<Decoded>, Result<Vec<crate::Warning>, Error>);
 
 /// A record decoded and checked up to its signature equation, or why it does not decode.
-type Prepared = Result<(UnverifiedReceipt, Result<crate::receipt::Prepared, Error>), Error>;
+type Prepared = Result<(Decoded, Result<crate::receipt::Prepared, Error>), Error>;
 
 /// `f` over every item: on every core with the `parallel` feature.
 #[cfg(feature = "parallel")]
@@ -162,9 +166,16 @@ fn check_all(
     weights: Option<&mut crate::batch::Weights>,
 ) -> Vec<Checked> {
     let prepared: Vec<Prepared> = map_all(items, |(_, der)| {
-        UnverifiedReceipt::from_der(der).map(|r| {
-            let p = r.prepare(store, opts);
-            (r, p)
+        UnverifiedReceipt::from_der(der).map(|receipt| {
+            let tbs_digest = receipt.tbs_digest();
+            let p = receipt.prepare_hashed(store, opts, &tbs_digest);
+            (
+                Decoded {
+                    receipt,
+                    tbs_digest,
+                },
+                p,
+            )
         })
     });
     let batch: Vec<crate::batch::Item<'_>> = prepared
@@ -173,7 +184,7 @@ fn check_all(
             let (r, p) = p.as_ref().ok()?;
             let p = p.as_ref().ok()?;
             Some(crate::batch::Item {
-                key_id: r.key_id(),
+                key_id: r.receipt.key_id(),
                 key: &p.path.key,
                 signature: &p.signature,
             })
@@ -190,7 +201,7 @@ fn check_all(
                 let verdict = results
                     .next()
                     .unwrap_or(Err(Error::BadSignature))
-                    .and_then(|()| r.check_attachments())
+                    .and_then(|()| r.receipt.check_attachments())
                     .map(|()| p.path.warnings);
                 (Some(r), verdict)
             }
@@ -358,7 +369,11 @@ impl<F: FnMut(Event, Option<&UnverifiedReceipt>)> Feeder<'_, F> {
 
     /// Feeds a verified chunk, in order, to the counts, the sink and the chains.
     fn chunk(&mut self, items: &[(u64, Vec<u8>)], checked: Vec<Checked>) {
-        for ((offset, der), (receipt, result)) in items.iter().zip(checked) {
+        for ((offset, der), (decoded, result)) in items.iter().zip(checked) {
+            let (receipt, tbs_digest) = match decoded {
+                Some(d) => (Some(d.receipt), Some(d.tbs_digest)),
+                None => (None, None),
+            };
             let index = self.summary.records;
             self.summary.bytes += der.len() as u64;
             let (status, error, warnings) = match (&receipt, &result) {
@@ -387,12 +402,13 @@ impl<F: FnMut(Event, Option<&UnverifiedReceipt>)> Feeder<'_, F> {
             };
             self.summary.record(&outcome);
             (self.sink)(Event::Record(outcome), receipt.as_ref());
-            if let Some(r) = &receipt
+            if let (Some(r), Some(tbs_digest)) = (&receipt, tbs_digest)
                 && self.store.knows_key(&r.key_id())
             {
                 let trusted =
                     result.is_ok() || (r.is_unsigned() && matches!(result, Err(Error::Unsigned)));
-                self.chains.feed(index, r, trusted, &mut self.findings);
+                self.chains
+                    .feed(index, r, tbs_digest, trusted, &mut self.findings);
                 if !self.findings.is_empty() {
                     self.emit_findings(Some(r.tbs().terminal_id()));
                 }
