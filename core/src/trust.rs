@@ -242,6 +242,12 @@ impl CertPath {
         }
     }
 
+    /// The terminal certificate (a path is never empty: it starts at its leaf).
+    pub(crate) fn leaf(&self) -> usize {
+        let [leaf, ..] = self.certs;
+        leaf
+    }
+
     fn as_slice(&self) -> &[usize] {
         self.certs.get(..self.len).unwrap_or_default()
     }
@@ -266,9 +272,7 @@ impl CertPath {
 #[derive(Clone, Debug)]
 pub(crate) struct ValidatedPath {
     pub(crate) key: AffinePoint,
-    /// Index of the terminal certificate, for [`TrustStore::key_table`].
-    pub(crate) leaf: usize,
-    /// The path, for [`TrustStore::path_infos`].
+    /// The path, terminal first, for [`TrustStore::path_infos`] and [`TrustStore::key_table`].
     pub(crate) path: CertPath,
     pub(crate) warnings: Vec<Warning>,
 }
@@ -711,7 +715,7 @@ impl TrustStore {
     /// The key table of a validated path's terminal certificate, if it is built or due (see
     /// [`KeyTables::for_single_use`]).
     pub(crate) fn key_table(&self, path: &ValidatedPath) -> Option<&KeyTable> {
-        self.key_tables.for_single_use(path.leaf, &path.key)
+        self.key_tables.for_single_use(path.path.leaf(), &path.key)
     }
 
     /// The certificates of a validated path, terminal first, for display.
@@ -898,16 +902,10 @@ impl TrustStore {
                 }
             }
         }
-        let not_found = Error::ChainInvalid {
-            depth: 0,
-            reason: ChainReason::IssuerNotFound,
-        };
-        let leaf = *path.first().ok_or(not_found)?;
-        let key = self.cert(leaf)?.key;
+        let key = self.cert(cert_path.leaf())?.key;
         warnings.dedup();
         Ok(ValidatedPath {
             key,
-            leaf,
             path: *cert_path,
             warnings,
         })

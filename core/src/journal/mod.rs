@@ -370,10 +370,7 @@ impl<F: FnMut(Event, Option<&UnverifiedReceipt>)> Feeder<'_, F> {
     /// Feeds a verified chunk, in order, to the counts, the sink and the chains.
     fn chunk(&mut self, items: &[(u64, Vec<u8>)], checked: Vec<Checked>) {
         for ((offset, der), (decoded, result)) in items.iter().zip(checked) {
-            let (receipt, tbs_digest) = match decoded {
-                Some(d) => (Some(d.receipt), Some(d.tbs_digest)),
-                None => (None, None),
-            };
+            let receipt = decoded.as_ref().map(|d| &d.receipt);
             let index = self.summary.records;
             self.summary.bytes += der.len() as u64;
             let (status, error, warnings) = match (&receipt, &result) {
@@ -386,7 +383,7 @@ impl<F: FnMut(Event, Option<&UnverifiedReceipt>)> Feeder<'_, F> {
                 (Some(r), Err(_)) if r.is_unsigned() => (report::Status::Unsigned, None, vec![]),
                 (_, Err(e)) => (report::Status::Invalid, Some(*e), vec![]),
             };
-            let tbs = receipt.as_ref().map(|r| r.tbs());
+            let tbs = receipt.map(|r| r.tbs());
             let outcome = RecordOutcome {
                 index,
                 offset: *offset,
@@ -394,21 +391,24 @@ impl<F: FnMut(Event, Option<&UnverifiedReceipt>)> Feeder<'_, F> {
                 code: error.map(|e| e.code()),
                 error,
                 warnings,
-                key_id: receipt.as_ref().map(|r| r.key_id()),
+                key_id: receipt.map(|r| r.key_id()),
                 terminal: tbs.map(|t| intern(&mut self.terminals, t.terminal_id())),
                 counter: tbs.map(|t| t.counter()),
                 kind: tbs.map(|t| t.kind()),
-                digest: receipt.as_ref().map(|r| r.digest()),
+                digest: receipt.map(|r| r.digest()),
             };
             self.summary.record(&outcome);
-            (self.sink)(Event::Record(outcome), receipt.as_ref());
-            if let (Some(r), Some(tbs_digest)) = (&receipt, tbs_digest)
+            (self.sink)(Event::Record(outcome), receipt);
+            if let Some(Decoded {
+                receipt: r,
+                tbs_digest,
+            }) = &decoded
                 && self.store.knows_key(&r.key_id())
             {
                 let trusted =
                     result.is_ok() || (r.is_unsigned() && matches!(result, Err(Error::Unsigned)));
                 self.chains
-                    .feed(index, r, tbs_digest, trusted, &mut self.findings);
+                    .feed(index, r, *tbs_digest, trusted, &mut self.findings);
                 if !self.findings.is_empty() {
                     self.emit_findings(Some(r.tbs().terminal_id()));
                 }
