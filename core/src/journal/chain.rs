@@ -6,6 +6,7 @@
 //! cardholder signatures. Nothing else grows with the input.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use super::Anchor;
 use super::report::{BadDayCloseReason, BadResignReason, Finding};
@@ -24,7 +25,7 @@ struct Slot {
     payment: Option<(ReceiptKind, [u8; 3], u64)>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct KeyState {
     /// Highest counter processed and its digest (`None` digest: invalid occupant).
     head: Option<(u64, Option<[u8; 32]>)>,
@@ -36,11 +37,12 @@ struct KeyState {
     /// Unsigned records not yet covered by a recovery: counter → digest.
     unsigned: BTreeMap<u64, [u8; 32]>,
     last_close: Option<u64>,
-    terminal: String,
+    /// The terminal id of the key's first record (shared with the record outcomes).
+    terminal: Arc<str>,
 }
 
 struct PendingSig {
-    terminal: String,
+    terminal: Arc<str>,
     issued_at: u64,
 }
 
@@ -98,11 +100,13 @@ impl<'a> Chains<'a> {
 
     /// Feeds one decoded record whose signer is known to the trust store. `trusted` is true when
     /// the record verified (or is an unsigned record): only then is its content acted upon.
+    /// `terminal` is the shared copy of the record's terminal id.
     pub(crate) fn feed(
         &mut self,
         index: u64,
         r: &UnverifiedReceipt,
         tbs_digest: [u8; 32],
+        terminal: &Arc<str>,
         trusted: bool,
         out: &mut Vec<Finding>,
     ) {
@@ -111,8 +115,13 @@ impl<'a> Chains<'a> {
         let c = tbs.counter();
         if !self.keys.contains_key(&key) {
             let mut st = KeyState {
-                terminal: tbs.terminal_id().to_string(),
-                ..KeyState::default()
+                terminal: Arc::clone(terminal),
+                head: None,
+                window: BTreeMap::new(),
+                window_start: 0,
+                missing: BTreeMap::new(),
+                unsigned: BTreeMap::new(),
+                last_close: None,
             };
             let how = if let Some(a) = self.anchors.get(&key) {
                 st.head = Some((a.counter, Some(a.digest)));
@@ -243,7 +252,7 @@ impl<'a> Chains<'a> {
             self.pending.insert(
                 d,
                 PendingSig {
-                    terminal: tbs.terminal_id().to_string(),
+                    terminal: Arc::clone(terminal),
                     issued_at: tbs.issued_at(),
                 },
             );
@@ -303,7 +312,7 @@ impl<'a> Chains<'a> {
     ) {
         let original: [u8; 32] = original.try_into().unwrap_or([0; 32]);
         match self.pending.get(&original) {
-            Some(p) if p.terminal == terminal => {
+            Some(p) if *p.terminal == *terminal => {
                 self.pending.remove(&original);
                 out.push(Finding::ReSigned {
                     digest: original,
@@ -419,51 +428,48 @@ impl<'a> Chains<'a> {
         st.window_start = counter + 1;
     }
 
-    /// End of input: final gaps, uncovered unsigned records, pending signatures, open batches.
-    pub(crate) fn finish(self, now: u64, out: &mut Vec<Finding>) {
+    /// End of input: final gaps, uncovered unsigned records, pending signatures, open batches,
+    /// each with the terminal it is counted under.
+    pub(crate) fn finish(self, now: u64, out: &mut Vec<(Finding, Arc<str>)>) {
         let mut keys: Vec<(&[u8; 32], &KeyState)> = self.keys.iter().collect();
         keys.sort_unstable_by_key(|&(k, _)| k);
         for &(key, st) in &keys {
             for (&from, &to) in &st.missing {
-                out.push(Finding::Gap {
+                let gap = Finding::Gap {
                     key: *key,
                     from,
                     to,
-                });
+                };
+                out.push((gap, Arc::clone(&st.terminal)));
             }
             for &counter in st.unsigned.keys() {
-                out.push(Finding::UnsignedUncovered { key: *key, counter });
+                let uncovered = Finding::UnsignedUncovered { key: *key, counter };
+                out.push((uncovered, Arc::clone(&st.terminal)));
             }
         }
         for (digest, p) in self.pending {
-            out.push(Finding::Pending {
+            let pending = Finding::Pending {
                 digest,
-                terminal: p.terminal,
+                terminal: String::from(&*p.terminal),
                 issued_at: p.issued_at,
                 age: now.saturating_sub(p.issued_at),
-            });
+            };
+            out.push((pending, p.terminal));
         }
         for &(key, st) in &keys {
             if let Some((&first, _)) = st.window.first_key_value() {
-                out.push(Finding::OpenBatch {
+                let open = Finding::OpenBatch {
                     key: *key,
                     first,
                     count: st.window.len() as u64,
-                });
+                };
+                out.push((open, Arc::clone(&st.terminal)));
             }
         }
-    }
-
-    /// Key → terminal id of every chain (for per-terminal counts).
-    pub(crate) fn terminals(&self) -> HashMap<[u8; 32], String> {
-        self.keys
-            .iter()
-            .map(|(k, s)| (*k, s.terminal.clone()))
-            .collect()
     }
 
     /// The terminal id of a key's chain (for per-terminal counts).
     pub(crate) fn terminal_of(&self, key: &[u8; 32]) -> Option<&str> {
-        self.keys.get(key).map(|s| s.terminal.as_str())
+        self.keys.get(key).map(|s| &*s.terminal)
     }
 }

@@ -18,10 +18,10 @@ mod chain;
 mod proof;
 mod reader;
 mod report;
+mod tally;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::{self, Read};
-use std::sync::Arc;
 
 pub use proof::InclusionProof;
 pub use reader::{JournalItem, JournalReader, JournalWriter};
@@ -252,12 +252,11 @@ struct Verifier<'a, F> {
 struct Feeder<'a, F> {
     store: &'a TrustStore,
     chains: chain::Chains<'a>,
-    summary: Summary,
+    /// The counts so far; also the one shared copy of every terminal id, which the outcomes
+    /// and the chains that name it hold.
+    tally: tally::Tally,
     sink: F,
     findings: Vec<Finding>,
-    /// Every terminal id claimed so far, shared by the outcomes that name it (as many as the
-    /// summary's per-terminal counts).
-    terminals: HashSet<Arc<str>>,
 }
 
 impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
@@ -267,10 +266,9 @@ impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
             feeder: Feeder {
                 store,
                 chains: chain::Chains::new(&opts.anchors),
-                summary: Summary::default(),
+                tally: tally::Tally::default(),
                 sink,
                 findings: Vec::new(),
-                terminals: HashSet::new(),
             },
             pending: Vec::with_capacity(CHUNK_RECORDS),
             pending_bytes: 0,
@@ -287,7 +285,7 @@ impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
         // Records before the garbage are reported before it: input order.
         self.drain();
         let f = &mut self.feeder;
-        f.summary.bytes += len;
+        f.tally.bytes(len);
         f.findings.push(Finding::MalformedRecord { offset, len });
         f.emit_findings(None);
     }
@@ -339,18 +337,13 @@ impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
     fn finish(mut self) -> Summary {
         self.drain();
         let mut f = self.feeder;
-        let chains = std::mem::replace(&mut f.chains, chain::Chains::new(&self.opts.anchors));
-        let terminals = chains.terminals();
-        chains.finish(self.opts.verify.now(), &mut f.findings);
-        for finding in std::mem::take(&mut f.findings) {
-            let terminal = match &finding {
-                Finding::Pending { terminal, .. } => Some(terminal.clone()),
-                other => finding_key(other).and_then(|k| terminals.get(&k).cloned()),
-            };
-            f.summary.finding(&finding, terminal.as_deref());
+        let mut last = Vec::new();
+        f.chains.finish(self.opts.verify.now(), &mut last);
+        for (finding, terminal) in last {
+            f.tally.finding(finding.code(), Some(&terminal));
             (f.sink)(Event::Finding(finding), None);
         }
-        f.summary
+        f.tally.into_summary()
     }
 }
 
@@ -362,7 +355,7 @@ impl<F: FnMut(Event, Option<&UnverifiedReceipt>)> Feeder<'_, F> {
             let t = finding_key(&f)
                 .and_then(|k| self.chains.terminal_of(&k))
                 .or(terminal);
-            self.summary.finding(&f, t);
+            self.tally.finding(f.code(), t);
             (self.sink)(Event::Finding(f), None);
         }
     }
@@ -371,8 +364,8 @@ impl<F: FnMut(Event, Option<&UnverifiedReceipt>)> Feeder<'_, F> {
     fn chunk(&mut self, items: &[(u64, Vec<u8>)], checked: Vec<Checked>) {
         for ((offset, der), (decoded, result)) in items.iter().zip(checked) {
             let receipt = decoded.as_ref().map(|d| &d.receipt);
-            let index = self.summary.records;
-            self.summary.bytes += der.len() as u64;
+            let index = self.tally.records();
+            self.tally.bytes(der.len() as u64);
             let (status, error, warnings) = match (&receipt, &result) {
                 (_, Ok(w)) if w.is_empty() => (report::Status::Valid, None, vec![]),
                 (_, Ok(w)) => (
@@ -384,47 +377,42 @@ impl<F: FnMut(Event, Option<&UnverifiedReceipt>)> Feeder<'_, F> {
                 (_, Err(e)) => (report::Status::Invalid, Some(*e), vec![]),
             };
             let tbs = receipt.map(|r| r.tbs());
+            let code = error.map(|e| e.code());
+            let terminal = self
+                .tally
+                .record(tbs.map(|t| t.terminal_id()), status, code);
             let outcome = RecordOutcome {
                 index,
                 offset: *offset,
                 status,
-                code: error.map(|e| e.code()),
+                code,
                 error,
                 warnings,
                 key_id: receipt.map(|r| r.key_id()),
-                terminal: tbs.map(|t| intern(&mut self.terminals, t.terminal_id())),
+                terminal,
                 counter: tbs.map(|t| t.counter()),
                 kind: tbs.map(|t| t.kind()),
                 digest: receipt.map(|r| r.digest()),
             };
-            self.summary.record(&outcome);
+            let name = outcome.terminal.clone();
             (self.sink)(Event::Record(outcome), receipt);
             if let Some(Decoded {
                 receipt: r,
                 tbs_digest,
             }) = &decoded
+                && let Some(name) = &name
                 && self.store.knows_key(&r.key_id())
             {
                 let trusted =
                     result.is_ok() || (r.is_unsigned() && matches!(result, Err(Error::Unsigned)));
                 self.chains
-                    .feed(index, r, *tbs_digest, trusted, &mut self.findings);
+                    .feed(index, r, *tbs_digest, name, trusted, &mut self.findings);
                 if !self.findings.is_empty() {
                     self.emit_findings(Some(r.tbs().terminal_id()));
                 }
             }
         }
     }
-}
-
-/// The shared copy of `name`, made on its first use.
-fn intern(names: &mut HashSet<Arc<str>>, name: &str) -> Arc<str> {
-    if let Some(shared) = names.get(name) {
-        return Arc::clone(shared);
-    }
-    let shared: Arc<str> = Arc::from(name);
-    names.insert(Arc::clone(&shared));
-    shared
 }
 
 fn finding_key(f: &Finding) -> Option<[u8; 32]> {

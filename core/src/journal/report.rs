@@ -394,40 +394,7 @@ pub struct Summary {
     pub terminals: BTreeMap<String, Counts>,
 }
 
-/// The counts of terminal `name`, added on first use. Looked up by reference: the name is
-/// copied once per terminal, not once per record (`None` cannot happen: it was just added).
-fn counts_of<'m>(
-    terminals: &'m mut BTreeMap<String, Counts>,
-    name: &str,
-) -> Option<&'m mut Counts> {
-    if !terminals.contains_key(name) {
-        terminals.insert(name.to_string(), Counts::default());
-    }
-    terminals.get_mut(name)
-}
-
 impl Summary {
-    pub(crate) fn record(&mut self, r: &RecordOutcome) {
-        self.records += 1;
-        let terminal = counts_of(
-            &mut self.terminals,
-            r.terminal.as_deref().unwrap_or_default(),
-        );
-        for c in std::iter::once(&mut self.total).chain(terminal) {
-            *c.status.entry(r.status.code()).or_default() += 1;
-            if let Some(code) = r.code {
-                *c.errors.entry(code).or_default() += 1;
-            }
-        }
-    }
-
-    pub(crate) fn finding(&mut self, f: &Finding, terminal: Option<&str>) {
-        *self.total.findings.entry(f.code()).or_default() += 1;
-        if let Some(c) = terminal.and_then(|t| counts_of(&mut self.terminals, t)) {
-            *c.findings.entry(f.code()).or_default() += 1;
-        }
-    }
-
     /// Whether every record is valid (warnings allowed; unsigned records are judged by their
     /// findings) and no finding is a problem.
     pub fn is_clean(&self) -> bool {
