@@ -6,10 +6,10 @@
 //! cardholder signatures. Nothing else grows with the input.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 
 use super::Anchor;
 use super::report::{BadDayCloseReason, BadResignReason, Finding};
+use super::tally::Terminal;
 use crate::merkle;
 use crate::receipt::UnverifiedReceipt;
 use crate::wire::{CardholderVerification, ReceiptBody, ReceiptKind};
@@ -37,12 +37,12 @@ struct KeyState {
     /// Unsigned records not yet covered by a recovery: counter → digest.
     unsigned: BTreeMap<u64, [u8; 32]>,
     last_close: Option<u64>,
-    /// The terminal id of the key's first record (shared with the record outcomes).
-    terminal: Arc<str>,
+    /// The terminal of the key's first record.
+    terminal: Terminal,
 }
 
 struct PendingSig {
-    terminal: Arc<str>,
+    terminal: Terminal,
     issued_at: u64,
 }
 
@@ -100,13 +100,13 @@ impl<'a> Chains<'a> {
 
     /// Feeds one decoded record whose signer is known to the trust store. `trusted` is true when
     /// the record verified (or is an unsigned record): only then is its content acted upon.
-    /// `terminal` is the shared copy of the record's terminal id.
+    /// `terminal` is the record's terminal.
     pub(crate) fn feed(
         &mut self,
         index: u64,
         r: &UnverifiedReceipt,
         tbs_digest: [u8; 32],
-        terminal: &Arc<str>,
+        terminal: &Terminal,
         trusted: bool,
         out: &mut Vec<Finding>,
     ) {
@@ -115,7 +115,7 @@ impl<'a> Chains<'a> {
         let c = tbs.counter();
         if !self.keys.contains_key(&key) {
             let mut st = KeyState {
-                terminal: Arc::clone(terminal),
+                terminal: terminal.clone(),
                 head: None,
                 window: BTreeMap::new(),
                 window_start: 0,
@@ -252,7 +252,7 @@ impl<'a> Chains<'a> {
             self.pending.insert(
                 d,
                 PendingSig {
-                    terminal: Arc::clone(terminal),
+                    terminal: terminal.clone(),
                     issued_at: tbs.issued_at(),
                 },
             );
@@ -312,7 +312,7 @@ impl<'a> Chains<'a> {
     ) {
         let original: [u8; 32] = original.try_into().unwrap_or([0; 32]);
         match self.pending.get(&original) {
-            Some(p) if *p.terminal == *terminal => {
+            Some(p) if **p.terminal.name() == *terminal => {
                 self.pending.remove(&original);
                 out.push(Finding::ReSigned {
                     digest: original,
@@ -430,7 +430,7 @@ impl<'a> Chains<'a> {
 
     /// End of input: final gaps, uncovered unsigned records, pending signatures, open batches,
     /// each with the terminal it is counted under.
-    pub(crate) fn finish(self, now: u64, out: &mut Vec<(Finding, Arc<str>)>) {
+    pub(crate) fn finish(self, now: u64, out: &mut Vec<(Finding, Terminal)>) {
         let mut keys: Vec<(&[u8; 32], &KeyState)> = self.keys.iter().collect();
         keys.sort_unstable_by_key(|&(k, _)| k);
         for &(key, st) in &keys {
@@ -440,17 +440,17 @@ impl<'a> Chains<'a> {
                     from,
                     to,
                 };
-                out.push((gap, Arc::clone(&st.terminal)));
+                out.push((gap, st.terminal.clone()));
             }
             for &counter in st.unsigned.keys() {
                 let uncovered = Finding::UnsignedUncovered { key: *key, counter };
-                out.push((uncovered, Arc::clone(&st.terminal)));
+                out.push((uncovered, st.terminal.clone()));
             }
         }
         for (digest, p) in self.pending {
             let pending = Finding::Pending {
                 digest,
-                terminal: String::from(&*p.terminal),
+                terminal: String::from(&**p.terminal.name()),
                 issued_at: p.issued_at,
                 age: now.saturating_sub(p.issued_at),
             };
@@ -463,13 +463,13 @@ impl<'a> Chains<'a> {
                     first,
                     count: st.window.len() as u64,
                 };
-                out.push((open, Arc::clone(&st.terminal)));
+                out.push((open, st.terminal.clone()));
             }
         }
     }
 
-    /// The terminal id of a key's chain (for per-terminal counts).
-    pub(crate) fn terminal_of(&self, key: &[u8; 32]) -> Option<&str> {
-        self.keys.get(key).map(|s| &*s.terminal)
+    /// The terminal of a key's chain (for per-terminal counts).
+    pub(crate) fn terminal_of(&self, key: &[u8; 32]) -> Option<&Terminal> {
+        self.keys.get(key).map(|s| &s.terminal)
     }
 }

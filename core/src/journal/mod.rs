@@ -22,6 +22,7 @@ mod tally;
 
 use std::collections::HashMap;
 use std::io::{self, Read};
+use std::sync::Arc;
 
 pub use proof::InclusionProof;
 pub use reader::{JournalItem, JournalReader, JournalWriter};
@@ -350,7 +351,7 @@ impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
 impl<F: FnMut(Event, Option<&UnverifiedReceipt>)> Feeder<'_, F> {
     /// Emits the findings produced so far, counted under `terminal` (the terminal of the record
     /// being fed) or, for findings about a key, under that key's terminal.
-    fn emit_findings(&mut self, terminal: Option<&str>) {
+    fn emit_findings(&mut self, terminal: Option<&tally::Terminal>) {
         for f in self.findings.drain(..) {
             let t = finding_key(&f)
                 .and_then(|k| self.chains.terminal_of(&k))
@@ -381,6 +382,7 @@ impl<F: FnMut(Event, Option<&UnverifiedReceipt>)> Feeder<'_, F> {
             let terminal = self
                 .tally
                 .record(tbs.map(|t| t.terminal_id()), status, code);
+            let name = terminal.as_ref().map(|t| Arc::clone(t.name()));
             let outcome = RecordOutcome {
                 index,
                 offset: *offset,
@@ -389,26 +391,25 @@ impl<F: FnMut(Event, Option<&UnverifiedReceipt>)> Feeder<'_, F> {
                 error,
                 warnings,
                 key_id: receipt.map(|r| r.key_id()),
-                terminal,
+                terminal: name,
                 counter: tbs.map(|t| t.counter()),
                 kind: tbs.map(|t| t.kind()),
                 digest: receipt.map(|r| r.digest()),
             };
-            let name = outcome.terminal.clone();
             (self.sink)(Event::Record(outcome), receipt);
             if let Some(Decoded {
                 receipt: r,
                 tbs_digest,
             }) = &decoded
-                && let Some(name) = &name
+                && let Some(terminal) = &terminal
                 && self.store.knows_key(&r.key_id())
             {
                 let trusted =
                     result.is_ok() || (r.is_unsigned() && matches!(result, Err(Error::Unsigned)));
                 self.chains
-                    .feed(index, r, *tbs_digest, name, trusted, &mut self.findings);
+                    .feed(index, r, *tbs_digest, terminal, trusted, &mut self.findings);
                 if !self.findings.is_empty() {
-                    self.emit_findings(Some(r.tbs().terminal_id()));
+                    self.emit_findings(Some(terminal));
                 }
             }
         }

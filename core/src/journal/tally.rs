@@ -4,8 +4,11 @@
 //! The summary's per-terminal map is keyed by owned names in a B-tree, and each of its counts
 //! by code in B-trees too: fine to read, slow to update once per record and per finding when a
 //! journal has thousands of terminals (every update compared names along a B-tree path). Here a
-//! terminal's name is hashed once to an index, statuses are counted in an array and codes in
-//! short lists; the B-trees are built once, by [`Tally::into_summary`].
+//! record's terminal name is hashed once to a [`Terminal`] handle (its shared name and an index),
+//! which the chains keep, so findings are counted without any lookup; statuses are counted in an
+//! array and codes in short lists. The B-trees are built once, by [`Tally::into_summary`] (on
+//! every core with the `parallel` feature: a journal of distinct terminals has as many entries
+//! as records).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -58,17 +61,33 @@ impl CodeCounts {
         }
     }
 
+    /// The public counts. Maps are filled by `insert`: collecting would go through a sorted
+    /// vector first, an allocation more per map and terminal.
     fn into_counts(self) -> Counts {
-        Counts {
-            status: STATUSES
-                .iter()
-                .zip(self.status)
-                .filter(|&(_, n)| n > 0)
-                .map(|(s, n)| (s.code(), n))
-                .collect(),
-            errors: self.errors.into_iter().collect(),
-            findings: self.findings.into_iter().collect(),
+        let mut c = Counts::default();
+        for (s, n) in STATUSES.iter().zip(self.status) {
+            if n > 0 {
+                c.status.insert(s.code(), n);
+            }
         }
+        c.errors.extend(self.errors);
+        c.findings.extend(self.findings);
+        c
+    }
+}
+
+/// A terminal met by a [`Tally`]: its shared name and where its counts are, so that counting
+/// under it needs no lookup.
+#[derive(Clone, Debug)]
+pub(crate) struct Terminal {
+    name: Arc<str>,
+    index: usize,
+}
+
+impl Terminal {
+    /// The terminal id, shared with every outcome and chain that names it.
+    pub(crate) fn name(&self) -> &Arc<str> {
+        &self.name
     }
 }
 
@@ -95,54 +114,74 @@ impl Tally {
         self.bytes += n;
     }
 
-    /// The counts of terminal `name` and its shared name, added on first use.
-    fn terminal(&mut self, name: &str) -> Option<&mut (Arc<str>, CodeCounts)> {
-        let i = match self.index.get(name) {
-            Some(&i) => i,
-            None => {
-                let shared: Arc<str> = Arc::from(name);
-                self.index.insert(Arc::clone(&shared), self.terminals.len());
-                self.terminals.push((shared, CodeCounts::default()));
-                self.terminals.len() - 1
-            }
-        };
-        self.terminals.get_mut(i)
+    /// Terminal `name`, added on first use.
+    fn terminal(&mut self, name: &str) -> Terminal {
+        if let Some((name, &index)) = self.index.get_key_value(name) {
+            return Terminal {
+                name: Arc::clone(name),
+                index,
+            };
+        }
+        let shared: Arc<str> = Arc::from(name);
+        let index = self.terminals.len();
+        self.index.insert(Arc::clone(&shared), index);
+        self.terminals
+            .push((Arc::clone(&shared), CodeCounts::default()));
+        Terminal {
+            name: shared,
+            index,
+        }
     }
 
     /// Counts a record of `terminal` (`None`: the record does not decode, counted under `""`)
-    /// and returns the terminal's shared name.
+    /// and returns the terminal.
     pub(crate) fn record(
         &mut self,
         terminal: Option<&str>,
         status: Status,
         error: Option<&'static str>,
-    ) -> Option<Arc<str>> {
+    ) -> Option<Terminal> {
         self.records += 1;
         self.total.record(status, error);
-        let (name, counts) = self.terminal(terminal.unwrap_or_default())?;
-        counts.record(status, error);
-        terminal.map(|_| Arc::clone(name))
+        let t = self.terminal(terminal.unwrap_or_default());
+        if let Some((_, counts)) = self.terminals.get_mut(t.index) {
+            counts.record(status, error);
+        }
+        terminal.map(|_| t)
     }
 
-    /// Counts a finding with code `code`, under `terminal` when it has one.
-    pub(crate) fn finding(&mut self, code: &'static str, terminal: Option<&str>) {
+    /// Counts a finding with code `code`, under `terminal` (a terminal of this tally) when it
+    /// has one.
+    pub(crate) fn finding(&mut self, code: &'static str, terminal: Option<&Terminal>) {
         bump(&mut self.total.findings, code);
-        if let Some((_, counts)) = terminal.and_then(|t| self.terminal(t)) {
+        if let Some((_, counts)) = terminal.and_then(|t| self.terminals.get_mut(t.index)) {
             bump(&mut counts.findings, code);
         }
     }
 
     /// The public summary of these counts.
     pub(crate) fn into_summary(self) -> Summary {
+        drop(self.index);
+        let mut terminals = self.terminals;
+        let public =
+            |(name, counts): (Arc<str>, CodeCounts)| (String::from(&*name), counts.into_counts());
+        // Sorted here, unstably (names are distinct): the map then builds from one run.
+        #[cfg(feature = "parallel")]
+        let terminals: Vec<(String, Counts)> = {
+            use rayon::prelude::*;
+            terminals.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            terminals.into_par_iter().map(public).collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let terminals: Vec<(String, Counts)> = {
+            terminals.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            terminals.into_iter().map(public).collect()
+        };
         Summary {
             records: self.records,
             bytes: self.bytes,
             total: self.total.into_counts(),
-            terminals: self
-                .terminals
-                .into_iter()
-                .map(|(name, counts)| (String::from(&*name), counts.into_counts()))
-                .collect::<BTreeMap<_, _>>(),
+            terminals: terminals.into_iter().collect::<BTreeMap<_, _>>(),
         }
     }
 }
@@ -154,15 +193,18 @@ mod tests {
     #[test]
     fn counts_match_the_summary_semantics() {
         let mut t = Tally::default();
-        let a = t.record(Some("T-1"), Status::Valid, None);
-        let b = t.record(Some("T-1"), Status::Invalid, Some("bad_signature"));
-        assert!(a.is_some_and(|a| b.is_some_and(|b| Arc::ptr_eq(&a, &b))));
-        assert_eq!(t.record(None, Status::Invalid, Some("truncated")), None);
+        let a = t.record(Some("T-1"), Status::Valid, None).unwrap();
+        let b = t
+            .record(Some("T-1"), Status::Invalid, Some("bad_signature"))
+            .unwrap();
+        assert!(Arc::ptr_eq(a.name(), b.name()));
+        assert!(t.record(None, Status::Invalid, Some("truncated")).is_none());
         t.record(Some("T-2"), Status::Invalid, Some("bad_signature"));
-        t.finding("gap", Some("T-1"));
-        t.finding("gap", Some("T-1"));
+        t.finding("gap", Some(&a));
+        t.finding("gap", Some(&b));
         t.finding("malformed_record", None);
-        t.finding("pending", Some("T-3"));
+        let t3 = t.terminal("T-3");
+        t.finding("pending", Some(&t3));
         t.bytes(10);
         assert_eq!(t.records(), 4);
         let s = t.into_summary();
