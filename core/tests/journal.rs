@@ -467,3 +467,68 @@ fn end_of_input_findings_come_in_key_order() {
         "open batches in key order"
     );
 }
+
+#[test]
+fn a_day_close_closes_only_its_own_keys_window() {
+    // Two terminals interleaved: A closes its day between B's receipts. The open windows of all
+    // keys share one map, so A's close must see exactly A's receipts, and remove only them.
+    let mut a = Terminal::new(key("term-ok"), "M-1", "T-A").unwrap();
+    let mut b = Terminal::new(key("term-ok2"), "M-1", "T-B").unwrap();
+    let (ka, kb) = (a.key_id(), b.key_id());
+    let a0 = a.sign(common::sale(&a, T0, 1)).unwrap();
+    let a1 = a.sign(common::sale(&a, T0 + 1, 2)).unwrap();
+    let b0 = b.sign(common::sale(&b, T0 + 2, 3)).unwrap();
+    let b1 = b.sign(common::sale(&b, T0 + 3, 4)).unwrap();
+    let close = a.close_day(T0 + 4).unwrap();
+    let b2 = b.sign(common::sale(&b, T0 + 5, 5)).unwrap();
+    let a3 = a.sign(common::sale(&a, T0 + 6, 6)).unwrap();
+    let a4 = a.sign(common::sale(&a, T0 + 7, 7)).unwrap();
+    // B comes first, so its window sorts before A's in the shared map.
+    let records: Vec<Vec<u8>> = [&b0, &a0, &a1, &b1, &close, &b2, &a3, &a4, &a0, &b1]
+        .iter()
+        .map(|r| r.to_der().unwrap())
+        .collect();
+    let (outcomes, findings, summary) =
+        run_journal(&records, &JournalOptions::new(VerifyOptions::at(NOW)));
+    assert!(outcomes.iter().all(|o| o.status == Status::Valid));
+    let mut problems: Vec<Finding> = findings
+        .iter()
+        .filter(|f| !matches!(f, Finding::ChainStart { .. }))
+        .cloned()
+        .collect();
+    let open_at = problems.len() - 2;
+    problems[open_at..].sort_by_key(|f| match f {
+        Finding::OpenBatch { key, .. } => *key != ka,
+        _ => true,
+    });
+    assert_eq!(
+        problems,
+        vec![
+            // A's first receipt, after A's close: outside its window.
+            Finding::Replay {
+                key: ka,
+                counter: 0,
+                index: 8
+            },
+            // B's window still holds B's receipts.
+            Finding::Duplicate {
+                key: kb,
+                counter: 1,
+                index: 9
+            },
+            Finding::OpenBatch {
+                key: ka,
+                first: 3,
+                count: 2
+            },
+            Finding::OpenBatch {
+                key: kb,
+                first: 0,
+                count: 3
+            },
+        ]
+    );
+    assert_eq!(summary.terminals["T-A"].findings["replay"], 1);
+    assert_eq!(summary.terminals["T-B"].findings["duplicate"], 1);
+    assert_eq!(summary.terminals["T-B"].findings["open_batch"], 1);
+}

@@ -29,7 +29,10 @@ struct Slot {
 struct KeyState {
     /// Highest counter processed and its digest (`None` digest: invalid occupant).
     head: Option<(u64, Option<[u8; 32]>)>,
-    window: BTreeMap<u64, Slot>,
+    /// The key's number in [`Chains::windows`] (the order of first appearance).
+    number: u64,
+    /// Receipts in the key's open window.
+    open: u64,
     /// Counters below this are outside the window (closed, or before the chain start).
     window_start: u64,
     /// Tentative gaps: first → last (inclusive).
@@ -52,6 +55,10 @@ pub(crate) struct Chains<'a> {
     /// Per signing key (hashed: looked up three times per record; the end-of-input findings
     /// sort the keys, so the output order stays the key order).
     keys: HashMap<[u8; 32], KeyState>,
+    /// The open window of every key (its receipts since its last day close, or since its chain
+    /// start): (key number, counter) → slot. One map for all keys: a key with one open receipt
+    /// costs an entry, not a B-tree node of its own (a journal may have a key per receipt).
+    windows: BTreeMap<(u64, u64), Slot>,
     pending: BTreeMap<[u8; 32], PendingSig>,
     /// Receipts in open windows: digest → whether its cardholder verification is pending.
     known: HashMap<[u8; 32], bool>,
@@ -62,6 +69,13 @@ pub(crate) struct Chains<'a> {
 /// close's totals disagree, never agree.
 fn currency_code(code: &str) -> [u8; 3] {
     code.as_bytes().try_into().unwrap_or([0; 3])
+}
+
+/// Puts `slot` in `st`'s open window at counter `c`.
+fn insert_slot(windows: &mut BTreeMap<(u64, u64), Slot>, st: &mut KeyState, c: u64, slot: Slot) {
+    if windows.insert((st.number, c), slot).is_none() {
+        st.open += 1;
+    }
 }
 
 fn in_missing(missing: &BTreeMap<u64, u64>, c: u64) -> bool {
@@ -93,6 +107,7 @@ impl<'a> Chains<'a> {
         Chains {
             anchors,
             keys: HashMap::new(),
+            windows: BTreeMap::new(),
             pending: BTreeMap::new(),
             known: HashMap::new(),
         }
@@ -117,7 +132,8 @@ impl<'a> Chains<'a> {
             let mut st = KeyState {
                 terminal: terminal.clone(),
                 head: None,
-                window: BTreeMap::new(),
+                number: self.keys.len() as u64,
+                open: 0,
                 window_start: 0,
                 missing: BTreeMap::new(),
                 unsigned: BTreeMap::new(),
@@ -185,7 +201,7 @@ impl<'a> Chains<'a> {
                 index,
             });
             return;
-        } else if let Some(existing) = st.window.get(&c) {
+        } else if let Some(existing) = self.windows.get(&(st.number, c)) {
             if existing.tbs_digest == slot.tbs_digest {
                 out.push(Finding::Duplicate {
                     key,
@@ -206,14 +222,16 @@ impl<'a> Chains<'a> {
                 counter: c,
                 index,
             });
-            if let (Some(before), Some(_)) =
-                (c.checked_sub(1).and_then(|p| st.window.get(&p)), digest)
-                && let Some(bd) = before.digest
+            if let (Some(before), Some(_)) = (
+                c.checked_sub(1)
+                    .and_then(|p| self.windows.get(&(st.number, p))),
+                digest,
+            ) && let Some(bd) = before.digest
                 && bd != slot.previous
             {
                 out.push(Finding::BrokenLink { key, counter: c });
             }
-            if let (Some(after), Some(d)) = (st.window.get(&(c + 1)), digest)
+            if let (Some(after), Some(d)) = (self.windows.get(&(st.number, c + 1)), digest)
                 && after.digest.is_some()
                 && after.previous != d
             {
@@ -232,7 +250,7 @@ impl<'a> Chains<'a> {
         }
 
         if !trusted {
-            st.window.insert(c, slot);
+            insert_slot(&mut self.windows, st, c, slot);
             return;
         }
         let d = r.digest();
@@ -241,7 +259,7 @@ impl<'a> Chains<'a> {
         }
         let is_close = tbs.kind() == ReceiptKind::DayClose;
         if !is_close {
-            st.window.insert(c, slot);
+            insert_slot(&mut self.windows, st, c, slot);
             self.known.insert(d, pending_cvm);
         }
         if r.is_unsigned() {
@@ -377,7 +395,11 @@ impl<'a> Chains<'a> {
         let mut leaves = Vec::new();
         let mut totals: BTreeMap<(u32, [u8; 3]), (ReceiptKind, u64, u64)> = BTreeMap::new();
         for k in first..counter {
-            match st.window.get(&k).and_then(|s| s.digest.map(|d| (d, s))) {
+            match self
+                .windows
+                .get(&(st.number, k))
+                .and_then(|s| s.digest.map(|d| (d, s)))
+            {
                 Some((d, s)) => {
                     leaves.push(d);
                     if let Some((kind, cur, amount)) = &s.payment {
@@ -418,11 +440,18 @@ impl<'a> Chains<'a> {
             });
         }
         st.last_close = Some(close.batch_number());
-        // Close the window: everything up to this receipt leaves memory.
-        let keep = st.window.split_off(&(counter + 1));
-        for s in std::mem::replace(&mut st.window, keep).values() {
-            if let Some(d) = s.digest {
-                self.known.remove(&d);
+        // Close the window: everything up to this receipt leaves memory (one receipt at a
+        // time: splitting the shared map would move the other keys' windows).
+        while let Some((&at, _)) = self
+            .windows
+            .range((st.number, 0)..=(st.number, counter))
+            .next()
+        {
+            if let Some(s) = self.windows.remove(&at) {
+                st.open = st.open.saturating_sub(1);
+                if let Some(d) = s.digest {
+                    self.known.remove(&d);
+                }
             }
         }
         st.window_start = counter + 1;
@@ -457,11 +486,15 @@ impl<'a> Chains<'a> {
             out.push((pending, p.terminal));
         }
         for &(key, st) in &keys {
-            if let Some((&first, _)) = st.window.first_key_value() {
+            if let Some((&(_, first), _)) = self
+                .windows
+                .range((st.number, 0)..=(st.number, u64::MAX))
+                .next()
+            {
                 let open = Finding::OpenBatch {
                     key: *key,
                     first,
-                    count: st.window.len() as u64,
+                    count: st.open,
                 };
                 out.push((open, st.terminal.clone()));
             }
