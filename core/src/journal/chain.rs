@@ -5,6 +5,7 @@
 //! or since its chain start), tentative gaps and uncovered unsigned records; plus the pending
 //! cardholder signatures. Nothing else grows with the input.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use super::Anchor;
@@ -128,38 +129,6 @@ impl<'a> Chains<'a> {
         let key = r.key_id();
         let tbs = r.tbs();
         let c = tbs.counter();
-        if !self.keys.contains_key(&key) {
-            let mut st = KeyState {
-                terminal: terminal.clone(),
-                head: None,
-                number: self.keys.len() as u64,
-                open: 0,
-                window_start: 0,
-                missing: BTreeMap::new(),
-                unsigned: BTreeMap::new(),
-                last_close: None,
-            };
-            let how = if let Some(a) = self.anchors.get(&key) {
-                st.head = Some((a.counter, Some(a.digest)));
-                st.window_start = a.counter.saturating_add(1);
-                "anchor"
-            } else if c == 0 {
-                if tbs.key_rotation().is_some() {
-                    "rotation"
-                } else {
-                    "genesis"
-                }
-            } else {
-                st.window_start = c;
-                "first_seen"
-            };
-            out.push(Finding::ChainStart {
-                key,
-                counter: c,
-                how,
-            });
-            self.keys.insert(key, st);
-        }
         let digest = trusted.then(|| r.digest());
         let slot = Slot {
             tbs_digest,
@@ -172,8 +141,42 @@ impl<'a> Chains<'a> {
         let pending_cvm = tbs
             .payment()
             .is_some_and(|p| p.cardholder_verification() == CardholderVerification::Pending);
-        let Some(st) = self.keys.get_mut(&key) else {
-            return;
+        // One lookup for both a new key and a known one.
+        let number = self.keys.len() as u64;
+        let st = match self.keys.entry(key) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                let mut st = KeyState {
+                    terminal: terminal.clone(),
+                    head: None,
+                    number,
+                    open: 0,
+                    window_start: 0,
+                    missing: BTreeMap::new(),
+                    unsigned: BTreeMap::new(),
+                    last_close: None,
+                };
+                let how = if let Some(a) = self.anchors.get(&key) {
+                    st.head = Some((a.counter, Some(a.digest)));
+                    st.window_start = a.counter.saturating_add(1);
+                    "anchor"
+                } else if c == 0 {
+                    if tbs.key_rotation().is_some() {
+                        "rotation"
+                    } else {
+                        "genesis"
+                    }
+                } else {
+                    st.window_start = c;
+                    "first_seen"
+                };
+                out.push(Finding::ChainStart {
+                    key,
+                    counter: c,
+                    how,
+                });
+                e.insert(st)
+            }
         };
         let expected = st
             .head
