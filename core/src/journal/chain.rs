@@ -488,11 +488,21 @@ impl<'a> Chains<'a> {
             };
             out.push((pending, p.terminal));
         }
+        // The first open counter of every key, in one pass over the windows (sorted by key
+        // number, then counter): cheaper than a range lookup per key when keys are many.
+        let mut first_open: Vec<Option<u64>> = vec![None; self.keys.len()];
+        for &(number, counter) in self.windows.keys() {
+            if let Some(f @ None) = usize::try_from(number)
+                .ok()
+                .and_then(|n| first_open.get_mut(n))
+            {
+                *f = Some(counter);
+            }
+        }
         for &(key, st) in &keys {
-            if let Some((&(_, first), _)) = self
-                .windows
-                .range((st.number, 0)..=(st.number, u64::MAX))
-                .next()
+            if let Some(first) = usize::try_from(st.number)
+                .ok()
+                .and_then(|n| first_open.get(n).copied().flatten())
             {
                 let open = Finding::OpenBatch {
                     key: *key,
