@@ -31,6 +31,7 @@ pub use report::{
 };
 
 use crate::error::Error;
+use crate::field::Affine;
 use crate::receipt::{UnverifiedReceipt, VerifyOptions};
 use crate::trust::TrustStore;
 
@@ -115,8 +116,12 @@ struct Decoded {
 /// A record decoded (if it decodes) and its verification result.
 type Checked = (Option<Decoded>, Result<Vec<crate::Warning>, Error>);
 
+/// A record checked up to its signature equation, and the signature's `R` when signatures are
+/// batched (`None` also when `R` cannot be recovered: single verification names the error).
+type Ready = (crate::receipt::Prepared, Option<Affine>);
+
 /// A record decoded and checked up to its signature equation, or why it does not decode.
-type Prepared = Result<(Decoded, Result<crate::receipt::Prepared, Error>), Error>;
+type Prepared = Result<(Decoded, Result<Ready, Error>), Error>;
 
 /// `f` over every item: on every core with the `parallel` feature.
 #[cfg(feature = "parallel")]
@@ -131,17 +136,15 @@ fn map_all<T, R>(items: &[T], f: impl Fn(&T) -> R) -> Vec<R> {
 }
 
 /// The signature equations of the prepared records: batched when `weights` is available, one
-/// by one otherwise. Results are in the order of `batch`.
+/// by one otherwise. Results are in the order of `batch`; `r[i]` is the `R` of `batch[i]`.
 fn equations(
     batch: &[crate::batch::Item<'_>],
+    r: &[Option<Affine>],
     weights: Option<&mut crate::batch::Weights>,
 ) -> Vec<Result<(), Error>> {
     let Some(weights) = weights else {
         return map_all(batch, |i| i.signature.finish(i.key, None));
     };
-    // R for every item first, on every core: the square roots are most of the work, and
-    // spreading them item by item keeps the cores evenly busy.
-    let r = map_all(batch, |i| crate::batch::recover_r(i.signature));
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
@@ -156,20 +159,34 @@ fn equations(
             .collect()
     }
     #[cfg(not(feature = "parallel"))]
-    crate::batch::verify(batch, &r, weights)
+    crate::batch::verify(batch, r, weights)
 }
 
 /// Decodes and verifies every record: decoded and prepared on every core, signatures batched.
+///
+/// Each signature's `R` is recovered in the same pass that decodes and prepares its record: the
+/// square roots are the largest cost of a batch, spread record by record they keep the cores
+/// evenly busy, and a pass of their own would add a join where one core waits for the other
+/// (measured against a pass of their own: one key on one core 3% faster; distinct keys on two
+/// cores, medians 2–4% faster).
 fn check_all(
     items: &[(u64, Vec<u8>)],
     store: &TrustStore,
     opts: &VerifyOptions,
     weights: Option<&mut crate::batch::Weights>,
 ) -> Vec<Checked> {
+    let batching = weights.is_some();
     let prepared: Vec<Prepared> = map_all(items, |(_, der)| {
         UnverifiedReceipt::from_der(der).map(|receipt| {
             let tbs_digest = receipt.tbs_digest();
-            let p = receipt.prepare_hashed(store, opts, &tbs_digest);
+            let p = receipt.prepare_hashed(store, opts, &tbs_digest).map(|p| {
+                let r = if batching {
+                    crate::batch::recover_r(&p.signature)
+                } else {
+                    None
+                };
+                (p, r)
+            });
             (
                 Decoded {
                     receipt,
@@ -179,26 +196,27 @@ fn check_all(
             )
         })
     });
-    let batch: Vec<crate::batch::Item<'_>> = prepared
+    let (batch, r): (Vec<crate::batch::Item<'_>>, Vec<Option<Affine>>) = prepared
         .iter()
         .filter_map(|p| {
-            let (r, p) = p.as_ref().ok()?;
-            let p = p.as_ref().ok()?;
-            Some(crate::batch::Item {
-                key_id: r.receipt.key_id(),
+            let (d, ready) = p.as_ref().ok()?;
+            let (p, r) = ready.as_ref().ok()?;
+            let item = crate::batch::Item {
+                key_id: d.receipt.key_id(),
                 key: &p.path.key,
                 signature: &p.signature,
-            })
+            };
+            Some((item, *r))
         })
-        .collect();
+        .unzip();
     // One result per batch item, in order.
-    let mut results = equations(&batch, weights).into_iter();
+    let mut results = equations(&batch, &r, weights).into_iter();
     prepared
         .into_iter()
         .map(|p| match p {
             Err(e) => (None, Err(e)),
             Ok((r, Err(e))) => (Some(r), Err(e)),
-            Ok((r, Ok(p))) => {
+            Ok((r, Ok((p, _)))) => {
                 let verdict = results
                     .next()
                     .unwrap_or(Err(Error::BadSignature))
