@@ -53,8 +53,9 @@ struct PendingSig {
 /// The chain analyzer.
 pub(crate) struct Chains<'a> {
     anchors: &'a HashMap<[u8; 32], Anchor>,
-    /// Per signing key (hashed: looked up three times per record; the end-of-input findings
-    /// sort the keys, so the output order stays the key order).
+    /// Per signing key (hashed: looked up once per record, and once per finding to count it
+    /// under the key's terminal; the end-of-input findings sort the keys, so the output order
+    /// stays the key order).
     keys: HashMap<[u8; 32], KeyState>,
     /// The open window of every key (its receipts since its last day close, or since its chain
     /// start): (key number, counter) → slot. One map for all keys: a key with one open receipt
