@@ -532,3 +532,100 @@ fn a_day_close_closes_only_its_own_keys_window() {
     assert_eq!(summary.terminals["T-B"].findings["duplicate"], 1);
     assert_eq!(summary.terminals["T-B"].findings["open_batch"], 1);
 }
+
+/// The summary, recomputed from the event stream by its documented rules: a record counts
+/// under its terminal id (`""` when it does not decode); a finding about a key counts under
+/// the terminal of that key's first record, a pending signature under its own terminal, a
+/// malformed record under none, and any other finding under the record just reported.
+fn summary_of_events(events: &[Event]) -> possig::journal::Summary {
+    use std::collections::HashMap;
+    let mut s = possig::journal::Summary::default();
+    let mut key_terminal: HashMap<[u8; 32], String> = HashMap::new();
+    let mut last_terminal: Option<String> = None;
+    for e in events {
+        match e {
+            Event::Record(r) => {
+                s.records += 1;
+                let name = r.terminal.as_deref().unwrap_or_default().to_string();
+                if let (Some(k), Some(t)) = (r.key_id, &r.terminal) {
+                    key_terminal.entry(k).or_insert_with(|| t.to_string());
+                }
+                for c in [&mut s.total, s.terminals.entry(name).or_default()] {
+                    *c.status.entry(r.status.code()).or_default() += 1;
+                    if let Some(code) = r.code {
+                        *c.errors.entry(code).or_default() += 1;
+                    }
+                }
+                last_terminal = r.terminal.as_deref().map(str::to_string);
+            }
+            Event::Finding(f) => {
+                *s.total.findings.entry(f.code()).or_default() += 1;
+                let key = match f {
+                    Finding::ChainStart { key, .. }
+                    | Finding::Gap { key, .. }
+                    | Finding::Fork { key, .. }
+                    | Finding::Duplicate { key, .. }
+                    | Finding::Reordered { key, .. }
+                    | Finding::Replay { key, .. }
+                    | Finding::BrokenLink { key, .. }
+                    | Finding::UnsignedCovered { key, .. }
+                    | Finding::UnsignedUncovered { key, .. }
+                    | Finding::BadRecovery { key, .. }
+                    | Finding::BadDayClose { key, .. }
+                    | Finding::OpenBatch { key, .. } => Some(*key),
+                    Finding::Rotation { to, .. } => Some(*to),
+                    _ => None,
+                };
+                let terminal = match f {
+                    Finding::MalformedRecord { .. } => None,
+                    Finding::Pending { terminal, .. } => Some(terminal.clone()),
+                    _ => key
+                        .and_then(|k| key_terminal.get(&k).cloned())
+                        .or(last_terminal.clone()),
+                };
+                if let Some(t) = terminal {
+                    *s.terminals
+                        .entry(t)
+                        .or_default()
+                        .findings
+                        .entry(f.code())
+                        .or_default() += 1;
+                }
+            }
+        }
+    }
+    s
+}
+
+#[test]
+fn the_summary_counts_what_the_events_say() {
+    // The generated day (every kind of finding, valid, invalid and unsigned records, three
+    // terminals), with garbage in the middle (a malformed record, counted under no terminal)
+    // and a record whose key the store does not know.
+    let day = generate_day();
+    let mut journal: Vec<u8> = Vec::new();
+    for (i, r) in day.records.iter().enumerate() {
+        if i == day.records.len() / 2 {
+            journal.extend_from_slice(b"\x30\x03not a receipt");
+        }
+        journal.extend_from_slice(r);
+    }
+    let mut stranger = Terminal::new(stranger_key(), "M-9", "T-STRANGER").unwrap();
+    let unknown_key = stranger.sign(common::sale(&stranger, T0, 5)).unwrap();
+    journal.extend_from_slice(&unknown_key.to_der().unwrap());
+    let mut events = Vec::new();
+    let summary = possig::journal::verify_journal(
+        journal.as_slice(),
+        &store(),
+        &JournalOptions::new(VerifyOptions::at(NOW)),
+        |e| events.push(e),
+    )
+    .unwrap();
+    let mut expected = summary_of_events(&events);
+    expected.bytes = journal.len() as u64;
+    assert!(expected.total.findings.contains_key("malformed_record"));
+    for t in ["", "T-OK", "T-STRANGER"] {
+        assert!(expected.terminals.contains_key(t), "{t}");
+    }
+    assert_eq!(summary, expected);
+}
