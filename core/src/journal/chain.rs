@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::Anchor;
 use super::report::{BadDayCloseReason, BadResignReason, Finding};
-use super::tally::Terminal;
+use super::tally::TerminalRef;
 use crate::merkle;
 use crate::receipt::UnverifiedReceipt;
 use crate::wire::{CardholderVerification, ReceiptBody, ReceiptKind};
@@ -42,11 +42,11 @@ struct KeyState {
     unsigned: BTreeMap<u64, [u8; 32]>,
     last_close: Option<u64>,
     /// The terminal of the key's first record.
-    terminal: Terminal,
+    terminal: TerminalRef,
 }
 
 struct PendingSig {
-    terminal: Terminal,
+    terminal: TerminalRef,
     issued_at: u64,
 }
 
@@ -123,7 +123,7 @@ impl<'a> Chains<'a> {
         index: u64,
         r: &UnverifiedReceipt,
         tbs_digest: [u8; 32],
-        terminal: &Terminal,
+        terminal: &TerminalRef,
         trusted: bool,
         out: &mut Vec<Finding>,
     ) {
@@ -463,7 +463,7 @@ impl<'a> Chains<'a> {
 
     /// End of input: final gaps, uncovered unsigned records, pending signatures, open batches,
     /// each with the terminal it is counted under.
-    pub(crate) fn finish(self, now: u64, out: &mut Vec<(Finding, Terminal)>) {
+    pub(crate) fn finish(self, now: u64, out: &mut Vec<(Finding, TerminalRef)>) {
         let mut keys: Vec<(&[u8; 32], &KeyState)> = self.keys.iter().collect();
         keys.sort_unstable_by_key(|&(k, _)| k);
         for &(key, st) in &keys {
@@ -516,7 +516,7 @@ impl<'a> Chains<'a> {
     }
 
     /// The terminal of a key's chain (for per-terminal counts).
-    pub(crate) fn terminal_of(&self, key: &[u8; 32]) -> Option<&Terminal> {
+    pub(crate) fn terminal_of(&self, key: &[u8; 32]) -> Option<&TerminalRef> {
         self.keys.get(key).map(|s| &s.terminal)
     }
 }

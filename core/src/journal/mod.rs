@@ -369,7 +369,7 @@ impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
 impl<F: FnMut(Event, Option<&UnverifiedReceipt>)> Feeder<'_, F> {
     /// Emits the findings produced so far, counted under `terminal` (the terminal of the record
     /// being fed) or, for findings about a key, under that key's terminal.
-    fn emit_findings(&mut self, terminal: Option<&tally::Terminal>) {
+    fn emit_findings(&mut self, terminal: Option<&tally::TerminalRef>) {
         for f in self.findings.drain(..) {
             let t = finding_key(&f)
                 .and_then(|k| self.chains.terminal_of(&k))

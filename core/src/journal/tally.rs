@@ -4,7 +4,7 @@
 //! The summary's per-terminal map is keyed by owned names in a B-tree, and each of its counts
 //! by code in B-trees too: fine to read, slow to update once per record and per finding when a
 //! journal has thousands of terminals (every update compared names along a B-tree path). Here a
-//! record's terminal name is hashed once to a [`Terminal`] handle (its shared name and an index),
+//! record's terminal name is hashed once to a [`TerminalRef`] handle (its shared name and an index),
 //! which the chains keep, so findings are counted without any lookup; statuses are counted in an
 //! array and codes in short lists. The B-trees are built once, by [`Tally::into_summary`] (on
 //! every core with the `parallel` feature: a journal of distinct terminals has as many entries
@@ -76,15 +76,15 @@ impl CodeCounts {
     }
 }
 
-/// A terminal met by a [`Tally`]: its shared name and where its counts are, so that counting
-/// under it needs no lookup.
+/// A terminal id met by a [`Tally`] (not the signing [`crate::Terminal`]): its shared name and
+/// where its counts are, so that counting under it needs no lookup.
 #[derive(Clone, Debug)]
-pub(crate) struct Terminal {
+pub(crate) struct TerminalRef {
     name: Arc<str>,
     index: usize,
 }
 
-impl Terminal {
+impl TerminalRef {
     /// The terminal id, shared with every outcome and chain that names it.
     pub(crate) fn name(&self) -> &Arc<str> {
         &self.name
@@ -115,9 +115,9 @@ impl Tally {
     }
 
     /// Terminal `name`, added on first use.
-    fn terminal(&mut self, name: &str) -> Terminal {
+    fn terminal(&mut self, name: &str) -> TerminalRef {
         if let Some((name, &index)) = self.index.get_key_value(name) {
-            return Terminal {
+            return TerminalRef {
                 name: Arc::clone(name),
                 index,
             };
@@ -127,7 +127,7 @@ impl Tally {
         self.index.insert(Arc::clone(&shared), index);
         self.terminals
             .push((Arc::clone(&shared), CodeCounts::default()));
-        Terminal {
+        TerminalRef {
             name: shared,
             index,
         }
@@ -140,7 +140,7 @@ impl Tally {
         terminal: Option<&str>,
         status: Status,
         error: Option<&'static str>,
-    ) -> Option<Terminal> {
+    ) -> Option<TerminalRef> {
         self.records += 1;
         self.total.record(status, error);
         let t = self.terminal(terminal.unwrap_or_default());
@@ -152,7 +152,7 @@ impl Tally {
 
     /// Counts a finding with code `code`, under `terminal` (a terminal of this tally) when it
     /// has one.
-    pub(crate) fn finding(&mut self, code: &'static str, terminal: Option<&Terminal>) {
+    pub(crate) fn finding(&mut self, code: &'static str, terminal: Option<&TerminalRef>) {
         bump(&mut self.total.findings, code);
         if let Some((_, counts)) = terminal.and_then(|t| self.terminals.get_mut(t.index)) {
             bump(&mut counts.findings, code);
