@@ -31,9 +31,7 @@ struct KeyState {
     /// Highest counter processed and its digest (`None` digest: invalid occupant).
     head: Option<(u64, Option<[u8; 32]>)>,
     /// The key's number in [`Chains::windows`] (the order of first appearance).
-    number: u64,
-    /// Receipts in the key's open window.
-    open: u64,
+    number: usize,
     /// Counters below this are outside the window (closed, or before the chain start).
     window_start: u64,
     /// Tentative gaps: first → last (inclusive).
@@ -60,7 +58,7 @@ pub(crate) struct Chains<'a> {
     /// The open window of every key (its receipts since its last day close, or since its chain
     /// start): (key number, counter) → slot. One map for all keys: a key with one open receipt
     /// costs an entry, not a B-tree node of its own (a journal may have a key per receipt).
-    windows: BTreeMap<(u64, u64), Slot>,
+    windows: BTreeMap<(usize, u64), Slot>,
     pending: BTreeMap<[u8; 32], PendingSig>,
     /// Receipts in open windows: digest → whether its cardholder verification is pending.
     known: HashMap<[u8; 32], bool>,
@@ -71,13 +69,6 @@ pub(crate) struct Chains<'a> {
 /// close's totals disagree, never agree.
 fn currency_code(code: &str) -> [u8; 3] {
     code.as_bytes().try_into().unwrap_or([0; 3])
-}
-
-/// Puts `slot` in `st`'s open window at counter `c`.
-fn insert_slot(windows: &mut BTreeMap<(u64, u64), Slot>, st: &mut KeyState, c: u64, slot: Slot) {
-    if windows.insert((st.number, c), slot).is_none() {
-        st.open += 1;
-    }
 }
 
 fn in_missing(missing: &BTreeMap<u64, u64>, c: u64) -> bool {
@@ -143,7 +134,7 @@ impl<'a> Chains<'a> {
             .payment()
             .is_some_and(|p| p.cardholder_verification() == CardholderVerification::Pending);
         // One lookup for both a new key and a known one.
-        let number = self.keys.len() as u64;
+        let number = self.keys.len();
         let st = match self.keys.entry(key) {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => {
@@ -151,7 +142,6 @@ impl<'a> Chains<'a> {
                     terminal: terminal.clone(),
                     head: None,
                     number,
-                    open: 0,
                     window_start: 0,
                     missing: BTreeMap::new(),
                     unsigned: BTreeMap::new(),
@@ -254,7 +244,7 @@ impl<'a> Chains<'a> {
         }
 
         if !trusted {
-            insert_slot(&mut self.windows, st, c, slot);
+            self.windows.insert((st.number, c), slot);
             return;
         }
         let d = r.digest();
@@ -263,7 +253,7 @@ impl<'a> Chains<'a> {
         }
         let is_close = tbs.kind() == ReceiptKind::DayClose;
         if !is_close {
-            insert_slot(&mut self.windows, st, c, slot);
+            self.windows.insert((st.number, c), slot);
             self.known.insert(d, pending_cvm);
         }
         if r.is_unsigned() {
@@ -451,11 +441,8 @@ impl<'a> Chains<'a> {
             .range((st.number, 0)..=(st.number, counter))
             .next()
         {
-            if let Some(s) = self.windows.remove(&at) {
-                st.open = st.open.saturating_sub(1);
-                if let Some(d) = s.digest {
-                    self.known.remove(&d);
-                }
+            if let Some(d) = self.windows.remove(&at).and_then(|s| s.digest) {
+                self.known.remove(&d);
             }
         }
         st.window_start = counter + 1;
@@ -489,26 +476,22 @@ impl<'a> Chains<'a> {
             };
             out.push((pending, p.terminal));
         }
-        // The first open counter of every key, in one pass over the windows (sorted by key
-        // number, then counter): cheaper than a range lookup per key when keys are many.
-        let mut first_open: Vec<Option<u64>> = vec![None; self.keys.len()];
+        // Every key's open batch (first counter, receipts), in one pass over the windows
+        // (sorted by key number, then counter): cheaper than a range per key when keys are many.
+        let mut open_batches: Vec<Option<(u64, u64)>> = vec![None; self.keys.len()];
         for &(number, counter) in self.windows.keys() {
-            if let Some(f @ None) = usize::try_from(number)
-                .ok()
-                .and_then(|n| first_open.get_mut(n))
-            {
-                *f = Some(counter);
+            match open_batches.get_mut(number) {
+                Some(Some((_, count))) => *count += 1,
+                Some(batch @ None) => *batch = Some((counter, 1)),
+                None => {}
             }
         }
         for &(key, st) in &keys {
-            if let Some(first) = usize::try_from(st.number)
-                .ok()
-                .and_then(|n| first_open.get(n).copied().flatten())
-            {
+            if let Some(&Some((first, count))) = open_batches.get(st.number) {
                 let open = Finding::OpenBatch {
                     key: *key,
                     first,
-                    count: st.open,
+                    count,
                 };
                 out.push((open, st.terminal.clone()));
             }
