@@ -2,15 +2,16 @@
 
 use der::DateTime;
 use der::Encode;
-use der::asn1::{GeneralizedTime, OctetString, PrintableString};
+use der::asn1::{GeneralizedTime, OctetString};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Field, Structure};
 use crate::receipt::UnverifiedReceipt;
 use crate::strokes::Strokes;
 use crate::wire::{
-    Attachment, AttachmentType, Card, CardholderVerification, CopyBody, DayCloseBody, EntryMode,
-    Extension, PaymentBody, ReceiptBody, ReceiptKind, RecoveryBody, ResignBody, TbsReceipt, Total,
+    Attachment, AttachmentType, Card, CardholderVerification, CopyBody, DayCloseBody, DigestOctets,
+    EntryMode, Extension, PaymentBody, ReceiptBody, ReceiptKind, RecoveryBody, ResignBody,
+    ShortPrintable, ShortUtf8, TbsReceipt, Total,
 };
 
 /// The payment part of `sale`, `refund`, `void`, `preauth` and `completion` receipts.
@@ -97,8 +98,12 @@ pub struct ReceiptDraft {
     attachments: Vec<Attachment>,
 }
 
-fn printable(s: &str, field: Field) -> Result<PrintableString, Error> {
-    PrintableString::new(s).map_err(|_| Error::field(field))
+fn printable(s: &str, field: Field) -> Result<ShortPrintable, Error> {
+    ShortPrintable::new(s).map_err(|_| Error::field(field))
+}
+
+fn digest(b: &[u8; 32]) -> DigestOctets {
+    DigestOctets::from(&b[..])
 }
 
 fn octets(b: &[u8]) -> Result<OctetString, Error> {
@@ -223,7 +228,7 @@ impl ReceiptBuilder {
                 let p = self.payment.ok_or(Error::field(Field::Body))?;
                 let image = match p.cardholder_verification {
                     CardholderVerification::Signature => {
-                        Some(octets(&image.ok_or(Error::field(Field::SignatureImage))?)?)
+                        Some(digest(&image.ok_or(Error::field(Field::SignatureImage))?))
                     }
                     _ if image.is_some() => return Err(Error::field(Field::SignatureImage)),
                     _ => None,
@@ -244,7 +249,7 @@ impl ReceiptBuilder {
                         .transpose()?,
                     printable(&p.rrn, Field::Rrn)?,
                     p.cardholder_verification,
-                    p.original.map(|o| octets(&o)).transpose()?,
+                    p.original.map(|o| digest(&o)),
                     image,
                 ))
             }
@@ -253,16 +258,16 @@ impl ReceiptBuilder {
                 if image.is_some() {
                     return Err(Error::field(Field::SignatureImage));
                 }
-                ReceiptBody::Copy(CopyBody::new(octets(&orig)?, n))
+                ReceiptBody::Copy(CopyBody::new(digest(&orig), n))
             }
             ReceiptKind::Resign => {
                 let orig = self.resign_original.ok_or(Error::field(Field::Body))?;
                 let image = image.ok_or(Error::field(Field::SignatureImage))?;
-                ReceiptBody::Resign(ResignBody::new(octets(&orig)?, octets(&image)?))
+                ReceiptBody::Resign(ResignBody::new(digest(&orig), digest(&image)))
             }
             ReceiptKind::Recovery => {
                 let (first, count, root) = self.recovery.ok_or(Error::field(Field::Body))?;
-                ReceiptBody::Recovery(RecoveryBody::new(first, count, octets(&root)?))
+                ReceiptBody::Recovery(RecoveryBody::new(first, count, digest(&root)))
             }
             ReceiptKind::DayClose => {
                 let d = self.day_close.ok_or(Error::field(Field::Body))?;
@@ -286,7 +291,7 @@ impl ReceiptBuilder {
                     d.first_counter,
                     d.count,
                     totals,
-                    octets(&d.root)?,
+                    digest(&d.root),
                 ))
             }
             _ => return Err(Error::field(Field::Body)),
@@ -299,11 +304,11 @@ impl ReceiptBuilder {
         let mut extensions = self.extensions;
         extensions.sort_by(|a, b| a.id().as_bytes().cmp(b.id().as_bytes()));
         let tbs = TbsReceipt::new(
-            octets(&self.signer_key_id)?,
-            self.merchant_id,
-            self.terminal_id,
+            digest(&self.signer_key_id),
+            ShortUtf8::from(self.merchant_id.as_str()),
+            ShortUtf8::from(self.terminal_id.as_str()),
             self.counter,
-            octets(&self.previous)?,
+            digest(&self.previous),
             GeneralizedTime::from_date_time(time),
             self.kind,
             body,

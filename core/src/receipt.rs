@@ -7,7 +7,7 @@ use crate::error::{Error, Field, Limit, Structure};
 use crate::limits::{MAX_ATTACHMENT_SIZE, MAX_ATTACHMENTS, MAX_RECEIPT_SIZE};
 use crate::strokes::Strokes;
 use crate::trust::{CertificateInfo, TrustStore, ValidatedPath, Warning};
-use crate::wire::{Attachment, AttachmentType, SignedReceiptWire, TbsReceipt};
+use crate::wire::{Attachment, AttachmentType, SignatureOctets, SignedReceiptWire, TbsReceipt};
 
 /// Verification parameters. The current time is explicit: the library never reads a clock.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,13 +53,16 @@ fn receipt_digest(tbs_raw: &[u8], signature: &[u8]) -> Result<[u8; 32], Error> {
     let sig_tlv_len = 2 + signature.len();
     let content = der::Length::try_from(tbs_raw.len() + sig_tlv_len)
         .map_err(|e| Error::malformed(Structure::Receipt, e))?;
+    // A header is at most 6 bytes here: the tag and a length of at most 4 bytes plus its
+    // length-of-length byte; encoded on the stack, not in a `Vec`.
+    let mut header_buf = [0u8; 8];
     let header = Header::new(Tag::Sequence, content)
-        .to_der()
+        .encode_to_slice(&mut header_buf)
         .map_err(|e| Error::malformed(Structure::Receipt, e))?;
     let sig_len =
         u8::try_from(signature.len()).map_err(|_| Error::field(Field::SignatureLength))?;
     let mut h = Sha256::new();
-    h.update(&header);
+    h.update(header);
     h.update(tbs_raw);
     h.update([0x04, sig_len]);
     h.update(signature);
@@ -162,8 +165,7 @@ impl UnverifiedReceipt {
             .map_err(|e| Error::malformed(Structure::Receipt, e))?;
         let wire = SignedReceiptWire {
             tbs,
-            signature: der::asn1::OctetString::new(signature.to_vec())
-                .map_err(|e| Error::malformed(Structure::Receipt, e))?,
+            signature: SignatureOctets::from(&signature[..]),
             attachments: (!attachments.is_empty()).then_some(attachments),
         };
         let der = wire

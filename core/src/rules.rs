@@ -22,6 +22,11 @@ pub(crate) fn currency_exponent(code: &str) -> Option<u8> {
 /// of the current run and checks each window as soon as its run shows which windows count.
 pub(crate) fn looks_like_pan(text: &str) -> bool {
     const PAN: std::ops::RangeInclusive<usize> = 13..=19;
+    // Most fields have fewer digits than the shortest card number: no run can be one.
+    // (`char::to_digit(10)` below accepts only the ASCII digits counted here.)
+    if text.bytes().filter(u8::is_ascii_digit).count() < *PAN.start() {
+        return false;
+    }
     let mut kept = [0u8; KEPT];
     // Length of the current digit run.
     let mut run = 0usize;

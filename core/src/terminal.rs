@@ -82,7 +82,7 @@ where
         let last = self.counter.checked_sub(1).ok_or(Error::InvalidField {
             field: crate::Field::KeyRotation,
         })?;
-        t.rotation = Some(KeyRotation::new(self.key_id, last, self.previous)?);
+        t.rotation = Some(KeyRotation::new(self.key_id, last, self.previous));
         Ok(t)
     }
 

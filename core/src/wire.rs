@@ -4,8 +4,11 @@
 //! character sets, sizes) are checked when receipts are built and decoded. Fields are private; read them through
 //! the getters.
 
-use der::asn1::{GeneralizedTime, OctetString, PrintableString};
+use der::asn1::{GeneralizedTime, OctetString};
+
+mod short;
 use der::{Enumerated, Sequence};
+pub(crate) use short::{DigestOctets, ShortPrintable, ShortUtf8, SignatureOctets};
 
 use crate::oid::Oid;
 
@@ -140,24 +143,20 @@ pub enum CardholderVerification {
 
 /// ```asn1
 /// Card ::= SEQUENCE {
-///   scheme  PrintableString (SIZE(1..16)),
-///   bin     PrintableString (SIZE(6|8)) (FROM("0".."9")),
-///   last4   PrintableString (SIZE(4)) (FROM("0".."9"))
+///   scheme  ShortPrintable (SIZE(1..16)),
+///   bin     ShortPrintable (SIZE(6|8)) (FROM("0".."9")),
+///   last4   ShortPrintable (SIZE(4)) (FROM("0".."9"))
 /// }
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Sequence)]
 pub struct Card {
-    scheme: PrintableString,
-    bin: PrintableString,
-    last4: PrintableString,
+    scheme: ShortPrintable,
+    bin: ShortPrintable,
+    last4: ShortPrintable,
 }
 
 impl Card {
-    pub(crate) fn new(
-        scheme: PrintableString,
-        bin: PrintableString,
-        last4: PrintableString,
-    ) -> Self {
+    pub(crate) fn new(scheme: ShortPrintable, bin: ShortPrintable, last4: ShortPrintable) -> Self {
         Card { scheme, bin, last4 }
     }
     /// Card scheme, e.g. `VISA`, `MASTERCARD`.
@@ -177,11 +176,11 @@ impl Card {
 /// ```asn1
 /// PaymentBody ::= SEQUENCE {
 ///   amount                  INTEGER (0..9007199254740991),   -- minor units
-///   currency                PrintableString (SIZE(3)),       -- ISO 4217 alpha
+///   currency                ShortPrintable (SIZE(3)),       -- ISO 4217 alpha
 ///   card                    Card,
 ///   entryMode               EntryMode,
-///   authorizationCode       [0] PrintableString (SIZE(1..8)) OPTIONAL,
-///   rrn                     PrintableString (SIZE(1..12)),
+///   authorizationCode       [0] ShortPrintable (SIZE(1..8)) OPTIONAL,
+///   rrn                     ShortPrintable (SIZE(1..12)),
 ///   cardholderVerification  CardholderVerification,
 ///   original                [1] ReceiptDigest OPTIONAL,      -- refund, void, completion
 ///   signatureImage          [2] Digest OPTIONAL              -- iff verification = signature
@@ -190,31 +189,31 @@ impl Card {
 #[derive(Clone, Debug, PartialEq, Eq, Sequence)]
 pub struct PaymentBody {
     amount: u64,
-    currency: PrintableString,
+    currency: ShortPrintable,
     card: Card,
     entry_mode: EntryMode,
     #[asn1(context_specific = "0", tag_mode = "IMPLICIT", optional = "true")]
-    authorization_code: Option<PrintableString>,
-    rrn: PrintableString,
+    authorization_code: Option<ShortPrintable>,
+    rrn: ShortPrintable,
     cardholder_verification: CardholderVerification,
     #[asn1(context_specific = "1", tag_mode = "IMPLICIT", optional = "true")]
-    original: Option<OctetString>,
+    original: Option<DigestOctets>,
     #[asn1(context_specific = "2", tag_mode = "IMPLICIT", optional = "true")]
-    signature_image: Option<OctetString>,
+    signature_image: Option<DigestOctets>,
 }
 
 impl PaymentBody {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         amount: u64,
-        currency: PrintableString,
+        currency: ShortPrintable,
         card: Card,
         entry_mode: EntryMode,
-        authorization_code: Option<PrintableString>,
-        rrn: PrintableString,
+        authorization_code: Option<ShortPrintable>,
+        rrn: ShortPrintable,
         cardholder_verification: CardholderVerification,
-        original: Option<OctetString>,
-        signature_image: Option<OctetString>,
+        original: Option<DigestOctets>,
+        signature_image: Option<DigestOctets>,
     ) -> Self {
         PaymentBody {
             amount,
@@ -275,12 +274,12 @@ impl PaymentBody {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Sequence)]
 pub struct CopyBody {
-    original: OctetString,
+    original: DigestOctets,
     reprint_number: u16,
 }
 
 impl CopyBody {
-    pub(crate) fn new(original: OctetString, reprint_number: u16) -> Self {
+    pub(crate) fn new(original: DigestOctets, reprint_number: u16) -> Self {
         CopyBody {
             original,
             reprint_number,
@@ -301,12 +300,12 @@ impl CopyBody {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Sequence)]
 pub struct ResignBody {
-    original: OctetString,
-    signature_image: OctetString,
+    original: DigestOctets,
+    signature_image: DigestOctets,
 }
 
 impl ResignBody {
-    pub(crate) fn new(original: OctetString, signature_image: OctetString) -> Self {
+    pub(crate) fn new(original: DigestOctets, signature_image: DigestOctets) -> Self {
         ResignBody {
             original,
             signature_image,
@@ -335,11 +334,11 @@ impl ResignBody {
 pub struct RecoveryBody {
     first_counter: u64,
     count: u64,
-    root: OctetString,
+    root: DigestOctets,
 }
 
 impl RecoveryBody {
-    pub(crate) fn new(first_counter: u64, count: u64, root: OctetString) -> Self {
+    pub(crate) fn new(first_counter: u64, count: u64, root: DigestOctets) -> Self {
         RecoveryBody {
             first_counter,
             count,
@@ -363,7 +362,7 @@ impl RecoveryBody {
 /// ```asn1
 /// Total ::= SEQUENCE {
 ///   kind      ReceiptKind,                 -- a payment kind
-///   currency  PrintableString (SIZE(3)),
+///   currency  ShortPrintable (SIZE(3)),
 ///   count     INTEGER (1..9007199254740991),
 ///   amount    INTEGER (0..9007199254740991) -- sum of amounts, minor units
 /// }
@@ -371,7 +370,7 @@ impl RecoveryBody {
 #[derive(Clone, Debug, PartialEq, Eq, Sequence)]
 pub struct Total {
     kind: ReceiptKind,
-    currency: PrintableString,
+    currency: ShortPrintable,
     count: u64,
     amount: u64,
 }
@@ -379,7 +378,7 @@ pub struct Total {
 impl Total {
     pub(crate) fn new(
         kind: ReceiptKind,
-        currency: PrintableString,
+        currency: ShortPrintable,
         count: u64,
         amount: u64,
     ) -> Self {
@@ -425,7 +424,7 @@ pub struct DayCloseBody {
     first_counter: u64,
     count: u64,
     totals: Vec<Total>,
-    root: OctetString,
+    root: DigestOctets,
 }
 
 impl DayCloseBody {
@@ -434,7 +433,7 @@ impl DayCloseBody {
         first_counter: u64,
         count: u64,
         totals: Vec<Total>,
-        root: OctetString,
+        root: DigestOctets,
     ) -> Self {
         DayCloseBody {
             batch_number,
@@ -477,30 +476,23 @@ impl DayCloseBody {
 /// terminal's chain continues across the rotation.
 #[derive(Clone, Debug, PartialEq, Eq, Sequence)]
 pub struct KeyRotation {
-    previous_key_id: OctetString,
+    previous_key_id: DigestOctets,
     previous_counter: u64,
-    previous_digest: OctetString,
+    previous_digest: DigestOctets,
 }
 
 impl KeyRotation {
     /// The last receipt of the previous key.
-    ///
-    /// # Errors
-    /// Never in practice (32-byte values always encode).
     pub fn new(
         previous_key_id: [u8; 32],
         previous_counter: u64,
         previous_digest: [u8; 32],
-    ) -> Result<Self, crate::Error> {
-        let o = |b: &[u8]| {
-            OctetString::new(b.to_vec())
-                .map_err(|e| crate::Error::malformed(crate::error::Structure::Receipt, e))
-        };
-        Ok(KeyRotation {
-            previous_key_id: o(&previous_key_id)?,
+    ) -> Self {
+        KeyRotation {
+            previous_key_id: DigestOctets::from(&previous_key_id[..]),
             previous_counter,
-            previous_digest: o(&previous_digest)?,
-        })
+            previous_digest: DigestOctets::from(&previous_digest[..]),
+        }
     }
     /// Key id of the previous key.
     pub fn previous_key_id(&self) -> &[u8] {
@@ -620,11 +612,11 @@ impl Extension {
 #[derive(Clone, Debug, PartialEq, Eq, Sequence)]
 pub struct TbsReceipt {
     version: u64,
-    signer_key_id: OctetString,
-    merchant_id: String,
-    terminal_id: String,
+    signer_key_id: DigestOctets,
+    merchant_id: ShortUtf8,
+    terminal_id: ShortUtf8,
     counter: u64,
-    previous: OctetString,
+    previous: DigestOctets,
     issued_at: GeneralizedTime,
     kind: ReceiptKind,
     body: ReceiptBody,
@@ -640,11 +632,11 @@ pub struct TbsReceipt {
 impl TbsReceipt {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
-        signer_key_id: OctetString,
-        merchant_id: String,
-        terminal_id: String,
+        signer_key_id: DigestOctets,
+        merchant_id: ShortUtf8,
+        terminal_id: ShortUtf8,
         counter: u64,
-        previous: OctetString,
+        previous: DigestOctets,
         issued_at: GeneralizedTime,
         kind: ReceiptKind,
         body: ReceiptBody,
@@ -673,11 +665,11 @@ impl TbsReceipt {
     }
     /// Merchant identifier.
     pub fn merchant_id(&self) -> &str {
-        &self.merchant_id
+        self.merchant_id.as_str()
     }
     /// Terminal identifier.
     pub fn terminal_id(&self) -> &str {
-        &self.terminal_id
+        self.terminal_id.as_str()
     }
     /// Per-key counter (0 for the key's first receipt).
     pub fn counter(&self) -> u64 {
@@ -775,7 +767,7 @@ impl Attachment {
 #[derive(Clone, Debug, PartialEq, Eq, Sequence)]
 pub(crate) struct SignedReceiptWire {
     pub(crate) tbs: TbsReceipt,
-    pub(crate) signature: OctetString,
+    pub(crate) signature: SignatureOctets,
     #[asn1(
         context_specific = "0",
         tag_mode = "IMPLICIT",
