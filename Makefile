@@ -137,8 +137,9 @@ fuzz: fuzz-deps
 	$(call FUZZ_RUN,-max_total_time=$(FUZZ_LONG_SECONDS) -print_final_stats=1)
 
 ## Constant-time check of signing: ct-check/ signs under valgrind memcheck with the secret
-## scalar marked undefined (profile `ct`: release, line tables, no overflow checks or debug
-## assertions in the crypto crates). Fails on any unsuppressed secret-dependent branch or index,
+## scalar marked undefined, and computes single verification's u1·G + u2·Q with u1, u2 marked
+## (profile `ct`: release, line tables, no overflow checks or debug assertions in the crypto
+## crates). Fails on any unsuppressed secret-dependent branch or index,
 ## if its leaky control is not caught, or if it is not running under valgrind.
 ct-check:
 	@command -v valgrind >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y valgrind; }

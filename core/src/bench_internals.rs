@@ -1,6 +1,8 @@
-//! Internals for `benches/` only (feature `bench-internals`; not a stable API): the
-//! multi-scalar multiplication of batch verification, with a chosen window width, so that
-//! the window can be tuned by measurement (criterion group `msm_window`).
+//! Internals for `benches/` and `ct-check/` only (feature `bench-internals`; not a stable
+//! API): the multi-scalar multiplication of batch verification, with a chosen window width, so
+//! that the window can be tuned by measurement (criterion group `msm_window`); and the
+//! single-receipt path's constant-time `u1·G + u2·Q`, so that `ct-check/` can watch it with
+//! the scalars marked secret.
 
 use p256::elliptic_curve::ops::Reduce;
 use p256::{FieldBytes, ProjectivePoint, Scalar};
@@ -67,4 +69,31 @@ pub fn default_window(n: usize) -> usize {
 /// identity (so that the result is used).
 pub fn msm(input: &MsmInput, window: usize) -> bool {
     crate::msm::pippenger_with_window(&input.0, window).is_identity()
+}
+
+/// A key's precomputed table, built as the trust store builds it for a key seen before.
+pub struct KeyTable(crate::key_table::KeyTable);
+
+impl KeyTable {
+    /// The table of `q`'s multiples.
+    pub fn new(q: &p256::AffinePoint) -> Self {
+        KeyTable(crate::key_table::KeyTable::new(&ProjectivePoint::from(*q)))
+    }
+}
+
+impl core::fmt::Debug for KeyTable {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("KeyTable")
+    }
+}
+
+/// The single-receipt path's constant-time `u1·G + u2·Q`: with `table`, as for a key seen
+/// before; without, by the ladder, as for a key's first receipt.
+pub fn lincomb_ct(
+    q: &p256::AffinePoint,
+    table: Option<&KeyTable>,
+    u1: &Scalar,
+    u2: &Scalar,
+) -> ProjectivePoint {
+    crate::sig::lincomb_ct(q, table.map(|t| &t.0), u1, u2)
 }

@@ -4,6 +4,12 @@
 //! `k⁻¹`, `k·G` before it is published). The signature is declassified when the signer returns
 //! it: it is public output.
 //!
+//! It also watches the single-receipt verification's point computation `u1·G + u2·Q` (the
+//! [perf] issue keeps that path constant-time): with `u1` and `u2` marked secret, both ways it
+//! is computed (the key's precomputed table, for a key seen before; p256's ladder, for a key's
+//! first receipt) must add no report. The result is declassified, and checked against a
+//! variable-time computation so that the watched code is known to have computed it.
+//!
 //! Exit status: 0 when signing added no report and the leaky control was caught; 1 otherwise;
 //! 3 when not running under valgrind (a check that is not watching proves nothing).
 //! Run with `make ct-check`; suppressions (each with its reason) are in `ct-check/ct.supp`.
@@ -14,6 +20,9 @@ use std::hint::black_box;
 use std::process::ExitCode;
 
 use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
+use p256::elliptic_curve::ops::{MulByGeneratorVartime, Reduce};
+use p256::{FieldBytes, ProjectivePoint, Scalar};
+use possig::bench_internals::{KeyTable, lincomb_ct};
 use possig::{CardholderVerification, EntryMode, Payment, ReceiptBuilder, ReceiptKind};
 
 /// Signing runs per check: different keys and messages, so one lucky path is not enough.
@@ -75,6 +84,35 @@ fn sign_watched() -> Result<usize, possig::Error> {
     Ok(valgrind::error_count() - before)
 }
 
+/// A full-size scalar from a seed (no structure a lucky path could rely on).
+fn scalar(seed: u8, tag: u8) -> Scalar {
+    let bytes: [u8; 32] =
+        std::array::from_fn(|i| (i as u8).wrapping_mul(151) ^ seed ^ tag.rotate_left(3));
+    <Scalar as Reduce<FieldBytes>>::reduce(&FieldBytes::from(bytes))
+}
+
+/// Computes `u1·G + u2·Q` both ways `RUNS` times with `u1`, `u2` watched; returns the number
+/// of reports it caused, or `None` if a result is wrong.
+fn lincomb_watched() -> Option<usize> {
+    let before = valgrind::error_count();
+    for n in 1..=RUNS {
+        let q = (ProjectivePoint::GENERATOR * scalar(n, 0)).to_affine();
+        let table = KeyTable::new(&q);
+        let u = [scalar(n, 1), scalar(n, 2)];
+        valgrind::mark_secret(&u);
+        let with_table = lincomb_ct(&q, Some(&table), &u[0], &u[1]);
+        let by_ladder = lincomb_ct(&q, None, &u[0], &u[1]);
+        valgrind::declassify(&with_table);
+        valgrind::declassify(&by_ladder);
+        valgrind::declassify(&u);
+        let want = ProjectivePoint::mul_by_generator_and_mul_add_vartime(&u[0], &u[1], &q.into());
+        if with_table != want || by_ladder != want {
+            return None;
+        }
+    }
+    Some(valgrind::error_count() - before)
+}
+
 /// The deliberately leaky control: one branch on a secret bit and one secret-indexed load. The
 /// check is only trusted if memcheck reports both.
 #[inline(never)]
@@ -109,10 +147,17 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let Some(verifying) = lincomb_watched() else {
+        eprintln!("ct-check: u1·G + u2·Q computed wrongly");
+        return ExitCode::FAILURE;
+    };
     let control = leaky_control();
     println!("ct-check: {RUNS} signatures, {signing} secret-dependent reports (must be 0)");
+    println!(
+        "ct-check: {RUNS} × u1·G + u2·Q (key table and ladder), {verifying} secret-dependent reports (must be 0)"
+    );
     println!("ct-check: leaky control, {control} reports (must be >= 2: one branch, one index)");
-    if signing == 0 && control >= 2 {
+    if signing == 0 && verifying == 0 && control >= 2 {
         println!("ct-check: PASS");
         ExitCode::SUCCESS
     } else {
