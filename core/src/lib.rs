@@ -11,6 +11,7 @@ pub mod builder;
 pub mod error;
 mod field;
 pub mod journal;
+mod key_id_map;
 mod key_table;
 pub mod keys;
 pub mod limits;

@@ -17,6 +17,7 @@ use x509_cert::crl::CertificateList;
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsage};
 
 use crate::error::{AlgorithmUse, ChainReason, Error, Limit, Structure};
+use crate::key_id_map::KeyIdMap;
 use crate::key_table::{KeyTable, KeyTables};
 use crate::limits::{
     MAX_CERTIFICATE_SIZE, MAX_CHAIN_DEPTH, MAX_CRL_SIZE, MAX_PEM_SIZE, MAX_TRUST_CERTIFICATES,
@@ -217,7 +218,7 @@ pub struct TrustStoreBuilder {
 pub struct TrustStore {
     certs: Vec<Cert>,
     crls: Vec<Crl>,
-    by_key_id: HashMap<[u8; 32], Vec<usize>>,
+    by_key_id: KeyIdMap<Vec<usize>>,
     /// For each certificate, the CA certificates whose key verifies its signature.
     issuers: Vec<Vec<usize>>,
     /// For each CA certificate, the CRLs it signed.
@@ -667,7 +668,7 @@ impl TrustStoreBuilder {
                 });
             }
         }
-        let mut by_key_id: HashMap<[u8; 32], Vec<usize>> = HashMap::new();
+        let mut by_key_id: KeyIdMap<Vec<usize>> = KeyIdMap::default();
         for (i, c) in certs.iter().enumerate() {
             if c.role == Role::Terminal {
                 by_key_id.entry(c.key_id).or_default().push(i);

@@ -8,6 +8,8 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
+use crate::key_id_map::KeyIdMap;
+
 use super::Anchor;
 use super::report::{BadDayCloseReason, BadResignReason, Finding};
 use super::tally::TerminalRef;
@@ -51,16 +53,17 @@ struct PendingSig {
 /// The chain analyzer.
 pub(crate) struct Chains<'a> {
     anchors: &'a HashMap<[u8; 32], Anchor>,
-    /// Per signing key (hashed: looked up once per record, and once per finding to count it
-    /// under the key's terminal; the end-of-input findings sort the keys, so the output order
-    /// stays the key order).
-    keys: HashMap<[u8; 32], KeyState>,
+    /// Per signing key of the trust store (hashed: looked up once per record, and once per
+    /// finding to count it under the key's terminal; the end-of-input findings sort the keys,
+    /// so the output order stays the key order).
+    keys: KeyIdMap<KeyState>,
     /// The open window of every key (its receipts since its last day close, or since its chain
     /// start): (key number, counter) → slot. One map for all keys: a key with one open receipt
     /// costs an entry, not a B-tree node of its own (a journal may have a key per receipt).
     windows: BTreeMap<(usize, u64), Slot>,
     pending: BTreeMap<[u8; 32], PendingSig>,
     /// Receipts in open windows: digest → whether its cardholder verification is pending.
+    /// (std's hasher: a journal's author chooses these digests, see [`KeyIdMap`].)
     known: HashMap<[u8; 32], bool>,
 }
 
@@ -99,7 +102,7 @@ impl<'a> Chains<'a> {
     pub(crate) fn new(anchors: &'a HashMap<[u8; 32], Anchor>) -> Self {
         Chains {
             anchors,
-            keys: HashMap::new(),
+            keys: KeyIdMap::default(),
             windows: BTreeMap::new(),
             pending: BTreeMap::new(),
             known: HashMap::new(),
