@@ -5,12 +5,12 @@
 //! the getters.
 
 use der::asn1::{GeneralizedTime, OctetString};
-
-mod short;
 use der::{Enumerated, Sequence};
-pub(crate) use short::{DigestOctets, ShortPrintable, ShortUtf8, SignatureOctets};
 
 use crate::oid::Oid;
+
+mod short;
+pub(crate) use short::{DigestOctets, ShortPrintable, ShortUtf8, SignatureOctets};
 
 /// `name()` and `from_name()` for an enum, from one table of the names used in the ASN.1 module.
 macro_rules! asn1_names {
@@ -143,9 +143,9 @@ pub enum CardholderVerification {
 
 /// ```asn1
 /// Card ::= SEQUENCE {
-///   scheme  ShortPrintable (SIZE(1..16)),
-///   bin     ShortPrintable (SIZE(6|8)) (FROM("0".."9")),
-///   last4   ShortPrintable (SIZE(4)) (FROM("0".."9"))
+///   scheme  PrintableString (SIZE(1..16)),
+///   bin     PrintableString (SIZE(6|8)) (FROM("0".."9")),
+///   last4   PrintableString (SIZE(4)) (FROM("0".."9"))
 /// }
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Sequence)]
@@ -176,11 +176,11 @@ impl Card {
 /// ```asn1
 /// PaymentBody ::= SEQUENCE {
 ///   amount                  INTEGER (0..9007199254740991),   -- minor units
-///   currency                ShortPrintable (SIZE(3)),       -- ISO 4217 alpha
+///   currency                PrintableString (SIZE(3)),       -- ISO 4217 alpha
 ///   card                    Card,
 ///   entryMode               EntryMode,
-///   authorizationCode       [0] ShortPrintable (SIZE(1..8)) OPTIONAL,
-///   rrn                     ShortPrintable (SIZE(1..12)),
+///   authorizationCode       [0] PrintableString (SIZE(1..8)) OPTIONAL,
+///   rrn                     PrintableString (SIZE(1..12)),
 ///   cardholderVerification  CardholderVerification,
 ///   original                [1] ReceiptDigest OPTIONAL,      -- refund, void, completion
 ///   signatureImage          [2] Digest OPTIONAL              -- iff verification = signature
@@ -362,7 +362,7 @@ impl RecoveryBody {
 /// ```asn1
 /// Total ::= SEQUENCE {
 ///   kind      ReceiptKind,                 -- a payment kind
-///   currency  ShortPrintable (SIZE(3)),
+///   currency  PrintableString (SIZE(3)),
 ///   count     INTEGER (1..9007199254740991),
 ///   amount    INTEGER (0..9007199254740991) -- sum of amounts, minor units
 /// }
