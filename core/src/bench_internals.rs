@@ -72,18 +72,13 @@ pub fn msm(input: &MsmInput, window: usize) -> bool {
 }
 
 /// A key's precomputed table, built as the trust store builds it for a key seen before.
+#[derive(Debug)]
 pub struct KeyTable(crate::key_table::KeyTable);
 
 impl KeyTable {
     /// The table of `q`'s multiples.
     pub fn new(q: &p256::AffinePoint) -> Self {
         KeyTable(crate::key_table::KeyTable::new(&ProjectivePoint::from(*q)))
-    }
-}
-
-impl core::fmt::Debug for KeyTable {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("KeyTable")
     }
 }
 

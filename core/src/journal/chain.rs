@@ -8,11 +8,10 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
-use crate::key_id_map::KeyIdMap;
-
 use super::Anchor;
 use super::report::{BadDayCloseReason, BadResignReason, Finding};
 use super::tally::TerminalRef;
+use crate::key_id_map::KeyIdMap;
 use crate::merkle;
 use crate::receipt::UnverifiedReceipt;
 use crate::wire::{CardholderVerification, ReceiptBody, ReceiptKind};
