@@ -732,6 +732,12 @@ impl TrustStore {
         self.by_key_id.contains_key(key_id)
     }
 
+    /// How many distinct terminal keys the store's certificates hold: the most keys a journal
+    /// verified against it can have chains for.
+    pub(crate) fn key_count(&self) -> usize {
+        self.by_key_id.len()
+    }
+
     /// Validates a path for the terminal key `key_id` at signing time `at`, with CRL freshness
     /// judged at `now`. Tries every terminal certificate with that key and every issuer
     /// candidate; returns the first valid path, else the error of the first attempt.

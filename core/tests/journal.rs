@@ -429,6 +429,63 @@ fn chunks_are_reported_in_input_order() {
 }
 
 #[test]
+fn an_input_error_ends_the_run_after_whole_chunks() {
+    use possig::journal::CHUNK_RECORDS;
+    // Records are read while the chunk before them is verified: an error of the input in the
+    // third chunk still ends the run with that error, after the events of the chunks fed
+    // before it, record for record, and without the end-of-input findings.
+    struct Failing<'a> {
+        data: &'a [u8],
+        fail_at: usize,
+    }
+    impl std::io::Read for Failing<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            if self.fail_at == 0 {
+                return Err(std::io::Error::other("disk gone"));
+            }
+            let n = out.len().min(self.fail_at).min(self.data.len());
+            out[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            self.fail_at -= n;
+            Ok(n)
+        }
+    }
+    let n = 2 * CHUNK_RECORDS + CHUNK_RECORDS / 2;
+    let records = receipts(n, &["term-ok", "term-ok2"]);
+    let journal: Vec<u8> = records.concat();
+    let third_chunk: usize = records[..2 * CHUNK_RECORDS + 10].iter().map(Vec::len).sum();
+    let mut offsets = Vec::new();
+    let mut end_findings = 0;
+    let err = verify_journal(
+        Failing {
+            data: &journal,
+            fail_at: third_chunk,
+        },
+        &store(),
+        &JournalOptions::new(VerifyOptions::at(NOW)),
+        |e| match e {
+            Event::Record(o) => offsets.push(o.offset),
+            Event::Finding(Finding::OpenBatch { .. }) => end_findings += 1,
+            Event::Finding(_) => {}
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.to_string(), "disk gone");
+    assert_eq!(end_findings, 0);
+    // The first chunk was fed while the second was verified and the third read; the second
+    // was verified but not fed.
+    let expected: Vec<u64> = records[..CHUNK_RECORDS]
+        .iter()
+        .scan(0u64, |at, r| {
+            let here = *at;
+            *at += r.len() as u64;
+            Some(here)
+        })
+        .collect();
+    assert_eq!(offsets, expected);
+}
+
+#[test]
 fn end_of_input_findings_come_in_key_order() {
     // Every key of the fixture store: a chain with a hole at counter 1 (a gap at the end) and
     // no day close (an open batch at the end).

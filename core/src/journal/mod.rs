@@ -11,8 +11,9 @@
 //! # Memory
 //! Bounded by O(keys + pending cardholder signatures + open batches): per signing key the
 //! chain head, the receipts since its last day close (digests and amounts, ~150 bytes each),
-//! tentative gaps and uncovered unsigned records; plus one chunk of at most [`CHUNK_RECORDS`]
-//! records and [`CHUNK_BYTES`] bytes being verified. Record outcomes and findings are not kept: they go to the sink.
+//! tentative gaps and uncovered unsigned records; plus two chunks of at most [`CHUNK_RECORDS`]
+//! records and [`CHUNK_BYTES`] bytes each: one being verified while the one before it is fed
+//! and then the next one read. Record outcomes and findings are not kept: they go to the sink.
 
 mod chain;
 mod proof;
@@ -21,6 +22,7 @@ mod report;
 mod tally;
 
 use std::collections::HashMap;
+use std::convert::Infallible;
 use std::io::{self, Read};
 use std::sync::Arc;
 
@@ -231,29 +233,61 @@ fn check_all(
 /// A verified chunk: its records and one [`Checked`] per record.
 type Chunk = (Vec<(u64, Vec<u8>)>, Vec<Checked>);
 
-/// Runs `verify` and `feed` at the same time when the `parallel` feature is on: `verify` as a
-/// job of the current rayon pool (it spreads over the pool itself), `feed` on this thread (the
-/// sink need not be `Send`). Sequentially otherwise.
+/// Runs `pool` and `here` at the same time when the `parallel` feature is on: `pool` as a job
+/// of the current rayon pool (a chunk's verification, which spreads over the pool itself),
+/// `here` on this thread (feeding the sink, which need not be `Send`, and reading the input).
+/// Sequentially otherwise.
 #[cfg(feature = "parallel")]
-fn overlap<R: Send>(verify: impl FnOnce() -> R + Send, feed: impl FnOnce()) -> R {
+fn overlap<R: Send>(pool: impl FnOnce() -> R + Send, here: impl FnOnce()) -> R {
     let mut out = None;
     rayon::in_place_scope(|s| {
-        s.spawn(|_| out = Some(verify()));
-        feed();
+        s.spawn(|_| out = Some(pool()));
+        here();
     });
     // The scope waits for its job, which always sets `out`.
     out.unwrap_or_else(|| unreachable!("the scope joined its job"))
 }
 
 #[cfg(not(feature = "parallel"))]
-fn overlap<R>(verify: impl FnOnce() -> R, feed: impl FnOnce()) -> R {
-    feed();
-    verify()
+fn overlap<R>(pool: impl FnOnce() -> R, here: impl FnOnce()) -> R {
+    here();
+    pool()
 }
 
-/// The stateful verifier behind [`verify_journal`] and [`verify_many`]: records are queued in
+/// What ended the queuing of records by [`fill`].
+enum Filled {
+    /// A full chunk ([`CHUNK_RECORDS`] records or [`CHUNK_BYTES`] bytes).
+    Chunk,
+    /// Unreadable bytes, reported after the records before them.
+    Garbage { offset: u64, len: u64 },
+    /// The end of input.
+    End,
+}
+
+/// Queues records from `next` in `queue` (with their size in `bytes`) until a chunk is full.
+fn fill<E>(
+    queue: &mut Vec<(u64, Vec<u8>)>,
+    bytes: &mut usize,
+    next: &mut dyn FnMut() -> Result<Option<JournalItem>, E>,
+) -> Result<Filled, E> {
+    while queue.len() < CHUNK_RECORDS && *bytes < CHUNK_BYTES {
+        match next()? {
+            Some(JournalItem::Record { offset, der }) => {
+                *bytes += der.len();
+                queue.push((offset, der));
+            }
+            Some(JournalItem::Garbage { offset, len }) => {
+                return Ok(Filled::Garbage { offset, len });
+            }
+            None => return Ok(Filled::End),
+        }
+    }
+    Ok(Filled::Chunk)
+}
+
+/// The stateful verifier behind [`verify_journal`] and [`verify_many`]: records are read in
 /// chunks; a full chunk is verified (in parallel) while the previous one is fed, in input
-/// order, to the chain analysis and the sink.
+/// order, to the chain analysis and the sink, and the next one is read.
 struct Verifier<'a, F> {
     opts: &'a JournalOptions,
     feeder: Feeder<'a, F>,
@@ -284,7 +318,7 @@ impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
             opts,
             feeder: Feeder {
                 store,
-                chains: chain::Chains::new(&opts.anchors),
+                chains: chain::Chains::new(&opts.anchors, store.key_count()),
                 tally: tally::Tally::default(),
                 sink,
                 findings: Vec::new(),
@@ -300,6 +334,26 @@ impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
         }
     }
 
+    /// Verifies everything `next` gives, in input order, and returns the summary. Records are
+    /// read while the chunk before them is verified, so the pool never waits for the input;
+    /// the first error of `next` ends the run (nothing queued is fed after it).
+    fn run<E>(
+        mut self,
+        mut next: impl FnMut() -> Result<Option<JournalItem>, E>,
+    ) -> Result<Summary, E> {
+        let mut stop = fill(&mut self.pending, &mut self.pending_bytes, &mut next)?;
+        loop {
+            stop = match stop {
+                Filled::Chunk => self.flush(Some(&mut next))?,
+                Filled::Garbage { offset, len } => {
+                    self.garbage(offset, len);
+                    fill(&mut self.pending, &mut self.pending_bytes, &mut next)?
+                }
+                Filled::End => return Ok(self.finish()),
+            };
+        }
+    }
+
     fn garbage(&mut self, offset: u64, len: u64) {
         // Records before the garbage are reported before it: input order.
         self.drain();
@@ -309,45 +363,47 @@ impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
         f.emit_findings(None);
     }
 
-    /// Queues one record; verifies the queue when it is full.
-    fn push(&mut self, offset: u64, der: Vec<u8>) {
-        self.pending_bytes += der.len();
-        self.pending.push((offset, der));
-        if self.pending.len() == CHUNK_RECORDS || self.pending_bytes >= CHUNK_BYTES {
-            self.flush();
-        }
-    }
-
-    /// Verifies the queued records while feeding the previously verified chunk.
-    fn flush(&mut self) {
+    /// Verifies the queued records while feeding the previously verified chunk and then
+    /// queuing the next records from `next` (when given): what ended that queue.
+    fn flush<E>(
+        &mut self,
+        next: Option<&mut dyn FnMut() -> Result<Option<JournalItem>, E>>,
+    ) -> Result<Filled, E> {
         if self.pending.is_empty() {
-            return;
+            return Ok(Filled::End);
         }
         let items = std::mem::take(&mut self.pending);
         let previous = self.ready.take();
         let (store, verify, weights) =
             (self.feeder.store, &self.opts.verify, self.weights.as_mut());
         let feeder = &mut self.feeder;
-        let mut recycled = None;
+        let mut queue = Vec::new();
+        let mut queued_bytes = 0;
+        let mut filled = Ok(Filled::End);
         let checked = overlap(
             || check_all(&items, store, verify, weights),
             || {
                 if let Some((old, checked)) = previous {
                     feeder.chunk(&old, checked);
-                    recycled = Some(old);
+                    // The fed chunk's buffer holds the next one.
+                    queue = old;
+                    queue.clear();
+                }
+                if let Some(next) = next {
+                    filled = fill(&mut queue, &mut queued_bytes, next);
                 }
             },
         );
         self.ready = Some((items, checked));
-        // The fed chunk's buffer holds the next one.
-        self.pending = recycled.unwrap_or_default();
-        self.pending.clear();
-        self.pending_bytes = 0;
+        self.pending = queue;
+        self.pending_bytes = queued_bytes;
+        filled
     }
 
     /// Verifies and feeds everything queued.
     fn drain(&mut self) {
-        self.flush();
+        // Nothing is read, so nothing can fail.
+        let Ok(_) = self.flush::<Infallible>(None);
         if let Some((items, checked)) = self.ready.take() {
             self.feeder.chunk(&items, checked);
         }
@@ -475,15 +531,8 @@ pub(crate) fn verify_journal_with_receipts<R: Read>(
     options: &JournalOptions,
     sink: impl FnMut(Event, Option<&UnverifiedReceipt>),
 ) -> io::Result<Summary> {
-    let mut v = Verifier::new(store, options, sink);
     let mut reader = JournalReader::new(input);
-    while let Some(item) = reader.next_item()? {
-        match item {
-            JournalItem::Record { offset, der } => v.push(offset, der),
-            JournalItem::Garbage { offset, len } => v.garbage(offset, len),
-        }
-    }
-    Ok(v.finish())
+    Verifier::new(store, options, sink).run(|| reader.next_item())
 }
 
 /// Verifies receipts given one by one (e.g. a directory of single-receipt files), with the same
@@ -498,9 +547,14 @@ where
     I: IntoIterator<Item = B>,
     B: AsRef<[u8]>,
 {
-    let mut v = Verifier::new(store, options, |e, _: Option<&UnverifiedReceipt>| sink(e));
-    for r in receipts {
-        v.push(0, r.as_ref().to_vec());
-    }
-    v.finish()
+    let mut receipts = receipts.into_iter();
+    let next = || {
+        Ok::<_, Infallible>(receipts.next().map(|r| JournalItem::Record {
+            offset: 0,
+            der: r.as_ref().to_vec(),
+        }))
+    };
+    let Ok(summary) =
+        Verifier::new(store, options, |e, _: Option<&UnverifiedReceipt>| sink(e)).run(next);
+    summary
 }
