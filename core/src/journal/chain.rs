@@ -49,10 +49,6 @@ struct PendingSig {
     issued_at: u64,
 }
 
-/// Chain states reserved up front, at most: 65,536 states are about 12 MB of address space,
-/// whose pages are touched only as keys arrive. A larger store's map grows beyond as usual.
-const RESERVED_KEYS: usize = 1 << 16;
-
 /// The chain analyzer.
 pub(crate) struct Chains<'a> {
     anchors: &'a HashMap<[u8; 32], Anchor>,
@@ -102,14 +98,9 @@ fn remove_missing(missing: &mut BTreeMap<u64, u64>, c: u64) -> bool {
 }
 
 impl<'a> Chains<'a> {
-    /// The analyzer for a journal verified against a trust store of `store_keys` keys: only
-    /// those keys get a chain, so the per-key map is sized for them at once (up to
-    /// [`RESERVED_KEYS`]). Grown as keys arrive, it rehashed every state at each doubling, and
-    /// the last doubling came late in the input: with a new key per record, 3–4 ms of the last
-    /// chunk's 11–12 ms feed, which nothing overlaps.
-    pub(crate) fn new(anchors: &'a HashMap<[u8; 32], Anchor>, store_keys: usize) -> Self {
-        let mut keys = KeyIdMap::default();
-        keys.reserve(store_keys.min(RESERVED_KEYS));
+    /// The analyzer, with room for `keys` chains (see [`super::RESERVED_KEYS`]).
+    pub(crate) fn new(anchors: &'a HashMap<[u8; 32], Anchor>, keys: usize) -> Self {
+        let keys = KeyIdMap::with_capacity_and_hasher(keys, Default::default());
         Chains {
             anchors,
             keys,
@@ -514,5 +505,17 @@ impl<'a> Chains<'a> {
     /// The terminal of a key's chain (for per-terminal counts).
     pub(crate) fn terminal_of(&self, key: &[u8; 32]) -> Option<&TerminalRef> {
         self.keys.get(key).map(|s| &s.terminal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chain_state_is_the_size_the_reservation_assumes() {
+        // `RESERVED_KEYS` (journal/mod.rs) states the address space it reserves from this
+        // size: 32-byte key id + state, in a table of twice the reserved keys.
+        assert_eq!(std::mem::size_of::<([u8; 32], KeyState)>(), 184);
     }
 }

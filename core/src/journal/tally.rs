@@ -105,6 +105,15 @@ pub(crate) struct Tally {
 
 impl Tally {
     /// Records counted so far (the index of the next record).
+    /// Counts with room for `terminals` terminals (see [`super::RESERVED_KEYS`]).
+    pub(crate) fn with_capacity(terminals: usize) -> Tally {
+        Tally {
+            index: HashMap::with_capacity(terminals),
+            terminals: Vec::with_capacity(terminals),
+            ..Tally::default()
+        }
+    }
+
     pub(crate) fn records(&self) -> u64 {
         self.records
     }
