@@ -381,7 +381,10 @@ impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
         next: Option<&mut dyn FnMut() -> Result<Option<JournalItem>, E>>,
     ) -> Result<Filled, E> {
         if self.pending.is_empty() {
-            return Ok(Filled::End);
+            return match next {
+                Some(next) => fill(&mut self.pending, &mut self.pending_bytes, next),
+                None => Ok(Filled::End),
+            };
         }
         let items = std::mem::take(&mut self.pending);
         let previous = self.ready.take();
