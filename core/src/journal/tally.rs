@@ -104,7 +104,6 @@ pub(crate) struct Tally {
 }
 
 impl Tally {
-    /// Records counted so far (the index of the next record).
     /// Counts with room for `terminals` terminals (see [`super::RESERVED_KEYS`]).
     pub(crate) fn with_capacity(terminals: usize) -> Tally {
         Tally {
@@ -114,6 +113,7 @@ impl Tally {
         }
     }
 
+    /// Records counted so far (the index of the next record).
     pub(crate) fn records(&self) -> u64 {
         self.records
     }
