@@ -131,8 +131,9 @@ fn single(c: &mut Criterion) {
         },
     );
     // A fresh store for every verification (built outside the timing): the key's first
-    // receipt, u2·Q by p256's constant-time ladder. What a browser verifying one receipt pays.
-    g.bench_function("possig full path, key's first receipt (ladder)", |b| {
+    // receipt, u2·Q in Jacobian coordinates with odd digits over p256's constant-time field
+    // (core/src/ct_jacobian.rs). What a browser verifying one receipt pays.
+    g.bench_function("possig full path, key's first receipt (no table)", |b| {
         b.iter_batched_ref(
             || possig_benches::store().unwrap(),
             |fresh| {
@@ -161,6 +162,37 @@ fn single(c: &mut Criterion) {
     });
     g.bench_function("openssl", |b| {
         b.iter(|| assert!(ossl_verify(&p.ossl_key, black_box(&p.msg), &p.der_sig)))
+    });
+    g.finish();
+    lincomb(c, p.p256_vk.as_affine());
+}
+
+/// The single path's `u1·G + u2·Q` and its pieces: what a key's first receipt and a key seen
+/// before cost in curve arithmetic, against p256's own constant-time pieces.
+fn lincomb(c: &mut Criterion, q: &p256::AffinePoint) {
+    use p256::elliptic_curve::group::Group;
+    use p256::elliptic_curve::ops::Reduce;
+    use p256::{FieldBytes, ProjectivePoint, Scalar};
+    use possig::bench_internals::{KeyTable, lincomb_ct};
+    let scalar = |byte: u8| <Scalar as Reduce<FieldBytes>>::reduce(&FieldBytes::from([byte; 32]));
+    let (u1, u2) = (scalar(0x5a), scalar(0xc3));
+    let table = KeyTable::new(q);
+    let mut g = c.benchmark_group("single_lincomb");
+    g.bench_function(
+        "possig u1·G + u2·Q, key's first receipt (Jacobian, odd digits)",
+        |b| b.iter(|| lincomb_ct(q, None, black_box(&u1), black_box(&u2))),
+    );
+    g.bench_function("possig u1·G + u2·Q, key seen before (key table)", |b| {
+        b.iter(|| lincomb_ct(q, Some(&table), black_box(&u1), black_box(&u2)))
+    });
+    g.bench_function("possig key table build (a key's second receipt)", |b| {
+        b.iter(|| KeyTable::new(black_box(q)))
+    });
+    g.bench_function("p256 u2·Q (constant-time ladder)", |b| {
+        b.iter(|| ProjectivePoint::from(*q) * black_box(&u2))
+    });
+    g.bench_function("p256 u1·G (constant-time base-point table)", |b| {
+        b.iter(|| ProjectivePoint::mul_by_generator(black_box(&u1)))
     });
     g.finish();
 }

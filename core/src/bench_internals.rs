@@ -83,7 +83,7 @@ impl KeyTable {
 }
 
 /// The single-receipt path's constant-time `u1·G + u2·Q`: with `table`, as for a key seen
-/// before; without, by the ladder, as for a key's first receipt.
+/// before; without, in Jacobian coordinates with odd digits, as for a key's first receipt.
 pub fn lincomb_ct(
     q: &p256::AffinePoint,
     table: Option<&KeyTable>,

@@ -8,6 +8,7 @@ mod batch;
 #[doc(hidden)]
 pub mod bench_internals;
 pub mod builder;
+mod ct_jacobian;
 pub mod error;
 mod field;
 pub mod journal;

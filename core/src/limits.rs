@@ -83,6 +83,6 @@ pub const MAX_SETTLEMENT_ROWS: usize = 50_000_000;
 
 /// Precomputed key tables kept per trust store for the single-receipt path: 2048, about
 /// 50 MiB (25,344 bytes each: 33 × 8 projective points of 96 bytes). A fleet larger than that
-/// still verifies correctly: keys beyond it use the ladder, and bulk verification
+/// still verifies correctly: keys beyond it are verified as a first receipt is, and bulk verification
 /// (`verify_many`) needs no table at all.
 pub const MAX_KEY_TABLES: usize = 2048;

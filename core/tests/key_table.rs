@@ -1,7 +1,8 @@
 //! The single-receipt path's precomputed key tables (built on a key's second verification by
 //! a trust store) change the speed of `UnverifiedReceipt::verify`, never its verdict: valid
 //! receipts, every kind of signature fault, several keys, and every golden vector, verified
-//! cold (the ladder), on the use that builds the table, and with the table.
+//! cold (no table: Jacobian coordinates, odd digits), on the use that builds the table, and
+//! with the table.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -53,7 +54,7 @@ fn tables_are_built_on_the_second_use_of_a_key() {
     assert_eq!(
         warm.cached_key_tables(),
         0,
-        "a key's first receipt uses the ladder"
+        "a key's first receipt builds no table"
     );
     verify_with(&warm, &ok2[0]).unwrap();
     assert_eq!(warm.cached_key_tables(), 0);

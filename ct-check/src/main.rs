@@ -6,9 +6,10 @@
 //!
 //! It also watches the single-receipt verification's point computation `u1·G + u2·Q` (the
 //! [perf] issue keeps that path constant-time): with `u1` and `u2` marked secret, both ways it
-//! is computed (the key's precomputed table, for a key seen before; p256's ladder, for a key's
-//! first receipt) must add no report. The result is declassified, and checked against a
-//! variable-time computation so that the watched code is known to have computed it.
+//! is computed (the key's precomputed table, for a key seen before; Jacobian coordinates and odd
+//! digits over p256's field, for a key's first receipt) must add no report. The last run takes
+//! `u2 = n − 6`, whose last addition is a doubling. The result is declassified, and checked
+//! against a variable-time computation so that the watched code is known to have computed it.
 //!
 //! Exit status: 0 when signing added no report and the leaky control was caught; 1 otherwise;
 //! 3 when not running under valgrind (a check that is not watching proves nothing).
@@ -98,15 +99,21 @@ fn lincomb_watched() -> Option<usize> {
     for n in 1..=RUNS {
         let q = (ProjectivePoint::GENERATOR * scalar(n, 0)).to_affine();
         let table = KeyTable::new(&q);
-        let u = [scalar(n, 1), scalar(n, 2)];
+        // The last run: u2 = n − 6, the case that selects a doubling (core/src/ct_jacobian.rs).
+        let u2 = if n == RUNS {
+            -Scalar::from(6u64)
+        } else {
+            scalar(n, 2)
+        };
+        let u = [scalar(n, 1), u2];
         valgrind::mark_secret(&u);
         let with_table = lincomb_ct(&q, Some(&table), &u[0], &u[1]);
-        let by_ladder = lincomb_ct(&q, None, &u[0], &u[1]);
+        let by_jacobian = lincomb_ct(&q, None, &u[0], &u[1]);
         valgrind::declassify(&with_table);
-        valgrind::declassify(&by_ladder);
+        valgrind::declassify(&by_jacobian);
         valgrind::declassify(&u);
         let want = ProjectivePoint::mul_by_generator_and_mul_add_vartime(&u[0], &u[1], &q.into());
-        if with_table != want || by_ladder != want {
+        if with_table != want || by_jacobian != want {
             return None;
         }
     }
@@ -154,7 +161,7 @@ fn main() -> ExitCode {
     let control = leaky_control();
     println!("ct-check: {RUNS} signatures, {signing} secret-dependent reports (must be 0)");
     println!(
-        "ct-check: {RUNS} × u1·G + u2·Q (key table and ladder), {verifying} secret-dependent reports (must be 0)"
+        "ct-check: {RUNS} × u1·G + u2·Q (key table and Jacobian), {verifying} secret-dependent reports (must be 0)"
     );
     println!("ct-check: leaky control, {control} reports (must be >= 2: one branch, one index)");
     if signing == 0 && verifying == 0 && control >= 2 {
