@@ -178,13 +178,15 @@ bench-scaling:
 	  taskset -c 0-1 target/release/examples/scaling $$keys; \
 	done; done
 
-## Regenerates the golden vectors from the committed fixture keys (deterministic).
+## Regenerates the golden vectors from the committed fixture keys (deterministic), and the
+## single path's constant table of multiples of G (core/src/base_table.rs).
 vectors:
 	$(CARGO) run -q -p possig --example gen_vectors
+	$(CARGO) run -q -p possig --example gen_base_table
 
-## CI: regenerating the vectors must not change a byte.
+## CI: regenerating the vectors and the table must not change a byte.
 vectors-check: vectors
-	git diff --exit-code -- core/tests/vectors
+	git diff --exit-code -- core/tests/vectors core/src/base_table.rs
 	@[ -z "$$(git status --porcelain -- core/tests/vectors)" ] || { echo "untracked vector files"; exit 1; }
 
 ## The ASN.1 module compiles with an independent compiler and round-trips every vector.

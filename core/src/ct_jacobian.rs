@@ -41,8 +41,10 @@ use p256::elliptic_curve::point::AffineCoordinates;
 use p256::elliptic_curve::subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use p256::{AffinePoint, NistP256, ProjectivePoint, Scalar};
 
+use crate::base_table::BASE_TABLE;
+
 /// p256's base field element (constant-time Montgomery arithmetic).
-type Fe = <NistP256 as FieldArithmetic>::FieldElement;
+pub(crate) type Fe = <NistP256 as FieldArithmetic>::FieldElement;
 
 /// The group order `n`, little-endian 64-bit limbs.
 const ORDER: [u64; 4] = [
@@ -68,9 +70,16 @@ struct Jacobian {
 
 /// A point other than the identity, `(x, y)`.
 #[derive(Clone, Copy, Default)]
-struct Affine {
+pub(crate) struct Affine {
     x: Fe,
     y: Fe,
+}
+
+impl Affine {
+    /// The point `(x, y)`, unchecked (for the generated [`BASE_TABLE`]).
+    pub(crate) const fn new(x: Fe, y: Fe) -> Self {
+        Affine { x, y }
+    }
 }
 
 impl ConditionallySelectable for Affine {
@@ -224,6 +233,18 @@ fn digit_point(table: &[Affine; TABLE_LEN], w: u32) -> Affine {
     p
 }
 
+/// The table index of the top digit `d₆₄ = (k' >> 256) | 1 ∈ {1, 3}`: 0 or 1.
+fn top_index(k: &[u64; 5]) -> u32 {
+    ((k[4] >> 1) & 1) as u32
+}
+
+/// `acc + p`, where the addition may be the doubling `acc = p` (the last digit: see the module
+/// documentation), selected in constant time.
+fn add_last(acc: &Jacobian, p: &Affine) -> Jacobian {
+    let (sum, equal) = acc.add_affine(p);
+    Jacobian::conditional_select(&sum, &acc.double(), equal)
+}
+
 /// `k·Q` in constant time in `k` (see the module documentation); `Q` may be any point.
 pub(crate) fn mul(q: &AffinePoint, k: &Scalar) -> ProjectivePoint {
     let Some(q) = affine_of(q) else {
@@ -231,16 +252,28 @@ pub(crate) fn mul(q: &AffinePoint, k: &Scalar) -> ProjectivePoint {
     };
     let table = odd_multiples(&q);
     let k = odd_representative(k);
-    // d₆₄ = (k' >> 256) | 1 ∈ {1, 3}: table index 0 or 1.
-    let top = ((k[4] >> 1) & 1) as u32;
-    let mut acc = Jacobian::from_affine(&select(&table, top));
+    let mut acc = Jacobian::from_affine(&select(&table, top_index(&k)));
     for i in (1..WINDOWS).rev() {
         acc = acc.double().double().double().double();
         acc = acc.add_affine(&digit_point(&table, window(&k, i))).0;
     }
     acc = acc.double().double().double().double();
-    let (sum, equal) = acc.add_affine(&digit_point(&table, window(&k, 0)));
-    to_projective(&Jacobian::conditional_select(&sum, &acc.double(), equal))
+    to_projective(&add_last(&acc, &digit_point(&table, window(&k, 0))))
+}
+
+/// `k·G` in constant time in `k`, from the constant table [`BASE_TABLE`] of
+/// `(2j + 1)·16ⁱ·G`: the same digits as [`mul`], each added at its own level, so no doubling.
+/// Before digit `i` is added the sum is `16ⁱ·a·G` with the `a` of the module documentation,
+/// and `16ⁱ` is invertible modulo `n`: the same additions are exact, the last one is
+/// selected.
+pub(crate) fn mul_by_generator(k: &Scalar) -> ProjectivePoint {
+    let k = odd_representative(k);
+    let [first, levels @ .., top] = &BASE_TABLE;
+    let mut acc = Jacobian::from_affine(&select(top, top_index(&k)));
+    for (i, level) in levels.iter().enumerate().rev() {
+        acc = acc.add_affine(&digit_point(level, window(&k, i + 1))).0;
+    }
+    to_projective(&add_last(&acc, &digit_point(first, window(&k, 0))))
 }
 
 /// The same point as p256's type (one constant-time inversion).
@@ -276,9 +309,24 @@ mod tests {
         (ProjectivePoint::GENERATOR * seeded(seed, 0)).to_affine()
     }
 
+    /// `k·Q` against p256's ladder and, for `G`, `k·G` from the table against p256 too.
     fn check(q: &AffinePoint, k: &Scalar) {
         let want = ProjectivePoint::from(*q) * k;
         assert_eq!(mul(q, k), want, "k = {:?}", k.to_repr());
+        let want = ProjectivePoint::mul_by_generator(k);
+        assert_eq!(mul_by_generator(k), want, "k·G, k = {:?}", k.to_repr());
+    }
+
+    #[test]
+    fn the_base_table_holds_the_odd_multiples_of_g() {
+        let mut base = ProjectivePoint::GENERATOR;
+        for level in &BASE_TABLE {
+            for (j, entry) in (0u64..).zip(level) {
+                let want = affine_of(&(base * Scalar::from(2 * j + 1)).to_affine()).unwrap();
+                assert!(bool::from(entry.x.ct_eq(&want.x) & entry.y.ct_eq(&want.y)));
+            }
+            base = base.double().double().double().double();
+        }
     }
 
     fn small(v: u64) -> Scalar {

@@ -3,6 +3,7 @@
 
 #[cfg(feature = "arbitrary")]
 mod arbitrary;
+mod base_table;
 mod batch;
 #[cfg(feature = "bench-internals")]
 #[doc(hidden)]

@@ -88,7 +88,7 @@ pub(crate) fn lincomb_ct(
         Some(t) => t.mul(u2),
         None => crate::ct_jacobian::mul(q, u2),
     };
-    ProjectivePoint::mul_by_generator(u1) + u2_q
+    crate::ct_jacobian::mul_by_generator(u1) + u2_q
 }
 
 /// [`equation`] in variable time, for a signature that is public already: the signer's output
