@@ -121,9 +121,9 @@ export async function bench(possig, subtle, read) {
 export function report(where, r) {
   return [
     `${where}:`,
-    `  possig-wasm single verify, key seen before (key table): ${r.single.toFixed(1)} µs`,
-    `  possig-wasm single verify, key's first receipt (ladder): ${r.first.toFixed(1)} µs`,
-    `  WebCrypto crypto.subtle.verify:                          ${r.webcrypto.toFixed(1)} µs`,
-    `  possig-wasm verifyJournal per receipt:                   ${r.batch.toFixed(1)} µs (${r.records} records, batched, 1 thread)`,
+    `  possig-wasm single verify, key seen before (key table):   ${r.single.toFixed(1)} µs`,
+    `  possig-wasm single verify, key's first receipt (no table): ${r.first.toFixed(1)} µs`,
+    `  WebCrypto crypto.subtle.verify:                            ${r.webcrypto.toFixed(1)} µs`,
+    `  possig-wasm verifyJournal per receipt:                     ${r.batch.toFixed(1)} µs (${r.records} records, batched, 1 thread)`,
   ].join("\n");
 }
