@@ -153,6 +153,82 @@ pub(crate) fn verify(
     r: &[Option<Affine>],
     weights: &mut Weights,
 ) -> Vec<Result<(), Error>> {
+    let (mut out, members) = members(items, r);
+    bisect(&members, weights, &mut out);
+    out
+}
+
+/// [`verify`] on every core of the rayon pool, with the same results. The items are split into
+/// one part per core, each with weights of its own (forked from `weights`), and prepared on its
+/// core; then one equation over every part's terms is checked by
+/// [`crate::msm::pippenger_parallel`] (one multiplication over all the terms costs less than
+/// one per part). Only if it fails is each part bisected, on its own core.
+#[cfg(feature = "parallel")]
+pub(crate) fn verify_parallel(
+    items: &[Item<'_>],
+    r: &[Option<Affine>],
+    weights: &mut Weights,
+) -> Vec<Result<(), Error>> {
+    use rayon::prelude::*;
+    let size = items
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1))
+        .max(MIN_BATCH);
+    if size >= items.len() {
+        return verify(items, r, weights);
+    }
+    let mut forks: Vec<Weights> = items.chunks(size).map(|_| weights.fork()).collect();
+    let parts: Vec<_> = items
+        .par_chunks(size)
+        .zip(r.par_chunks(size))
+        .zip(forks.par_iter_mut())
+        .map(|((items, r), w)| {
+            let (out, members) = members(items, r);
+            let equation = terms(&members, w);
+            (out, members, equation)
+        })
+        .collect();
+    let holds = parts_hold(parts.iter().map(|p| p.2.as_ref()));
+    parts
+        .into_par_iter()
+        .zip(forks.par_iter_mut())
+        .flat_map_iter(|((mut out, members, _), w)| {
+            if !holds {
+                bisect(&members, w, &mut out);
+            }
+            out
+        })
+        .collect()
+}
+
+/// Whether the parts' equations hold together: one multiplication over every part's terms and
+/// `G` with the sum of their `G` scalars. False if a part has no terms (a key that is not a
+/// valid point: never, the store refuses such certificates).
+#[cfg(feature = "parallel")]
+fn parts_hold<'t>(parts: impl Iterator<Item = Option<&'t Terms>>) -> bool {
+    let mut g = Scalar::ZERO;
+    let mut slices: Vec<&[(Affine, Scalar)]> = Vec::new();
+    for part in parts {
+        let Some(part) = part else {
+            return false;
+        };
+        g += part.g;
+        slices.push(&part.terms);
+    }
+    let Some(generator) = Affine::from_p256(&AffinePoint::GENERATOR) else {
+        return false;
+    };
+    let generator = [(generator, g)];
+    slices.push(&generator);
+    crate::msm::pippenger_parallel(&slices).is_identity()
+}
+
+/// Every item's result so far (`Ok` for those left to the batch), and the batch members: the
+/// items whose `R` was recovered, with `s⁻¹`. The others are verified one at a time here.
+fn members<'a, 'b>(
+    items: &'b [Item<'a>],
+    r: &[Option<Affine>],
+) -> (Vec<Result<(), Error>>, Vec<Member<'a, 'b>>) {
     let mut out: Vec<Result<(), Error>> = Vec::with_capacity(items.len());
     let mut recovered: Vec<(usize, Affine)> = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
@@ -167,7 +243,7 @@ pub(crate) fn verify(
         }
     }
     let inverses = batch_invert(items, &recovered);
-    let members: Vec<Member<'_, '_>> = recovered
+    let members = recovered
         .iter()
         .zip(&inverses)
         .filter_map(|(&(i, r), s_inv)| {
@@ -179,8 +255,7 @@ pub(crate) fn verify(
             })
         })
         .collect();
-    bisect(&members, weights, &mut out);
-    out
+    (out, members)
 }
 
 /// A signature with its recovered `R` and `s⁻¹`.
@@ -233,6 +308,27 @@ fn bisect(members: &[Member<'_, '_>], weights: &mut Weights, out: &mut [Result<(
 
 /// Whether `Σ wᵢ·(u1ᵢ·G + u2ᵢ·Qᵢ − Rᵢ) = O`.
 fn batch_holds(members: &[Member<'_, '_>], weights: &mut Weights) -> bool {
+    let Some(Terms { g, mut terms }) = terms(members, weights) else {
+        return false;
+    };
+    // G is a valid point (never the identity).
+    let Some(generator) = Affine::from_p256(&AffinePoint::GENERATOR) else {
+        return false;
+    };
+    terms.push((generator, g));
+    crate::msm::pippenger(&terms).is_identity()
+}
+
+/// The terms of a batch equation but `G`'s: `−wᵢ·Rᵢ` for each member and one term per key
+/// (`Σ wᵢ·u2ᵢ` over its members); `G`'s scalar `Σ wᵢ·u1ᵢ` apart, so that parts can add theirs.
+struct Terms {
+    g: Scalar,
+    terms: Vec<(Affine, Scalar)>,
+}
+
+/// The [`Terms`] of `members`, each weighted by the next of `weights`; `None` if a key is not a
+/// valid point (never: the store refuses such certificates).
+fn terms(members: &[Member<'_, '_>], weights: &mut Weights) -> Option<Terms> {
     let mut g_scalar = Scalar::ZERO;
     // Keys in first-seen order, with their collapsed scalars (indexed by key id: a batch may
     // hold thousands of distinct keys).
@@ -255,18 +351,11 @@ fn batch_holds(members: &[Member<'_, '_>], weights: &mut Weights) -> bool {
         }
         terms.push((m.r.neg(), w));
     }
-    // G and the certified keys are valid points (never the identity): the store refuses others.
-    let Some(g) = Affine::from_p256(&AffinePoint::GENERATOR) else {
-        return false;
-    };
-    terms.push((g, g_scalar));
+    // The certified keys are valid points (never the identity): the store refuses others.
     for (q, k) in keys {
-        let Some(q) = Affine::from_p256(q) else {
-            return false;
-        };
-        terms.push((q, k));
+        terms.push((Affine::from_p256(q)?, k));
     }
-    crate::msm::pippenger(&terms).is_identity()
+    Some(Terms { g: g_scalar, terms })
 }
 
 #[cfg(test)]
@@ -293,16 +382,20 @@ mod tests {
             .collect()
     }
 
-    /// Whether the batch equation holds for all of `sigs` (no bisection).
-    fn holds(sigs: &[(p256::ecdsa::VerifyingKey, Prechecked)], seed: u8) -> bool {
-        let items: Vec<Item<'_>> = sigs
-            .iter()
+    /// The batch items of `sigs`.
+    fn items_of(sigs: &[(p256::ecdsa::VerifyingKey, Prechecked)]) -> Vec<Item<'_>> {
+        sigs.iter()
             .map(|(vk, p)| Item {
                 key_id: crate::trust::key_id(vk).unwrap(),
                 key: vk.as_affine(),
                 signature: p,
             })
-            .collect();
+            .collect()
+    }
+
+    /// Whether the batch equation holds for all of `sigs` (no bisection).
+    fn holds(sigs: &[(p256::ecdsa::VerifyingKey, Prechecked)], seed: u8) -> bool {
+        let items = items_of(sigs);
         let recovered: Vec<(usize, Affine)> = items
             .iter()
             .enumerate()
@@ -333,6 +426,63 @@ mod tests {
             sigs[n / 2].1.z -= Scalar::ONE;
             sigs[n - 1].1.v ^= 1;
             assert!(!holds(&sigs, 2));
+        }
+    }
+
+    /// [`verify_parallel`] in pools of 1, 2 and 3 threads gives what single verification gives,
+    /// with no, one, several (in different parts) and all signatures wrong, and with items
+    /// whose `R` was not recovered.
+    #[cfg(feature = "parallel")]
+    #[test]
+    fn verify_parallel_matches_single_verification() {
+        // Parts of 32 and 22 items on 2 and 3 threads: windows of 5 bits, 16 buckets to share.
+        let n = 64;
+        let good = signed(n, 7);
+        let wrong = |sigs: &mut Vec<(p256::ecdsa::VerifyingKey, Prechecked)>, i: usize| {
+            sigs[i].1.z += Scalar::ONE;
+        };
+        let mut cases: Vec<(&str, Vec<_>, Vec<bool>)> = Vec::new();
+        cases.push(("none wrong", good.clone(), vec![true; n]));
+        let mut one = good.clone();
+        wrong(&mut one, n - 2);
+        cases.push(("one wrong", one, vec![true; n]));
+        let mut several = good.clone();
+        for i in [0, 22, 43, n - 1] {
+            wrong(&mut several, i);
+        }
+        cases.push(("several wrong", several, vec![true; n]));
+        let mut all = good.clone();
+        for i in 0..n {
+            wrong(&mut all, i);
+        }
+        cases.push(("all wrong", all, vec![true; n]));
+        let mut unrecovered = vec![true; n];
+        for i in [3, 30, n - 3] {
+            unrecovered[i] = false;
+        }
+        let mut mixed = good.clone();
+        wrong(&mut mixed, 30);
+        wrong(&mut mixed, 5);
+        cases.push(("unrecovered R, two wrong", mixed, unrecovered));
+        for (name, sigs, recovered) in &cases {
+            let items = items_of(sigs);
+            let r: Vec<Option<Affine>> = items
+                .iter()
+                .zip(recovered)
+                .map(|(it, &ok)| if ok { recover_r(it.signature) } else { None })
+                .collect();
+            let want: Vec<_> = items
+                .iter()
+                .map(|it| it.signature.finish(it.key, None))
+                .collect();
+            for threads in 1..=3 {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                let got = pool.install(|| verify_parallel(&items, &r, &mut Weights::new([9; 32])));
+                assert_eq!(got, want, "{name}, {threads} threads");
+            }
         }
     }
 

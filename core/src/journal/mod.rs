@@ -158,18 +158,7 @@ fn equations(
         return map_all(batch, |i| i.signature.finish(i.key, None));
     };
     #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        let parts = rayon::current_num_threads().max(1);
-        let size = batch.len().div_ceil(parts).max(crate::batch::MIN_BATCH);
-        let mut forks: Vec<_> = batch.chunks(size).map(|_| weights.fork()).collect();
-        batch
-            .par_chunks(size)
-            .zip(r.par_chunks(size))
-            .zip(forks.par_iter_mut())
-            .flat_map_iter(|((part, r), w)| crate::batch::verify(part, r, w))
-            .collect()
-    }
+    return crate::batch::verify_parallel(batch, r, weights);
     #[cfg(not(feature = "parallel"))]
     crate::batch::verify(batch, r, weights)
 }
