@@ -412,6 +412,15 @@ impl Jacobian {
         self.add_affine(&q.neg())
     }
 
+    /// `−P` (the identity stays the identity).
+    pub(crate) fn neg(&self) -> Jacobian {
+        Jacobian {
+            x: self.x,
+            y: self.y.neg(),
+            z: self.z,
+        }
+    }
+
     /// add-2007-bl: 11M + 5S.
     pub(crate) fn add(&self, q: &Jacobian) -> Jacobian {
         if self.is_identity() {
