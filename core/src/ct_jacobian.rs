@@ -1,12 +1,14 @@
-//! A key's first receipt: `k·Q` in constant time, in Jacobian coordinates over p256's field.
+//! The single-receipt path's `u1·G` and (on a key's first receipt) `u2·Q`, in constant time, in
+//! Jacobian coordinates over p256's field.
 //!
 //! The single-receipt path computes `u1·G + u2·Q` in constant time. For a key seen before,
 //! `u2·Q` comes from the key's table ([`crate::key_table`]); for a key's first receipt, p256's
 //! fixed-window ladder costs 256 complete projective doublings and 64 complete additions, more
-//! than a whole variable-time p256 `verify`. This module computes the same product with the
-//! same field (p256's constant-time `FieldElement`) and cheaper, incomplete formulas:
-//! Jacobian doublings for `a = −3` (3M + 5S) and Jacobian + affine additions (8M + 3S), over
-//! an affine table of the odd multiples `Q, 3Q, …, 15Q`.
+//! than a whole variable-time p256 `verify`. [`mul`] computes the same product with the same
+//! field (p256's constant-time `FieldElement`) and cheaper, incomplete formulas: Jacobian
+//! doublings for `a = −3` (3M + 5S) and Jacobian + affine additions (8M + 3S), over an affine
+//! table of the odd multiples `Q, 3Q, …, 15Q`. [`mul_by_generator`] adds the same digits from
+//! a constant table of `(2j + 1)·16ⁱ·G` ([`BASE_TABLE`]), with no doublings.
 //!
 //! Incomplete formulas are wrong when an addition's operands are equal, opposite, or the
 //! identity. The scalar is recoded so that, whatever `k` is, this can only happen at the last
