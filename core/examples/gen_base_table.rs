@@ -40,8 +40,8 @@ fn main() {
             writeln!(
                 out,
                 "        Affine::new(\n            Fe::from_hex_vartime(\"{}\"),\n            Fe::from_hex_vartime(\"{}\"),\n        ),",
-                hex(&p.x()),
-                hex(&p.y())
+                hex::encode(p.x()),
+                hex::encode(p.y())
             )
             .unwrap();
         }
@@ -54,11 +54,4 @@ fn main() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/base_table.rs");
     std::fs::write(&path, out).unwrap();
     println!("wrote {}", path.display());
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().fold(String::new(), |mut s, b| {
-        write!(s, "{b:02x}").unwrap();
-        s
-    })
 }

@@ -215,10 +215,10 @@ fn parts_hold<'t>(parts: impl Iterator<Item = Option<&'t Terms>>) -> bool {
         g += part.g;
         slices.push(&part.terms);
     }
-    let Some(generator) = Affine::from_p256(&AffinePoint::GENERATOR) else {
+    let Some(generator) = generator_term(g) else {
         return false;
     };
-    let generator = [(generator, g)];
+    let generator = [generator];
     slices.push(&generator);
     crate::msm::pippenger_parallel(&slices).is_identity()
 }
@@ -311,12 +311,16 @@ fn batch_holds(members: &[Member<'_, '_>], weights: &mut Weights) -> bool {
     let Some(Terms { g, mut terms }) = terms(members, weights) else {
         return false;
     };
-    // G is a valid point (never the identity).
-    let Some(generator) = Affine::from_p256(&AffinePoint::GENERATOR) else {
+    let Some(generator) = generator_term(g) else {
         return false;
     };
-    terms.push((generator, g));
+    terms.push(generator);
     crate::msm::pippenger(&terms).is_identity()
+}
+
+/// `G` with the scalar `g` (`G` is a valid point: never `None`).
+fn generator_term(g: Scalar) -> Option<(Affine, Scalar)> {
+    Some((Affine::from_p256(&AffinePoint::GENERATOR)?, g))
 }
 
 /// The terms of a batch equation but `G`'s: `−wᵢ·Rᵢ` for each member and one term per key

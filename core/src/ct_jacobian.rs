@@ -189,6 +189,8 @@ fn odd_representative(k: &Scalar) -> [u64; 5] {
         be.copy_from_slice(bytes);
         *limb = u64::from_be_bytes(be);
     }
+    // (msm.rs has the same byte-to-limb conversion; this constant-time module takes nothing
+    // from the variable-time ones.)
     // n is odd: k + n is odd when k is even; otherwise k + 2n is. (A mask made by hand
     // became a branch in an optimised build; `subtle`'s select stays branch-free.)
     let twice = Choice::from((limbs[0] & 1) as u8);
@@ -393,6 +395,16 @@ mod tests {
         );
         check(&AffinePoint::GENERATOR, &seeded(2, 1));
         assert!(bool::from(mul(&key(3), &Scalar::ZERO).is_identity()));
+    }
+
+    #[test]
+    fn the_order_is_p256s() {
+        use p256::elliptic_curve::Curve;
+        let mut be = [0u8; 32];
+        for (chunk, limb) in be.rchunks_exact_mut(8).zip(ORDER) {
+            chunk.copy_from_slice(&limb.to_be_bytes());
+        }
+        assert_eq!(be, NistP256::ORDER.get().to_be_bytes().as_slice());
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! needs 256 doublings and 64 additions ([`crate::ct_jacobian`]), about two thirds of a
 //! verification. A back office, a receipt upload endpoint or a viewer showing a terminal's day
 //! verifies many receipts of the same key one at a time, so the same table is built for `Q`
-//! and kept next to the certificate: `u2·Q` then costs what `u1·G` costs.
+//! and kept next to the certificate: `u2·Q` then costs what p256's `u1·G` costs.
 //!
 //! The table is built with, and used through, p256's own constant-time code: `LookupTable`
 //! (a constant-time select over eight multiples and a conditional negation),
