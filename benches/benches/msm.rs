@@ -1,14 +1,48 @@
 //! The window sweep of batch verification's multi-scalar multiplication (group `msm_window`):
 //! batch-shaped inputs (n `R` terms with 128-bit weights, 1 or 100 keys and `G` with full
 //! scalars) at the sizes a batch has per core, for window widths around the one in use. The
-//! window table in `core/src/msm.rs` follows these measurements (docs/BENCHMARKS.md).
+//! window table of `possig_ec::msm::window` follows these measurements.
 #![allow(missing_docs, clippy::unwrap_used)]
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use possig::bench_internals::{MsmInput, default_window, msm};
+use p256::elliptic_curve::ops::Reduce;
+use p256::{FieldBytes, ProjectivePoint, Scalar};
+use possig_ec::Affine;
+use possig_ec::msm::{pippenger_with_window, window};
+use sha2::{Digest, Sha256};
+
+/// A scalar from a seed: SHA-256 of it, reduced; `half` keeps the low 128 bits only.
+fn scalar(seed: u64, tag: u8, half: bool) -> Scalar {
+    let mut h = Sha256::new();
+    h.update(seed.to_le_bytes());
+    h.update([tag]);
+    let mut bytes: [u8; 32] = h.finalize().into();
+    if half {
+        bytes[..16].fill(0);
+    }
+    <Scalar as Reduce<FieldBytes>>::reduce(&FieldBytes::from(bytes))
+}
+
+/// What a batch of `n` signatures by `keys` keys gives the MSM: `n` points (the `R`s) with
+/// 128-bit weights, `keys` points with full-size scalars, and `G` with one.
+fn batch_shaped(n: usize, keys: usize, seed: u64) -> Vec<(Affine, Scalar)> {
+    let point = |i: u64| {
+        let p = (ProjectivePoint::GENERATOR * scalar(seed ^ i, 0, false)).to_affine();
+        Affine::from_p256(&p).unwrap()
+    };
+    let mut terms: Vec<(Affine, Scalar)> = (0..n as u64)
+        .map(|i| (point(i), scalar(seed ^ i, 1, true)))
+        .collect();
+    for i in 0..keys as u64 {
+        let j = u64::MAX - i;
+        terms.push((point(j), scalar(seed ^ j, 2, false)));
+    }
+    terms.push((Affine::GENERATOR, scalar(seed, 3, false)));
+    terms
+}
 
 fn sweep(c: &mut Criterion) {
     let mut g = c.benchmark_group("msm_window");
@@ -23,12 +57,14 @@ fn sweep(c: &mut Criterion) {
         (2048, 100),
         (4096, 1),
     ] {
-        let input = MsmInput::batch_shaped(n, keys, 7);
-        let ours = default_window(input.len());
+        let input = batch_shaped(n, keys, 7);
+        let ours = window(input.len());
         g.throughput(Throughput::Elements(n as u64));
         for w in ours.saturating_sub(3).max(2)..=ours + 3 {
             let id = BenchmarkId::new(format!("{n} R, {keys} keys"), format!("c={w}"));
-            g.bench_with_input(id, &input, |b, input| b.iter(|| msm(black_box(input), w)));
+            g.bench_with_input(id, &input, |b, input| {
+                b.iter(|| pippenger_with_window(black_box(input), w).is_identity())
+            });
         }
     }
     g.finish();

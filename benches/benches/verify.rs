@@ -173,20 +173,24 @@ fn lincomb(c: &mut Criterion, q: &p256::AffinePoint) {
     use p256::elliptic_curve::group::Group;
     use p256::elliptic_curve::ops::Reduce;
     use p256::{FieldBytes, ProjectivePoint, Scalar};
-    use possig::bench_internals::{KeyTable, lincomb_ct};
+    use possig_ec::{KeyTable, PublicKey, ecdsa};
     let scalar = |byte: u8| <Scalar as Reduce<FieldBytes>>::reduce(&FieldBytes::from([byte; 32]));
     let (u1, u2) = (scalar(0x5a), scalar(0xc3));
-    let table = KeyTable::new(q);
+    let key = PublicKey::from_p256(q).unwrap();
+    let table = KeyTable::new(key.as_affine());
     let mut g = c.benchmark_group("single_lincomb");
     g.bench_function(
         "possig u1·G + u2·Q, key's first receipt (Jacobian, odd digits)",
-        |b| b.iter(|| lincomb_ct(q, None, black_box(&u1), black_box(&u2))),
+        |b| b.iter(|| ecdsa::lincomb(&key, None, black_box(&u1), black_box(&u2))),
     );
     g.bench_function("possig u1·G + u2·Q, key seen before (key table)", |b| {
-        b.iter(|| lincomb_ct(q, Some(&table), black_box(&u1), black_box(&u2)))
+        b.iter(|| ecdsa::lincomb(&key, Some(&table), black_box(&u1), black_box(&u2)))
     });
     g.bench_function("possig key table build (a key's second receipt)", |b| {
-        b.iter(|| KeyTable::new(black_box(q)))
+        b.iter(|| KeyTable::new(black_box(key.as_affine())))
+    });
+    g.bench_function("possig k·G (base table)", |b| {
+        b.iter(|| possig_ec::ct::mul_by_generator(black_box(&u1)))
     });
     g.bench_function("p256 u2·Q (constant-time ladder)", |b| {
         b.iter(|| ProjectivePoint::from(*q) * black_box(&u2))

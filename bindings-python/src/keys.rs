@@ -228,7 +228,10 @@ impl PyDraft {
             })
         })?;
         Ok(PyReceipt {
-            inner: self.inner.clone().sign(&External { signature, key })?,
+            inner: self
+                .inner
+                .clone()
+                .sign(&possig::ExternalSigner(External { signature, key }))?,
         })
     }
 }

@@ -345,27 +345,25 @@ impl ReceiptDraft {
         UnverifiedReceipt::assemble(self.tbs, [0; crate::sig::SIGNATURE_LEN], self.attachments)
     }
 
-    /// Signs with any ECDSA P-256 signer (a software key, an HSM adapter...) that also exposes
-    /// its verifying key. The signature is made over the TBS DER (SHA-256 inside the signer;
-    /// p256's `SigningKey` uses RFC 6979 deterministic nonces), then normalised to low-S and
-    /// completed with its recovery id `v`.
+    /// Signs with a [`crate::ReceiptSigner`]: a software key (`p256::ecdsa::SigningKey`) or
+    /// any ECDSA P-256 signer wrapped in [`crate::ExternalSigner`]. The signature is made over
+    /// the TBS DER with SHA-256, low-S, completed with its recovery id `v`, and checked before
+    /// it is used.
     ///
     /// # Errors
     /// [`Error::InvalidField`] (`SignerKeyId`) if the TBS key id is not the signer's;
     /// [`Error::SignerFailed`] if the signer fails or its signature does not verify;
     /// [`Error::LimitExceeded`] if the receipt exceeds [`crate::limits::MAX_RECEIPT_SIZE`].
-    pub fn sign<S>(self, signer: &S) -> Result<UnverifiedReceipt, Error>
-    where
-        S: signature::Signer<p256::ecdsa::Signature>
-            + signature::Keypair<VerifyingKey = p256::ecdsa::VerifyingKey>,
-    {
+    pub fn sign<S: crate::ReceiptSigner + ?Sized>(
+        self,
+        signer: &S,
+    ) -> Result<UnverifiedReceipt, Error> {
         let vk = signer.verifying_key();
         if crate::trust::key_id(&vk)?[..] != *self.tbs.signer_key_id() {
             return Err(Error::field(Field::SignerKeyId));
         }
         let msg = self.tbs_der()?;
-        let sig = signer.try_sign(&msg).map_err(|_| Error::SignerFailed)?;
-        let sig = crate::sig::canonicalize(vk.as_affine(), &msg, &sig)?;
+        let sig = signer.sign_tbs(&msg)?;
         UnverifiedReceipt::assemble(self.tbs, sig, self.attachments)
     }
 }

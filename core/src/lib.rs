@@ -3,22 +3,14 @@
 
 #[cfg(feature = "arbitrary")]
 mod arbitrary;
-mod base_table;
-mod batch;
-#[cfg(feature = "bench-internals")]
-#[doc(hidden)]
-pub mod bench_internals;
 pub mod builder;
-mod ct_jacobian;
 pub mod error;
-mod field;
 pub mod journal;
 mod key_id_map;
 mod key_table;
 pub mod keys;
 pub mod limits;
 pub mod merkle;
-mod msm;
 pub mod oid;
 #[cfg(feature = "qr")]
 pub mod qr;
@@ -26,6 +18,7 @@ pub mod receipt;
 pub mod reconcile;
 mod rules;
 pub mod sig;
+mod signer;
 pub mod simulate;
 pub mod strokes;
 pub mod terminal;
@@ -39,6 +32,7 @@ pub use builder::{DayClose, Payment, ReceiptBuilder, ReceiptDraft, TotalSpec};
 pub use error::{AlgorithmUse, ChainReason, Error, Field, Limit, Structure};
 pub use oid::Oid;
 pub use receipt::{UnverifiedReceipt, VerifiedReceipt, VerifyOptions};
+pub use signer::{ExternalSigner, ReceiptSigner};
 pub use strokes::Strokes;
 pub use terminal::Terminal;
 pub use trust::{CertificateInfo, Role, TrustStore, TrustStoreBuilder, Warning, key_id};

@@ -82,7 +82,7 @@ pub const MAX_SETTLEMENT_LINE: usize = 4 * 1024;
 pub const MAX_SETTLEMENT_ROWS: usize = 50_000_000;
 
 /// Precomputed key tables kept per trust store for the single-receipt path: 2048, about
-/// 50 MiB (25,344 bytes each: 33 × 8 projective points of 96 bytes). A fleet larger than that
+/// 65 MiB (33,280 bytes each: 65 × 8 affine points of 64 bytes). A fleet larger than that
 /// still verifies correctly: keys beyond it are verified as a first receipt is, and bulk verification
 /// (`verify_many`) needs no table at all.
 pub const MAX_KEY_TABLES: usize = 2048;

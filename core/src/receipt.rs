@@ -245,13 +245,13 @@ impl UnverifiedReceipt {
     ) -> Result<VerifiedReceipt, Error> {
         let prepared = self.prepare(store, options)?;
         let table = store.key_table(&prepared.path);
-        prepared.signature.finish(&prepared.path.key, table)?;
+        prepared.signature.finish(&prepared.path.key, table, None)?;
         self.complete(store, prepared.path)
     }
 
     /// [`UnverifiedReceipt::verify`] up to the signature equation: every check before it, in
     /// the same order, with the same errors. The equation is then done one receipt at a time
-    /// ([`crate::sig::Prechecked::finish`]) or in a batch ([`crate::batch`]), and
+    /// ([`crate::sig::Prechecked::finish`]) or in a batch (`possig_ec::batch`), and
     /// [`UnverifiedReceipt::complete`] does what follows it.
     pub(crate) fn prepare(
         &self,

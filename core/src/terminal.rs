@@ -10,8 +10,8 @@ use crate::merkle;
 use crate::receipt::UnverifiedReceipt;
 use crate::wire::{KeyRotation, ReceiptKind};
 
-/// A terminal's signing state. `S` is any ECDSA P-256 signer exposing its verifying key (a
-/// software key or an HSM adapter).
+/// A terminal's signing state. `S` is a [`crate::ReceiptSigner`]: a software key, or an HSM
+/// adapter wrapped in [`crate::ExternalSigner`].
 pub struct Terminal<S> {
     signer: S,
     key_id: [u8; 32],
@@ -27,11 +27,7 @@ pub struct Terminal<S> {
     rotation: Option<KeyRotation>,
 }
 
-impl<S> Terminal<S>
-where
-    S: signature::Signer<p256::ecdsa::Signature>
-        + signature::Keypair<VerifyingKey = p256::ecdsa::VerifyingKey>,
-{
+impl<S: crate::ReceiptSigner> Terminal<S> {
     /// A terminal whose key has signed nothing yet (its next receipt has counter 0).
     ///
     /// # Errors
@@ -73,11 +69,7 @@ where
     ///
     /// # Errors
     /// As [`Terminal::new`].
-    pub fn rotate<T>(&self, new_signer: T) -> Result<Terminal<T>, Error>
-    where
-        T: signature::Signer<p256::ecdsa::Signature>
-            + signature::Keypair<VerifyingKey = p256::ecdsa::VerifyingKey>,
-    {
+    pub fn rotate<T: crate::ReceiptSigner>(&self, new_signer: T) -> Result<Terminal<T>, Error> {
         let mut t = Terminal::new(new_signer, &self.merchant, &self.terminal)?;
         let last = self.counter.checked_sub(1).ok_or(Error::InvalidField {
             field: crate::Field::KeyRotation,

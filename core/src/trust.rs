@@ -18,12 +18,13 @@ use x509_cert::ext::pkix::{BasicConstraints, KeyUsage};
 
 use crate::error::{AlgorithmUse, ChainReason, Error, Limit, Structure};
 use crate::key_id_map::KeyIdMap;
-use crate::key_table::{KeyTable, KeyTables};
+use crate::key_table::KeyTables;
 use crate::limits::{
     MAX_CERTIFICATE_SIZE, MAX_CHAIN_DEPTH, MAX_CRL_SIZE, MAX_PEM_SIZE, MAX_TRUST_CERTIFICATES,
 };
 use crate::oid::Oid;
 use crate::receipt::raw_tbs;
+use possig_ec::{KeyTable, PublicKey};
 
 const OID_ECDSA_SHA256: der::asn1::ObjectIdentifier =
     der::asn1::ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
@@ -85,6 +86,8 @@ struct Cert {
     issuer: Vec<u8>,
     serial: Vec<u8>,
     key: AffinePoint,
+    /// The same key for the signature arithmetic (never the identity).
+    public: PublicKey,
     key_id: [u8; 32],
     not_before: u64,
     not_after: u64,
@@ -272,7 +275,7 @@ impl CertPath {
 /// A validated certificate path for one receipt.
 #[derive(Clone, Debug)]
 pub(crate) struct ValidatedPath {
-    pub(crate) key: AffinePoint,
+    pub(crate) key: PublicKey,
     /// The path, terminal first, for [`TrustStore::path_infos`] and [`TrustStore::key_table`].
     pub(crate) path: CertPath,
     pub(crate) warnings: Vec<Warning>,
@@ -397,6 +400,7 @@ fn parse_cert(der_bytes: &[u8], role: Role) -> Result<Cert, Error> {
         && tbs.signature() == cert.signature_algorithm();
     let spki = tbs.subject_public_key_info();
     let key = p256_key(spki)?;
+    let public = crate::sig::public_key(&key)?;
     let spki_der = spki.to_der().map_err(|e| Error::malformed(what, e))?;
     let mut ca = None;
     let mut key_usage = None;
@@ -444,6 +448,7 @@ fn parse_cert(der_bytes: &[u8], role: Role) -> Result<Cert, Error> {
         issuer,
         serial,
         key,
+        public,
         key_id: key_id_of_spki_der(&spki_der),
         not_before: info.not_before,
         not_after: info.not_after,
@@ -909,7 +914,7 @@ impl TrustStore {
                 }
             }
         }
-        let key = self.cert(cert_path.leaf())?.key;
+        let key = self.cert(cert_path.leaf())?.public;
         warnings.dedup();
         Ok(ValidatedPath {
             key,

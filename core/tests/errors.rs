@@ -12,8 +12,9 @@ mod common;
 
 use common::*;
 use possig::{
-    AlgorithmUse, CardholderVerification as Cvm, ChainReason, Error, Extension, Field, Limit, Oid,
-    ReceiptKind, Strokes, Structure, TrustStore, UnverifiedReceipt, VerifyOptions,
+    AlgorithmUse, CardholderVerification as Cvm, ChainReason, Error, Extension, ExternalSigner,
+    Field, Limit, Oid, ReceiptKind, Strokes, Structure, TrustStore, UnverifiedReceipt,
+    VerifyOptions,
 };
 
 #[test]
@@ -372,11 +373,16 @@ fn signer_failed() {
         .build()
         .unwrap();
     assert_eq!(
-        draft.clone().sign(&FailingHsm(key("term-ok"))).unwrap_err(),
+        draft
+            .clone()
+            .sign(&ExternalSigner(FailingHsm(key("term-ok"))))
+            .unwrap_err(),
         Error::SignerFailed
     );
     assert_eq!(
-        draft.sign(&LyingHsm(key("term-ok"))).unwrap_err(),
+        draft
+            .sign(&ExternalSigner(LyingHsm(key("term-ok"))))
+            .unwrap_err(),
         Error::SignerFailed
     );
 }

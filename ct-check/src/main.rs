@@ -1,18 +1,21 @@
-//! Constant-time check of possig's signing path (the [security] issue): signs receipts under
-//! valgrind memcheck with the secret scalar marked undefined, so memcheck reports every branch
-//! and memory index that depends on it, or on anything derived from it (the RFC 6979 nonce `k`,
-//! `k⁻¹`, `k·G` before it is published). The signature is declassified when the signer returns
-//! it: it is public output.
+//! Constant-time check of possig's secret-handling arithmetic (`possig-ec`) under valgrind
+//! memcheck: the secret is marked undefined, so memcheck reports every branch and memory
+//! index that depends on it, or on anything derived from it.
 //!
-//! It also watches the single-receipt verification's point computation `u1·G + u2·Q` (the
-//! [perf] issue keeps that path constant-time): with `u1` and `u2` marked secret, both ways it
-//! is computed (the key's precomputed table, for a key seen before; Jacobian coordinates and odd
-//! digits over p256's field, for a key's first receipt) must add no report. The last run takes
-//! `u2 = n − 6`, whose last addition is a doubling. The result is declassified, and checked
-//! against a variable-time computation so that the watched code is known to have computed it.
+//! - **Signing** (`possig_ec::ecdsa::sign`, what `ReceiptDraft::sign` runs for a software key):
+//!   the secret scalar `d` is marked, and with it everything derived (the RFC 6979 nonce `k`,
+//!   `k⁻¹`, `k·G` before it is published, `s`, and the check of the output, which recomputes
+//!   `((z + r·d)·s⁻¹)·G`). The signature is declassified when `sign` returns: it is output.
+//! - **Single verification's point computation** `u1·G + u2·Q` (kept constant-time although
+//!   its inputs are public): with `u1` and `u2` marked, both ways it is computed (the key's
+//!   table, for a key seen before; Jacobian coordinates with odd digits, for a key's first
+//!   receipt) must add no report, and so must the final complete addition and the inversion.
+//!   The last run takes `u2 = n − 6`, whose last addition is a doubling. The result is
+//!   declassified and checked against p256's variable-time computation, so that the watched
+//!   code is known to have computed it.
 //!
-//! Exit status: 0 when signing added no report and the leaky control was caught; 1 otherwise;
-//! 3 when not running under valgrind (a check that is not watching proves nothing).
+//! Exit status: 0 when the watched code added no report and the leaky control was caught; 1
+//! otherwise; 3 when not running under valgrind (a check that is not watching proves nothing).
 //! Run with `make ct-check`; suppressions (each with its reason) are in `ct-check/ct.supp`.
 
 mod valgrind;
@@ -20,70 +23,13 @@ mod valgrind;
 use std::hint::black_box;
 use std::process::ExitCode;
 
-use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
+use p256::elliptic_curve::PrimeField;
 use p256::elliptic_curve::ops::{MulByGeneratorVartime, Reduce};
-use p256::{FieldBytes, ProjectivePoint, Scalar};
-use possig::bench_internals::{KeyTable, lincomb_ct};
-use possig::{CardholderVerification, EntryMode, Payment, ReceiptBuilder, ReceiptKind};
+use p256::{FieldBytes, NonZeroScalar, ProjectivePoint, Scalar};
+use possig_ec::{KeyTable, PublicKey, ecdsa};
 
-/// Signing runs per check: different keys and messages, so one lucky path is not enough.
+/// Runs per check: different keys and messages, so one lucky path is not enough.
 const RUNS: u8 = 4;
-
-/// A signer whose secret scalar memcheck treats as secret while it signs.
-struct Watched(SigningKey);
-
-impl signature::Keypair for Watched {
-    type VerifyingKey = VerifyingKey;
-    fn verifying_key(&self) -> VerifyingKey {
-        *self.0.verifying_key()
-    }
-}
-
-impl signature::Signer<Signature> for Watched {
-    fn try_sign(&self, msg: &[u8]) -> Result<Signature, signature::Error> {
-        valgrind::mark_secret(self.0.as_nonzero_scalar());
-        let sig = self.0.try_sign(msg);
-        valgrind::declassify(self.0.as_nonzero_scalar());
-        if let Ok(sig) = &sig {
-            valgrind::declassify(sig);
-        }
-        sig
-    }
-}
-
-fn draft(key: &SigningKey, n: u8) -> Result<possig::ReceiptDraft, possig::Error> {
-    ReceiptBuilder::new(ReceiptKind::Sale)
-        .signer_key_id(possig::key_id(key.verifying_key())?)
-        .merchant_id("M-1")
-        .terminal_id("T-CT")
-        .chain(u64::from(n), [n; 32])
-        .issued_at(1_780_308_000 + u64::from(n))
-        .payment(Payment {
-            amount: 1_000 + u64::from(n),
-            currency: "EUR".into(),
-            scheme: "VISA".into(),
-            bin: "411111".into(),
-            last4: "0042".into(),
-            entry_mode: EntryMode::Contactless,
-            authorization_code: Some("A1B2C3".into()),
-            rrn: format!("RRN{n}"),
-            cardholder_verification: CardholderVerification::Pin,
-            original: None,
-        })
-        .build()
-}
-
-/// Signs `RUNS` receipts with watched keys; returns the number of reports it caused.
-fn sign_watched() -> Result<usize, possig::Error> {
-    let before = valgrind::error_count();
-    for n in 1..=RUNS {
-        let key = possig::keys::signing_key_from_bytes(&[n.wrapping_mul(37) ^ 0x5a; 32])?;
-        let d = draft(&key, n)?;
-        let signed = d.sign(&Watched(key))?;
-        black_box(signed.signature());
-    }
-    Ok(valgrind::error_count() - before)
-}
 
 /// A full-size scalar from a seed (no structure a lucky path could rely on).
 fn scalar(seed: u8, tag: u8) -> Scalar {
@@ -92,14 +38,39 @@ fn scalar(seed: u8, tag: u8) -> Scalar {
     <Scalar as Reduce<FieldBytes>>::reduce(&FieldBytes::from(bytes))
 }
 
+/// Signs `RUNS` digests with watched keys; returns the number of reports it caused, or `None`
+/// if a signature is not p256's.
+fn sign_watched() -> Option<usize> {
+    use p256::ecdsa::signature::hazmat::PrehashSigner;
+    let before = valgrind::error_count();
+    for n in 1..=RUNS {
+        let d = Option::<NonZeroScalar>::from(NonZeroScalar::new(scalar(n, 9)))?;
+        let digest: [u8; 32] = std::array::from_fn(|i| (i as u8) ^ n.wrapping_mul(77));
+        valgrind::mark_secret(&d);
+        let signature = ecdsa::sign(&d, black_box(&digest));
+        valgrind::declassify(&d);
+        valgrind::declassify(&signature);
+        let signature = signature?;
+        let theirs: p256::ecdsa::Signature = p256::ecdsa::SigningKey::from(d)
+            .sign_prehash(&digest)
+            .ok()?;
+        let (r, s) = theirs.normalize_s().split_bytes();
+        if signature.r.to_repr() != r || signature.s.to_repr() != s {
+            return None;
+        }
+    }
+    Some(valgrind::error_count() - before)
+}
+
 /// Computes `u1·G + u2·Q` both ways `RUNS` times with `u1`, `u2` watched; returns the number
 /// of reports it caused, or `None` if a result is wrong.
 fn lincomb_watched() -> Option<usize> {
     let before = valgrind::error_count();
     for n in 1..=RUNS {
         let q = (ProjectivePoint::GENERATOR * scalar(n, 0)).to_affine();
-        let table = KeyTable::new(&q);
-        // The last run: u2 = n − 6, the case that selects a doubling (core/src/ct_jacobian.rs).
+        let key = PublicKey::from_p256(&q)?;
+        let table = KeyTable::new(key.as_affine());
+        // The last run: u2 = n − 6, the case that selects a doubling (ec/src/ct/mod.rs).
         let u2 = if n == RUNS {
             -Scalar::from(6u64)
         } else {
@@ -107,12 +78,17 @@ fn lincomb_watched() -> Option<usize> {
         };
         let u = [scalar(n, 1), u2];
         valgrind::mark_secret(&u);
-        let with_table = lincomb_ct(&q, Some(&table), &u[0], &u[1]);
-        let by_jacobian = lincomb_ct(&q, None, &u[0], &u[1]);
+        let with_table = ecdsa::lincomb(&key, Some(&table), &u[0], &u[1]);
+        let by_jacobian = ecdsa::lincomb(&key, None, &u[0], &u[1]);
         valgrind::declassify(&with_table);
         valgrind::declassify(&by_jacobian);
         valgrind::declassify(&u);
         let want = ProjectivePoint::mul_by_generator_and_mul_add_vartime(&u[0], &u[1], &q.into());
+        let want = possig_ec::Affine::from_p256(&want.to_affine());
+        let (with_table, by_jacobian) = (
+            Option::<possig_ec::Affine>::from(with_table),
+            Option::<possig_ec::Affine>::from(by_jacobian),
+        );
         if with_table != want || by_jacobian != want {
             return None;
         }
@@ -147,19 +123,18 @@ fn main() -> ExitCode {
         eprintln!("ct-check: not running under valgrind; run `make ct-check`");
         return ExitCode::from(3);
     }
-    let signing = match sign_watched() {
-        Ok(n) => n,
-        Err(e) => {
-            eprintln!("ct-check: signing failed: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Some(signing) = sign_watched() else {
+        eprintln!("ct-check: a signature is missing or not p256's");
+        return ExitCode::FAILURE;
     };
     let Some(verifying) = lincomb_watched() else {
         eprintln!("ct-check: u1·G + u2·Q computed wrongly");
         return ExitCode::FAILURE;
     };
     let control = leaky_control();
-    println!("ct-check: {RUNS} signatures, {signing} secret-dependent reports (must be 0)");
+    println!(
+        "ct-check: {RUNS} signatures (nonce, k·G, s, check), {signing} secret-dependent reports (must be 0)"
+    );
     println!(
         "ct-check: {RUNS} × u1·G + u2·Q (key table and Jacobian), {verifying} secret-dependent reports (must be 0)"
     );

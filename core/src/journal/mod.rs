@@ -32,9 +32,13 @@ pub use report::{
     BadDayCloseReason, BadResignReason, Counts, Event, Finding, RecordOutcome, Status, Summary,
 };
 
+use p256::Scalar;
+use possig_ec::Affine;
+use possig_ec::batch::Weights;
+
 use crate::error::Error;
-use crate::field::Affine;
 use crate::receipt::{UnverifiedReceipt, VerifyOptions};
+use crate::sig::Prechecked;
 use crate::trust::TrustStore;
 
 /// Records verified together before the sequential chain analysis, at most: 4096 signatures
@@ -132,6 +136,13 @@ type Checked = (Option<Decoded>, Result<Vec<crate::Warning>, Error>);
 /// batched (`None` also when `R` cannot be recovered: single verification names the error).
 type Ready = (crate::receipt::Prepared, Option<Affine>);
 
+/// Batch weights seeded from the operating system's CSPRNG; `None` if it is unavailable.
+fn weights_from_os() -> Option<Weights> {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).ok()?;
+    Some(Weights::new(seed))
+}
+
 /// A record decoded and checked up to its signature equation, or why it does not decode.
 type Prepared = Result<(Decoded, Result<Ready, Error>), Error>;
 
@@ -150,17 +161,22 @@ fn map_all<T, R>(items: &[T], f: impl Fn(&T) -> R) -> Vec<R> {
 /// The signature equations of the prepared records: batched when `weights` is available, one
 /// by one otherwise. Results are in the order of `batch`; `r[i]` is the `R` of `batch[i]`.
 fn equations(
-    batch: &[crate::batch::Item<'_>],
+    batch: &[(&Prechecked, possig_ec::batch::Item<'_>)],
     r: &[Option<Affine>],
-    weights: Option<&mut crate::batch::Weights>,
+    weights: Option<&mut Weights>,
 ) -> Vec<Result<(), Error>> {
-    let Some(weights) = weights else {
-        return map_all(batch, |i| i.signature.finish(i.key, None));
+    let single = |i: usize, s_inv: Option<&Scalar>| match batch.get(i) {
+        Some((p, item)) => p.finish(item.key, None, s_inv),
+        None => Err(Error::BadSignature),
     };
+    let Some(weights) = weights else {
+        return map_all(batch, |(p, item)| p.finish(item.key, None, None));
+    };
+    let items: Vec<possig_ec::batch::Item<'_>> = batch.iter().map(|(_, item)| *item).collect();
     #[cfg(feature = "parallel")]
-    return crate::batch::verify_parallel(batch, r, weights);
+    return possig_ec::batch::verify_parallel(&items, r, weights, single);
     #[cfg(not(feature = "parallel"))]
-    crate::batch::verify(batch, r, weights)
+    possig_ec::batch::verify(&items, r, weights, single)
 }
 
 /// Decodes and verifies every record: decoded and prepared on every core, signatures batched.
@@ -174,7 +190,7 @@ fn check_all(
     items: &[(u64, Vec<u8>)],
     store: &TrustStore,
     opts: &VerifyOptions,
-    weights: Option<&mut crate::batch::Weights>,
+    weights: Option<&mut Weights>,
 ) -> Vec<Checked> {
     let batching = weights.is_some();
     let prepared: Vec<Prepared> = map_all(items, |(_, der)| {
@@ -182,7 +198,7 @@ fn check_all(
             let tbs_digest = receipt.tbs_digest();
             let p = receipt.prepare_hashed(store, opts, &tbs_digest).map(|p| {
                 let r = if batching {
-                    crate::batch::recover_r(&p.signature)
+                    p.signature.recover_r()
                 } else {
                     None
                 };
@@ -197,17 +213,16 @@ fn check_all(
             )
         })
     });
-    let (batch, r): (Vec<crate::batch::Item<'_>>, Vec<Option<Affine>>) = prepared
+    let (batch, r): (
+        Vec<(&Prechecked, possig_ec::batch::Item<'_>)>,
+        Vec<Option<Affine>>,
+    ) = prepared
         .iter()
         .filter_map(|p| {
             let (d, ready) = p.as_ref().ok()?;
             let (p, r) = ready.as_ref().ok()?;
-            let item = crate::batch::Item {
-                key_id: d.receipt.key_id(),
-                key: &p.path.key,
-                signature: &p.signature,
-            };
-            Some((item, *r))
+            let item = p.signature.batch_item(d.receipt.key_id(), &p.path.key);
+            Some(((&p.signature, item), *r))
         })
         .unzip();
     // One result per batch item, in order.
@@ -297,7 +312,7 @@ struct Verifier<'a, F> {
     /// A chunk verified but not yet fed.
     ready: Option<Chunk>,
     /// Batch-verification weights; `None` verifies one signature at a time.
-    weights: Option<crate::batch::Weights>,
+    weights: Option<Weights>,
 }
 
 /// The sequential side: chain analysis, counts and the sink.
@@ -327,8 +342,8 @@ impl<'a, F: FnMut(Event, Option<&UnverifiedReceipt>)> Verifier<'a, F> {
             pending_bytes: 0,
             ready: None,
             weights: match opts.batch {
-                BatchWeights::Os => crate::batch::Weights::from_os(),
-                BatchWeights::Seed(seed) => Some(crate::batch::Weights::new(seed)),
+                BatchWeights::Os => weights_from_os(),
+                BatchWeights::Seed(seed) => Some(Weights::new(seed)),
                 BatchWeights::Off => None,
             },
         }

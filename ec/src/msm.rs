@@ -1,17 +1,21 @@
 //! Multi-scalar multiplication `Σ kᵢ·Pᵢ` for batch verification: Pippenger's bucket method with
-//! signed digits, over [`crate::field`]'s Jacobian arithmetic. **Variable time**: for public
-//! inputs only.
+//! signed digits, over [`crate::vartime`]'s Jacobian arithmetic. **Variable time**: for public
+//! inputs only (points and scalars steer branches and memory accesses).
+
+use alloc::vec;
+use alloc::vec::Vec;
 
 use p256::Scalar;
 use p256::elliptic_curve::PrimeField;
 
-use crate::field::{Affine, Jacobian};
+use crate::point::Affine;
+use crate::vartime::Jacobian;
 
 /// Window width in bits for `n` points. Cost per window: about `n` mixed additions into the
 /// buckets plus `2·2^(c−1)` additions to sum them, over `⌈257/c⌉` windows; the best `c` grows
-/// with log2(n). Measured by the `msm_window` group of `benches/` (batch-shaped inputs: 128-bit
-/// weights on the `R` terms, 256-bit scalars on `G` and the keys); see docs/BENCHMARKS.md.
-pub(crate) fn window(n: usize) -> usize {
+/// with log2(n). Chosen with the `msm_window` group of `benches/` (batch-shaped inputs: 128-bit
+/// weights on the `R` terms, 256-bit scalars on `G` and the keys).
+pub fn window(n: usize) -> usize {
     match n {
         0..=7 => 3,
         8..=31 => 4,
@@ -87,16 +91,16 @@ fn mul_small(p: &Jacobian, mut k: usize) -> Jacobian {
 }
 
 /// `Σ kᵢ·Pᵢ`.
-pub(crate) fn pippenger(terms: &[(Affine, Scalar)]) -> Jacobian {
+pub fn pippenger(terms: &[(Affine, Scalar)]) -> Jacobian {
     pippenger_with_window(terms, window(terms.len()))
 }
 
 /// Largest window accepted by [`pippenger_with_window`]: [`bits`] reads at most 16 bits, and
 /// 2¹⁵ buckets are far past any useful size.
-pub(crate) const MAX_WINDOW: usize = 16;
+pub const MAX_WINDOW: usize = 16;
 
 /// [`pippenger`] with a given window width `c`, clamped to `2..=MAX_WINDOW`.
-pub(crate) fn pippenger_with_window(terms: &[(Affine, Scalar)], c: usize) -> Jacobian {
+pub fn pippenger_with_window(terms: &[(Affine, Scalar)], c: usize) -> Jacobian {
     let c = c.clamp(2, MAX_WINDOW);
     let parts = [(terms, Digits::new(terms, c))];
     partial(&parts, c, Share { index: 0, count: 1 })
@@ -107,10 +111,9 @@ pub(crate) fn pippenger_with_window(terms: &[(Affine, Scalar)], c: usize) -> Jac
 /// window, every term, the digits whose magnitude falls in its share). Each bucket is filled
 /// and summed once, as in one [`pippenger`] over all the terms; one `pippenger` per core over
 /// a share of the terms would pay for a window's buckets once per core, with a window narrower
-/// by about one bit (measured: two multiplications of 4,097 terms cost 10% more than one of
-/// 8,193).
+/// by about one bit.
 #[cfg(feature = "parallel")]
-pub(crate) fn pippenger_parallel(slices: &[&[(Affine, Scalar)]]) -> Jacobian {
+pub fn pippenger_parallel(slices: &[&[(Affine, Scalar)]]) -> Jacobian {
     use rayon::prelude::*;
     let n = slices.iter().map(|s| s.len()).sum();
     let c = window(n).clamp(2, MAX_WINDOW);
@@ -162,7 +165,7 @@ impl Digits {
 /// The buckets `j ≡ index (mod count)` of every window: one core's share of a multiplication.
 /// Interleaved rather than contiguous, so that every share gets as many of the small digits
 /// (the top windows of the 128-bit weights and of the scalars) as of the others: with halves,
-/// the lower half had 10% more additions, measured as 1.9 ms of 24 per chunk on two cores.
+/// the share of the small magnitudes gets more additions.
 #[derive(Clone, Copy)]
 struct Share {
     index: usize,
@@ -201,6 +204,8 @@ fn partial(parts: &[(&[(Affine, Scalar)], Digits)], c: usize, share: Share) -> J
                     continue;
                 };
                 if let Some(b) = buckets.get_mut(k) {
+                    // A bucket emptied by `P` then `−P` is the identity again: it is pushed
+                    // again when refilled, and [`window_sum`] removes the repeats.
                     if b.is_identity() {
                         touched.push(k);
                     }
@@ -234,9 +239,15 @@ fn window_sum(buckets: &[Jacobian], touched: &mut [usize]) -> (Jacobian, Jacobia
         }
         return (sum, running);
     }
+    // Each bucket once (a refilled one was pushed once per refill), highest first.
     touched.sort_unstable_by(|a, b| b.cmp(a));
     let mut prev = None;
+    let mut last = None;
     for &j in touched.iter() {
+        if last == Some(j) {
+            continue;
+        }
+        last = Some(j);
         if let Some(p) = prev {
             sum = sum.add(&mul_small(&running, p - j));
         }
@@ -255,6 +266,7 @@ fn window_sum(buckets: &[Jacobian], touched: &mut [usize]) -> (Jacobian, Jacobia
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
+    use p256::elliptic_curve::Field;
     use p256::{AffinePoint, ProjectivePoint};
 
     fn scalar(seed: u64) -> Scalar {
@@ -265,14 +277,74 @@ mod tests {
         s
     }
 
+    fn mul_g(k: u64) -> AffinePoint {
+        (ProjectivePoint::GENERATOR * Scalar::from(k)).to_affine()
+    }
+
+    fn ours(p: &AffinePoint) -> Affine {
+        Affine::from_p256(p).unwrap()
+    }
+
+    /// `Σ kᵢ·Pᵢ` by p256, one multiplication at a time.
+    fn naive(terms: &[(AffinePoint, Scalar)]) -> Option<Affine> {
+        let sum = terms
+            .iter()
+            .fold(ProjectivePoint::IDENTITY, |acc, (p, k)| acc + *p * k);
+        Affine::from_p256(&sum.to_affine())
+    }
+
+    fn converted(terms: &[(AffinePoint, Scalar)]) -> Vec<(Affine, Scalar)> {
+        terms.iter().map(|(p, k)| (ours(p), *k)).collect()
+    }
+
+    /// Every window width, and bucket shares over split slices, against the naive sum.
+    fn check_all_ways(name: &str, theirs: &[(AffinePoint, Scalar)]) {
+        let expected = naive(theirs);
+        let terms = converted(theirs);
+        for c in 2..=MAX_WINDOW {
+            let got = pippenger_with_window(&terms, c).to_affine();
+            assert_eq!(got, expected, "{name}: c = {c}");
+        }
+        assert_eq!(
+            pippenger(&terms).to_affine(),
+            expected,
+            "{name}: default window"
+        );
+        for c in [3, 6, 10] {
+            let buckets = 1usize << (c - 1);
+            for cut in [0, terms.len() / 3, terms.len()] {
+                let (left, right) = terms.split_at(cut);
+                let parts = [(left, Digits::new(left, c)), (right, Digits::new(right, c))];
+                for count in 1..=4usize.min(buckets) {
+                    let sum = (0..count).fold(Jacobian::IDENTITY, |acc, index| {
+                        acc.add(&partial(&parts, c, Share { index, count }))
+                    });
+                    assert_eq!(
+                        sum.to_affine(),
+                        expected,
+                        "{name}: c = {c}, cut {cut}, {count} shares"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn signed_digits_reconstruct_the_scalar() {
-        for c in 3..=12 {
-            for seed in 0..50u64 {
-                let k = scalar(seed);
+        let mut special = vec![
+            Scalar::ZERO,
+            Scalar::ONE,
+            -Scalar::ONE,
+            Scalar::from(u64::MAX),
+        ];
+        for seed in 0..50u64 {
+            special.push(scalar(seed));
+        }
+        for c in 2..=MAX_WINDOW {
+            for k in &special {
                 let windows = 256 / c + 2;
                 let mut d = vec![0i32; windows];
-                signed_digits(&k, c, &mut d);
+                signed_digits(k, c, &mut d);
                 let mut acc = Scalar::ZERO;
                 for &x in d.iter().rev() {
                     for _ in 0..c {
@@ -281,15 +353,45 @@ mod tests {
                     let m = Scalar::from(u64::from(x.unsigned_abs()));
                     acc += if x < 0 { -m } else { m };
                 }
-                assert_eq!(acc, k, "c = {c}, seed = {seed}");
+                assert_eq!(acc, *k, "c = {c}");
+                let half = 1i32 << (c - 1);
+                assert!(d.iter().all(|x| (-half..=half).contains(x)), "c = {c}");
+            }
+        }
+    }
+
+    /// The first reproducer of a refilled bucket counted twice: P then −P empty a bucket, Q
+    /// refills it, and the sparse sum added it twice (the identity instead of −a·Q).
+    #[test]
+    fn a_refilled_bucket_is_counted_once() {
+        let (p, q) = (mul_g(1111), mul_g(2222));
+        let a = Scalar::from(5u64 << 30);
+        let theirs = [(p, a), (-p, a), (q, a), (-q, a.double())];
+        let terms = converted(&theirs);
+        let want = Affine::from_p256(&(ProjectivePoint::from(q) * -a).to_affine());
+        assert_eq!(pippenger_with_window(&terms, 10).to_affine(), want);
+        check_all_ways("P, −P, Q, −2Q", &theirs);
+    }
+
+    /// The second reproducer: `[(G, k), (G, −k), (G, k)]` was wrong for every window ≥ 6.
+    #[test]
+    fn a_point_cancelled_then_added_again() {
+        let g = AffinePoint::GENERATOR;
+        for seed in [1u64, 77, 4242] {
+            let k = scalar(seed);
+            let theirs = [(g, k), (g, -k), (g, k)];
+            let want = Affine::from_p256(&(ProjectivePoint::GENERATOR * k).to_affine());
+            for c in 2..=MAX_WINDOW {
+                let got = pippenger_with_window(&converted(&theirs), c).to_affine();
+                assert_eq!(got, want, "seed {seed}, c = {c}");
             }
         }
     }
 
     #[test]
     fn pippenger_equals_the_naive_sum() {
-        // Sizes that exercise every window width, dense and sparse windows, zero scalars and
-        // repeated points.
+        // Sizes that reach every default window width, dense and sparse windows, zero scalars
+        // and repeated points.
         for n in [0usize, 1, 2, 5, 9, 40, 130, 400] {
             let theirs: Vec<(AffinePoint, Scalar)> = (0..n as u64)
                 .map(|i| {
@@ -300,43 +402,134 @@ mod tests {
                         2 => Scalar::from(u64::MAX),
                         _ => scalar(i),
                     };
-                    (
-                        if i % 11 == 3 {
-                            AffinePoint::GENERATOR
-                        } else {
-                            p
-                        },
-                        k,
-                    )
+                    let p = if i % 11 == 3 {
+                        AffinePoint::GENERATOR
+                    } else {
+                        p
+                    };
+                    (p, k)
                 })
                 .collect();
-            let naive = theirs
-                .iter()
-                .fold(ProjectivePoint::IDENTITY, |acc, (p, k)| acc + *p * k);
-            let terms: Vec<(Affine, Scalar)> = theirs
-                .iter()
-                .map(|(p, k)| (Affine::from_p256(p).unwrap(), *k))
-                .collect();
-            let expected = Affine::from_p256(&naive.to_affine());
+            let expected = naive(&theirs);
+            let terms = converted(&theirs);
             assert_eq!(pippenger(&terms).to_affine(), expected, "n = {n}");
-            // Bucket shares (as the parallel MSM splits them) add up to the same sum, with the
-            // terms split over several slices.
-            let c = window(n);
-            let buckets = 1usize << (c - 1);
-            let (left, right) = terms.split_at(n / 3);
-            let parts = [(left, Digits::new(left, c)), (right, Digits::new(right, c))];
-            for count in 1..=5usize.min(buckets) {
-                let sum = (0..count).fold(Jacobian::IDENTITY, |acc, index| {
-                    acc.add(&partial(&parts, c, Share { index, count }))
-                });
-                assert_eq!(sum.to_affine(), expected, "n = {n}, {count} shares");
-            }
             if [9, 130].contains(&n) {
-                for c in 0..=MAX_WINDOW + 1 {
+                check_all_ways(&format!("n = {n}"), &theirs);
+                for c in [0, 1, MAX_WINDOW + 1, 64] {
                     let got = pippenger_with_window(&terms, c).to_affine();
-                    assert_eq!(got, expected, "n = {n}, c = {c}");
+                    assert_eq!(got, expected, "n = {n}, c = {c} (clamped)");
                 }
             }
         }
+    }
+
+    /// Repeated points, `P` and `−P`, points equal to `±G` and to each other, with special
+    /// scalars: 0, 1, n − 1, window-edge digits (`2^(c−1)`, `2^c − 1`, `2^c`), long runs of
+    /// ones, and sums that cancel.
+    #[test]
+    fn special_points_and_scalars() {
+        let g = AffinePoint::GENERATOR;
+        let p = mul_g(1111);
+        let q = mul_g(2222);
+        let one = Scalar::ONE;
+        let mut scalars = vec![Scalar::ZERO, one, -one, -Scalar::from(2u64), scalar(5)];
+        for c in [2u32, 3, 5, 6, 8, 10, 13, 16] {
+            let edge = 1u64 << (c - 1);
+            for v in [edge, edge - 1, edge + 1, (1 << c) - 1, 1 << c] {
+                scalars.push(Scalar::from(v));
+                scalars.push(Scalar::from(v) * Scalar::from(1u64 << 40).square());
+            }
+        }
+        // Runs of ones: 2^m − 1 for m up to 255, and n − 1 − (2^m − 1).
+        let mut run = Scalar::ZERO;
+        for m in 0..255 {
+            run = run.double() + one;
+            if m % 37 == 0 || m > 250 {
+                scalars.push(run);
+                scalars.push(-run);
+            }
+        }
+        let points = [g, -g, p, -p, q, p, g];
+        for (round, chunk) in scalars.chunks(points.len()).enumerate() {
+            let theirs: Vec<(AffinePoint, Scalar)> =
+                points.iter().copied().zip(chunk.iter().copied()).collect();
+            check_all_ways(&format!("round {round}"), &theirs);
+        }
+        // Everything cancels: the identity for every width.
+        let k = scalar(9);
+        let cancel = [(p, k), (q, k), (-p, k), (-q, k), (g, one), (-g, one)];
+        check_all_ways("cancels", &cancel);
+        assert_eq!(naive(&cancel), None);
+    }
+
+    /// Random inputs drawn from a small set of points (so points repeat, and meet their
+    /// negations), for every width: the refill bug's general shape.
+    #[test]
+    fn repeated_and_opposite_points_at_random() {
+        let base: Vec<AffinePoint> = (1..=4).map(|k| mul_g(k * 31)).collect();
+        let mut x = 0x1234_5678u64;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            x >> 11
+        };
+        for round in 0..12 {
+            let n = 3 + (next() % 20) as usize;
+            let theirs: Vec<(AffinePoint, Scalar)> = (0..n)
+                .map(|_| {
+                    let p = base[(next() % 4) as usize];
+                    let p = if next() % 2 == 0 { p } else { -p };
+                    let k = match next() % 4 {
+                        0 => Scalar::from(next() % 64) * Scalar::from(1u64 << 30),
+                        1 => Scalar::from(next()),
+                        2 => -Scalar::from(next() % 1024),
+                        _ => scalar(next()),
+                    };
+                    (p, k)
+                })
+                .collect();
+            check_all_ways(&format!("random round {round}"), &theirs);
+        }
+    }
+
+    /// The parallel MSM on pools of 1 to 4 threads, with the terms in one or several slices.
+    #[cfg(feature = "parallel")]
+    #[test]
+    fn parallel_on_one_to_four_threads() {
+        let theirs: Vec<(AffinePoint, Scalar)> = (0..300u64)
+            .map(|i| {
+                let p = if i % 9 == 0 {
+                    AffinePoint::GENERATOR
+                } else {
+                    mul_g(i % 37 + 1)
+                };
+                let p = if i % 5 == 0 { -p } else { p };
+                (p, if i % 13 == 0 { Scalar::ZERO } else { scalar(i) })
+            })
+            .collect();
+        let expected = naive(&theirs);
+        let terms = converted(&theirs);
+        for threads in 1..=4 {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            for pieces in [1usize, 2, 3, 7] {
+                let size = terms.len().div_ceil(pieces);
+                let slices: Vec<&[(Affine, Scalar)]> = terms.chunks(size).collect();
+                let got = pool.install(|| pippenger_parallel(&slices)).to_affine();
+                assert_eq!(got, expected, "{threads} threads, {pieces} slices");
+            }
+            let empty: [&[(Affine, Scalar)]; 0] = [];
+            assert!(pool.install(|| pippenger_parallel(&empty)).is_identity());
+        }
+    }
+
+    #[test]
+    fn random_scalars_are_not_special() {
+        // A guard on the helpers above: distinct seeds give distinct scalars.
+        assert_ne!(scalar(1), scalar(2));
+        assert!(!bool::from(scalar(3).is_zero()));
     }
 }
