@@ -38,7 +38,8 @@ lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) clippy -p possig --no-default-features -- -D warnings
 	$(CARGO) clippy -p possig --all-features -- -D warnings
-	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -q -p possig --no-deps --all-features
+	$(CARGO) clippy -p possig-ec --no-default-features -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -q -p possig -p possig-ec --no-deps --all-features
 	@if command -v cargo-deny >/dev/null; then cargo deny --log-level error check licenses bans sources; \
 	else echo "cargo-deny not installed: dependency audit skipped (make audit installs it)"; fi
 
@@ -120,7 +121,7 @@ viewer: wasm
 ## `make test`) runs every target for FUZZ_SECONDS; `make fuzz` runs each for FUZZ_LONG_SECONDS
 ## and prints libFuzzer's final stats (the figures in docs/SECURITY.md).
 FUZZ_TARGETS := receipt_decode receipt_verify journal text_decode trust_load settlement qr_scan \
-	build_sign_verify differential
+	build_sign_verify differential ec_msm ec_single
 FUZZ_SECONDS ?= 10
 FUZZ_LONG_SECONDS ?= 1800
 FUZZ_RUN = cd fuzz && for t in $(FUZZ_TARGETS); do \
@@ -179,14 +180,14 @@ bench-scaling:
 	done; done
 
 ## Regenerates the golden vectors from the committed fixture keys (deterministic), and the
-## single path's constant table of multiples of G (core/src/base_table.rs).
+## constant table of multiples of G (ec/src/ct/base_table.rs).
 vectors:
 	$(CARGO) run -q -p possig --example gen_vectors
-	$(CARGO) run -q -p possig --example gen_base_table
+	$(CARGO) run -q -p possig-ec --example gen_base_table
 
 ## CI: regenerating the vectors and the table must not change a byte.
 vectors-check: vectors
-	git diff --exit-code -- core/tests/vectors core/src/base_table.rs
+	git diff --exit-code -- core/tests/vectors ec/src/ct/base_table.rs
 	@[ -z "$$(git status --porcelain -- core/tests/vectors)" ] || { echo "untracked vector files"; exit 1; }
 
 ## The ASN.1 module compiles with an independent compiler and round-trips every vector.

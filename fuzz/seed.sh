@@ -5,8 +5,9 @@ set -euo pipefail
 C=fuzz/corpus
 V=core/tests/vectors
 P=core/tests/fixtures/pki
-# build_sign_verify and differential take structured (arbitrary) input and start empty.
-mkdir -p $C/{receipt_decode,receipt_verify,journal,text_decode,trust_load,settlement,qr_scan,build_sign_verify,differential}
+# build_sign_verify, differential, ec_msm and ec_single take structured (arbitrary) input and
+# start empty.
+mkdir -p $C/{receipt_decode,receipt_verify,journal,text_decode,trust_load,settlement,qr_scan,build_sign_verify,differential,ec_msm,ec_single}
 cp $V/*.der $C/receipt_decode/
 cp $V/*.der $C/receipt_verify/
 cp $V/journal-day.bin $C/journal/

@@ -58,3 +58,10 @@ pub fn vectors() -> Vec<Vec<u8>> {
     v.sort();
     v.iter().map(|p| std::fs::read(p).unwrap()).collect()
 }
+
+/// The scalar `k` (negative values as `n − |k|`): small multiples and their negations, for
+/// the arithmetic targets.
+pub fn small_scalar(k: i16) -> p256::Scalar {
+    let m = p256::Scalar::from(u64::from(k.unsigned_abs()));
+    if k < 0 { -m } else { m }
+}
