@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Prints the benchmark table of docs/BENCHMARKS.md from criterion's results.
+"""Prints the benchmark tables of docs/BENCHMARKS.md from criterion's results.
 
 Reads target/criterion/**/new/benchmark.json and estimates.json after `make bench`. Every
-time is the median. Per-element times are given for groups with an element throughput.
-Ratios are to OpenSSL's single verification (`verify/openssl`) measured in the same run.
+time is the median of one run. Per-element times are given for groups with an element
+throughput. Ratios are to the peers measured in the same run: ring (the fastest peer here) and
+OpenSSL, each on the same operation: signing rows against `sign/ring` and `sign/openssl`,
+everything else against single verification (`verify/ring`, `verify/openssl`), per receipt.
 """
 import json
 import pathlib
@@ -31,20 +33,19 @@ def fmt(ns):
 
 def main():
     rows = list(results())
-    by_id = {r[0]: r for r in rows}
-    openssl = by_id.get("verify/openssl")
-    if openssl is None:
-        sys.exit("verify/openssl not measured: run `make bench` first")
-    base = openssl[1]
-    print("| benchmark | median | per receipt / op | ratio to OpenSSL verify | throughput |")
+    by_id = {r[0]: r[1] for r in rows}
+    missing = [k for k in ("verify/ring", "verify/openssl") if k not in by_id]
+    if missing:
+        sys.exit(f"{', '.join(missing)} not measured: run `make bench` first")
+    print("| benchmark | median | per receipt / op | × ring | × OpenSSL |")
     print("| --- | --- | --- | --- | --- |")
     for full_id, ns, elements, nbytes in rows:
         per = ns / elements if elements else ns
-        if nbytes:
-            speed = f"{nbytes / ns * 1e3:.1f} MB/s"
-        else:
-            speed = f"{1e9 / per:,.0f} /s"
-        print(f"| `{full_id}` | {fmt(ns)} | {fmt(per)} | {per / base:.2f}× | {speed} |")
+        op = "sign" if full_id.startswith("sign/") else "verify"
+        ring, ossl = by_id.get(f"{op}/ring"), by_id.get(f"{op}/openssl")
+        ratio = lambda base: f"{per / base:.2f}×" if base and not full_id.startswith(("field/", "msm_window/")) else ""
+        print(f"| `{full_id}` | {fmt(ns)} | {fmt(per)} | {ratio(ring)} | {ratio(ossl)} |")
+
 
 if __name__ == "__main__":
     main()

@@ -1,4 +1,5 @@
-//! The window sweep of batch verification's multi-scalar multiplication (group `msm_window`):
+//! The field multiplication (group `field`), and the window sweep of batch verification's
+//! multi-scalar multiplication (group `msm_window`):
 //! batch-shaped inputs (n `R` terms with 128-bit weights, 1 or 100 keys and `G` with full
 //! scalars) at the sizes a batch has per core, for window widths around the one in use. The
 //! window table of `possig_ec::msm::window` follows these measurements.
@@ -70,5 +71,59 @@ fn sweep(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, sweep);
+/// One field multiplication, as a chain of 1,000 dependent ones (latency, as in the point
+/// formulas): fiat-crypto's verified `p256_64` against possig-ec's constant-time and
+/// variable-time CIOS. The reason possig-ec multiplies with its own code (ec/README.md).
+fn field(c: &mut Criterion) {
+    use fiat_crypto::p256_64::{fiat_p256_montgomery_domain_field_element as M, fiat_p256_mul};
+    use possig_ec::field::Fe;
+    let a = Fe::B;
+    let limbs = M([0x1234_5678, 0x9abc_def0, 0x0fed_cba9, 0x8765_4321]);
+    let mut g = c.benchmark_group("field");
+    g.throughput(Throughput::Elements(1000));
+    g.bench_function("fiat-crypto p256_64 mul", |b| {
+        b.iter(|| {
+            let mut x = M(black_box(limbs).0);
+            for _ in 0..1000 {
+                let mut out = M([0; 4]);
+                fiat_p256_mul(&mut out, &x, &limbs);
+                x = out;
+            }
+            x.0
+        })
+    });
+    g.bench_function("possig-ec mul (constant time)", |b| {
+        b.iter(|| {
+            let mut x = black_box(a);
+            for _ in 0..1000 {
+                x = x.mul(&a);
+            }
+            x
+        })
+    });
+    g.bench_function("possig-ec mul_vartime", |b| {
+        b.iter(|| {
+            let mut x = black_box(a);
+            for _ in 0..1000 {
+                x = x.mul_vartime(&a);
+            }
+            x
+        })
+    });
+    g.bench_function("p256 0.14 FieldElement mul", |b| {
+        use p256::elliptic_curve::hazmat::FieldArithmetic;
+        type F = <p256::NistP256 as FieldArithmetic>::FieldElement;
+        let y = F::from_u64(0x1234_5678_9abc_def0);
+        b.iter(|| {
+            let mut x = black_box(y);
+            for _ in 0..1000 {
+                x *= y;
+            }
+            x
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, field, sweep);
 criterion_main!(benches);
