@@ -389,6 +389,53 @@ impl Fe {
         Fe(mont_mul_vartime(&self.0, &self.0))
     }
 
+    /// `self + rhs`, **variable time** (a branch for the final subtraction).
+    #[inline(always)]
+    pub fn add_vartime(self, rhs: &Fe) -> Fe {
+        let mut r: Limbs = [0; 4];
+        let mut carry = false;
+        for ((r, a), b) in r.iter_mut().zip(self.0).zip(rhs.0) {
+            let (s1, c1) = a.overflowing_add(b);
+            let (s2, c2) = s1.overflowing_add(u64::from(carry));
+            *r = s2;
+            carry = c1 | c2;
+        }
+        if carry || !less_than_p(&r) {
+            r = sub_p(&r).0;
+        }
+        Fe(r)
+    }
+
+    /// `self − rhs`, **variable time** (a branch for the correction).
+    #[inline(always)]
+    pub fn sub_vartime(self, rhs: &Fe) -> Fe {
+        let mut r: Limbs = [0; 4];
+        let mut borrow = false;
+        for ((r, a), b) in r.iter_mut().zip(self.0).zip(rhs.0) {
+            let (d1, b1) = a.overflowing_sub(b);
+            let (d2, b2) = d1.overflowing_sub(u64::from(borrow));
+            *r = d2;
+            borrow = b1 | b2;
+        }
+        if borrow {
+            // r + p (mod 2²⁵⁶)
+            let mut carry = false;
+            for (r, p) in r.iter_mut().zip(P_LIMBS) {
+                let (s1, c1) = r.overflowing_add(p);
+                let (s2, c2) = s1.overflowing_add(u64::from(carry));
+                *r = s2;
+                carry = c1 | c2;
+            }
+        }
+        Fe(r)
+    }
+
+    /// `2·self`, **variable time**.
+    #[inline(always)]
+    pub fn double_vartime(self) -> Fe {
+        self.add_vartime(&self)
+    }
+
     fn sqn_vartime(self, n: usize) -> Fe {
         let mut x = self;
         for _ in 0..n {
@@ -575,6 +622,9 @@ mod tests {
             assert_eq!(x.sqrt_vartime(), Option::<Fe>::from(x.sqrt()));
             for b in s.iter().skip(i).take(40) {
                 let y = ours(b);
+                assert_eq!(x.add_vartime(&y), x.add(&y));
+                assert_eq!(x.sub_vartime(&y), x.sub(&y));
+                assert_eq!(x.double_vartime(), x.double());
                 let mut want = f64::fiat_p256_montgomery_domain_field_element([0; 4]);
                 f64::fiat_p256_mul(
                     &mut want,

@@ -53,8 +53,8 @@ impl Affine {
         let y2 = x
             .square_vartime()
             .mul_vartime(&x)
-            .sub(&x.double().add(&x))
-            .add(&Fe::B);
+            .sub_vartime(&x.double_vartime().add_vartime(&x))
+            .add_vartime(&Fe::B);
         let y = y2.sqrt_vartime()?;
         let y = if bool::from(y.is_odd()) == y_is_odd {
             y

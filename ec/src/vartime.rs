@@ -45,13 +45,13 @@ impl Jacobian {
         let delta = self.z.square_vartime();
         let gamma = self.y.square_vartime();
         let beta = self.x.mul_vartime(&gamma);
-        let t = self.x.sub(&delta).mul_vartime(&self.x.add(&delta));
-        let alpha = t.double().add(&t);
-        let beta4 = beta.double().double();
-        let x3 = alpha.square_vartime().sub(&beta4.double());
-        let z3 = self.y.add(&self.z).square_vartime().sub(&gamma).sub(&delta);
-        let gamma2_8 = gamma.square_vartime().double().double().double();
-        let y3 = alpha.mul_vartime(&beta4.sub(&x3)).sub(&gamma2_8);
+        let t = self.x.sub_vartime(&delta).mul_vartime(&self.x.add_vartime(&delta));
+        let alpha = t.double_vartime().add_vartime(&t);
+        let beta4 = beta.double_vartime().double_vartime();
+        let x3 = alpha.square_vartime().sub_vartime(&beta4.double_vartime());
+        let z3 = self.y.add_vartime(&self.z).square_vartime().sub_vartime(&gamma).sub_vartime(&delta);
+        let gamma2_8 = gamma.square_vartime().double_vartime().double_vartime().double_vartime();
+        let y3 = alpha.mul_vartime(&beta4.sub_vartime(&x3)).sub_vartime(&gamma2_8);
         Jacobian {
             x: x3,
             y: y3,
@@ -67,8 +67,8 @@ impl Jacobian {
         let z1z1 = self.z.square_vartime();
         let u2 = q.x.mul_vartime(&z1z1);
         let s2 = q.y.mul_vartime(&self.z).mul_vartime(&z1z1);
-        let h = u2.sub(&self.x);
-        let r = s2.sub(&self.y).double();
+        let h = u2.sub_vartime(&self.x);
+        let r = s2.sub_vartime(&self.y).double_vartime();
         if h.is_zero_vartime() {
             return if r.is_zero_vartime() {
                 Jacobian::from_affine(q).double()
@@ -77,14 +77,14 @@ impl Jacobian {
             };
         }
         let hh = h.square_vartime();
-        let i = hh.double().double();
+        let i = hh.double_vartime().double_vartime();
         let j = h.mul_vartime(&i);
         let v = self.x.mul_vartime(&i);
-        let x3 = r.square_vartime().sub(&j).sub(&v.double());
+        let x3 = r.square_vartime().sub_vartime(&j).sub_vartime(&v.double_vartime());
         let y3 = r
-            .mul_vartime(&v.sub(&x3))
-            .sub(&self.y.mul_vartime(&j).double());
-        let z3 = self.z.add(&h).square_vartime().sub(&z1z1).sub(&hh);
+            .mul_vartime(&v.sub_vartime(&x3))
+            .sub_vartime(&self.y.mul_vartime(&j).double_vartime());
+        let z3 = self.z.add_vartime(&h).square_vartime().sub_vartime(&z1z1).sub_vartime(&hh);
         Jacobian {
             x: x3,
             y: y3,
@@ -120,8 +120,8 @@ impl Jacobian {
         let u2 = q.x.mul_vartime(&z1z1);
         let s1 = self.y.mul_vartime(&q.z).mul_vartime(&z2z2);
         let s2 = q.y.mul_vartime(&self.z).mul_vartime(&z1z1);
-        let h = u2.sub(&u1);
-        let r = s2.sub(&s1).double();
+        let h = u2.sub_vartime(&u1);
+        let r = s2.sub_vartime(&s1).double_vartime();
         if h.is_zero_vartime() {
             return if r.is_zero_vartime() {
                 self.double()
@@ -129,17 +129,17 @@ impl Jacobian {
                 Jacobian::IDENTITY
             };
         }
-        let i = h.double().square_vartime();
+        let i = h.double_vartime().square_vartime();
         let j = h.mul_vartime(&i);
         let v = u1.mul_vartime(&i);
-        let x3 = r.square_vartime().sub(&j).sub(&v.double());
-        let y3 = r.mul_vartime(&v.sub(&x3)).sub(&s1.mul_vartime(&j).double());
+        let x3 = r.square_vartime().sub_vartime(&j).sub_vartime(&v.double_vartime());
+        let y3 = r.mul_vartime(&v.sub_vartime(&x3)).sub_vartime(&s1.mul_vartime(&j).double_vartime());
         let z3 = self
             .z
-            .add(&q.z)
+            .add_vartime(&q.z)
             .square_vartime()
-            .sub(&z1z1)
-            .sub(&z2z2)
+            .sub_vartime(&z1z1)
+            .sub_vartime(&z2z2)
             .mul_vartime(&h);
         Jacobian {
             x: x3,
