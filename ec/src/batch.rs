@@ -418,7 +418,10 @@ mod tests {
 
     /// Cases for the batch against single verification: none, one, several (in different
     /// parts) and all signatures wrong, and items whose `R` was not recovered; with the `R`s.
-    fn cases(n: usize) -> Vec<(&'static str, Vec<Signed>, Vec<Option<Affine>>)> {
+    /// A named case: signatures and their recovered `R`s.
+    type Case = (&'static str, Vec<Signed>, Vec<Option<Affine>>);
+
+    fn cases(n: usize) -> Vec<Case> {
         let good = signed(n, 7);
         let wrong = |sigs: &mut Vec<Signed>, i: usize| sigs[i].z += Scalar::ONE;
         let mut cases = vec![("none wrong", good.clone(), vec![true; n])];

@@ -6,7 +6,8 @@
 //! - **fiat-crypto** (`p256_64`, formally verified generated code) for everything but
 //!   multiplication: addition, subtraction, negation, selection, and the conversions.
 //! - **Our Montgomery multiplication** (CIOS, specialised to `−p⁻¹ ≡ 1` modulo the word): fiat's
-//!   multiplication measured about twice as slow here. It comes in two flavours that differ only
+//!   measured slower by more than the 10 % the project allows. It comes in two flavours that
+//!   differ only
 //!   in the final subtraction: [`Fe::mul`] selects it with fiat's constant-time `cmovznz`,
 //!   [`Fe::mul_vartime`] branches (batch verification, public data). 64-bit words where the
 //!   machine multiplies 64×64→128 bits; 32-bit words where pointers are 32 bits wide (wasm32,

@@ -95,7 +95,7 @@ pub fn pippenger(terms: &[(Affine, Scalar)]) -> Jacobian {
     pippenger_with_window(terms, window(terms.len()))
 }
 
-/// Largest window accepted by [`pippenger_with_window`]: [`bits`] reads at most 16 bits, and
+/// Largest window accepted by [`pippenger_with_window`]: the digit extraction reads at most 16 bits, and
 /// 2¹⁵ buckets are far past any useful size.
 pub const MAX_WINDOW: usize = 16;
 
@@ -107,7 +107,7 @@ pub fn pippenger_with_window(terms: &[(Affine, Scalar)], c: usize) -> Jacobian {
 }
 
 /// `Σ kᵢ·Pᵢ` over the terms of every slice, on every core of the rayon pool: the digits of
-/// each slice recoded on its own core, then one [`Share`] of the buckets per core (every
+/// each slice recoded on its own core, then one share of the buckets per core (every
 /// window, every term, the digits whose magnitude falls in its share). Each bucket is filled
 /// and summed once, as in one [`pippenger`] over all the terms; one `pippenger` per core over
 /// a share of the terms would pay for a window's buckets once per core, with a window narrower

@@ -45,13 +45,27 @@ impl Jacobian {
         let delta = self.z.square_vartime();
         let gamma = self.y.square_vartime();
         let beta = self.x.mul_vartime(&gamma);
-        let t = self.x.sub_vartime(&delta).mul_vartime(&self.x.add_vartime(&delta));
+        let t = self
+            .x
+            .sub_vartime(&delta)
+            .mul_vartime(&self.x.add_vartime(&delta));
         let alpha = t.double_vartime().add_vartime(&t);
         let beta4 = beta.double_vartime().double_vartime();
         let x3 = alpha.square_vartime().sub_vartime(&beta4.double_vartime());
-        let z3 = self.y.add_vartime(&self.z).square_vartime().sub_vartime(&gamma).sub_vartime(&delta);
-        let gamma2_8 = gamma.square_vartime().double_vartime().double_vartime().double_vartime();
-        let y3 = alpha.mul_vartime(&beta4.sub_vartime(&x3)).sub_vartime(&gamma2_8);
+        let z3 = self
+            .y
+            .add_vartime(&self.z)
+            .square_vartime()
+            .sub_vartime(&gamma)
+            .sub_vartime(&delta);
+        let gamma2_8 = gamma
+            .square_vartime()
+            .double_vartime()
+            .double_vartime()
+            .double_vartime();
+        let y3 = alpha
+            .mul_vartime(&beta4.sub_vartime(&x3))
+            .sub_vartime(&gamma2_8);
         Jacobian {
             x: x3,
             y: y3,
@@ -80,11 +94,19 @@ impl Jacobian {
         let i = hh.double_vartime().double_vartime();
         let j = h.mul_vartime(&i);
         let v = self.x.mul_vartime(&i);
-        let x3 = r.square_vartime().sub_vartime(&j).sub_vartime(&v.double_vartime());
+        let x3 = r
+            .square_vartime()
+            .sub_vartime(&j)
+            .sub_vartime(&v.double_vartime());
         let y3 = r
             .mul_vartime(&v.sub_vartime(&x3))
             .sub_vartime(&self.y.mul_vartime(&j).double_vartime());
-        let z3 = self.z.add_vartime(&h).square_vartime().sub_vartime(&z1z1).sub_vartime(&hh);
+        let z3 = self
+            .z
+            .add_vartime(&h)
+            .square_vartime()
+            .sub_vartime(&z1z1)
+            .sub_vartime(&hh);
         Jacobian {
             x: x3,
             y: y3,
@@ -132,8 +154,13 @@ impl Jacobian {
         let i = h.double_vartime().square_vartime();
         let j = h.mul_vartime(&i);
         let v = u1.mul_vartime(&i);
-        let x3 = r.square_vartime().sub_vartime(&j).sub_vartime(&v.double_vartime());
-        let y3 = r.mul_vartime(&v.sub_vartime(&x3)).sub_vartime(&s1.mul_vartime(&j).double_vartime());
+        let x3 = r
+            .square_vartime()
+            .sub_vartime(&j)
+            .sub_vartime(&v.double_vartime());
+        let y3 = r
+            .mul_vartime(&v.sub_vartime(&x3))
+            .sub_vartime(&s1.mul_vartime(&j).double_vartime());
         let z3 = self
             .z
             .add_vartime(&q.z)

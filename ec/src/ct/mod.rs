@@ -1,4 +1,4 @@
-//! Scalar multiplication in **constant time**: `k·G` from the constant [`BASE_TABLE`], `k·Q`
+//! Scalar multiplication in **constant time**: `k·G` from the constant base table, `k·Q`
 //! for a key seen for the first time ([`mul`]), and `k·Q` from a key's own table
 //! ([`KeyTable`]). Signing's `k·G` and single verification's `u1·G + u2·Q` use them; see the
 //! crate's README for the exactness argument and what `ct-check` watches.
@@ -322,7 +322,7 @@ fn mul_levels(levels: &Levels, k: &Scalar) -> Jacobian {
     add_last(&acc, &digit_point(first, window(&k, 0)))
 }
 
-/// `k·G` in constant time in `k`, from the constant [`BASE_TABLE`] of `(2j + 1)·16ⁱ·G`.
+/// `k·G` in constant time in `k`, from the constant base table of `(2j + 1)·16ⁱ·G`.
 pub fn mul_by_generator(k: &Scalar) -> Jacobian {
     mul_levels(&BASE_TABLE, k)
 }
