@@ -111,7 +111,7 @@ fn single(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("verify");
     // The store has seen the key before: after the second verification, u2·Q comes from the
-    // key's precomputed table (constant-time, p256's lookup tables and additions).
+    // key's precomputed table (constant-time, possig-ec's `KeyTable`).
     for _ in 0..2 {
         UnverifiedReceipt::from_der(&der)
             .unwrap()
@@ -131,8 +131,8 @@ fn single(c: &mut Criterion) {
         },
     );
     // A fresh store for every verification (built outside the timing): the key's first
-    // receipt, u2·Q in Jacobian coordinates with odd digits over p256's constant-time field
-    // (core/src/ct_jacobian.rs). What a browser verifying one receipt pays.
+    // receipt, u2·Q by possig-ec's constant-time ladder (ec/src/ct/mod.rs). What a browser
+    // verifying one receipt pays.
     g.bench_function("possig full path, key's first receipt (no table)", |b| {
         b.iter_batched_ref(
             || possig_benches::store().unwrap(),
@@ -236,7 +236,7 @@ fn many(c: &mut Criterion) {
         }
     }
     g.finish();
-    // The same at 16384 without batching (p256's constant-time single verification on 2
+    // The same at 16384 without batching (possig-ec's constant-time single verification on 2
     // cores), for the batch's own speed-up.
     let mut g = c.benchmark_group("verify_many_unbatched");
     g.sample_size(10);

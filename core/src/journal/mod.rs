@@ -104,7 +104,7 @@ impl JournalOptions {
         self.batch = BatchWeights::Seed(seed);
         self
     }
-    /// Verifies one signature at a time (p256's constant-time path) instead of in batches.
+    /// Verifies one signature at a time (the constant-time single path) instead of in batches.
     /// Same verdicts, several times slower.
     pub fn without_batching(mut self) -> Self {
         self.batch = BatchWeights::Off;
