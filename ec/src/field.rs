@@ -7,12 +7,12 @@
 //!   multiplication: addition, subtraction, negation, selection, and the conversions.
 //! - **Our Montgomery multiplication** (CIOS, specialised to `−p⁻¹ ≡ 1` modulo the word): fiat's
 //!   measured slower by more than the 10 % the project allows. It comes in two flavours that
-//!   differ only
-//!   in the final subtraction: [`Fe::mul`] selects it with fiat's constant-time `cmovznz`,
+//!   differ only in the final subtraction: [`Fe::mul`] selects it with fiat's `cmovznz`,
 //!   [`Fe::mul_vartime`] branches (batch verification, public data). 64-bit words where the
 //!   machine multiplies 64×64→128 bits; 32-bit words where pointers are 32 bits wide (wasm32,
-//!   microcontrollers), which have no such instruction. The tests check every flavour and word
-//!   size against fiat's verified `p256_64` and `p256_32` multiplications.
+//!   microcontrollers), which have no such instruction; on 64-bit targets [`Fe::square`] has
+//!   its own routine. The tests check every flavour and word size against fiat's verified
+//!   `p256_64` and `p256_32` multiplications.
 //!
 //! **Constant time**: everything but the functions named `*_vartime` (and [`PartialEq`], for
 //! tests and public values) runs in time independent of the values: straight-line limb
