@@ -363,7 +363,7 @@ impl ReceiptDraft {
             return Err(Error::field(Field::SignerKeyId));
         }
         let msg = self.tbs_der()?;
-        let sig = signer.sign_tbs(&msg)?;
+        let sig = signer.sign_tbs(&msg, &vk)?;
         UnverifiedReceipt::assemble(self.tbs, sig, self.attachments)
     }
 }

@@ -20,12 +20,13 @@ pub trait ReceiptSigner: sealed::Sealed {
     fn verifying_key(&self) -> VerifyingKey;
 
     /// The `r‖s‖v` signature of the exact TBS bytes: low-S, `v` the recovery id of `R`, and
-    /// checked before it is returned.
+    /// checked before it is returned. `key` is what [`ReceiptSigner::verifying_key`] returned
+    /// (asked once per signature: an HSM may answer over the network).
     ///
     /// # Errors
     /// [`Error::SignerFailed`] if the signer fails or its output does not verify.
     #[doc(hidden)]
-    fn sign_tbs(&self, tbs: &[u8]) -> Result<[u8; SIGNATURE_LEN], Error>;
+    fn sign_tbs(&self, tbs: &[u8], key: &VerifyingKey) -> Result<[u8; SIGNATURE_LEN], Error>;
 }
 
 impl sealed::Sealed for SigningKey {}
@@ -37,7 +38,7 @@ impl ReceiptSigner for SigningKey {
         *SigningKey::verifying_key(self)
     }
 
-    fn sign_tbs(&self, tbs: &[u8]) -> Result<[u8; SIGNATURE_LEN], Error> {
+    fn sign_tbs(&self, tbs: &[u8], _key: &VerifyingKey) -> Result<[u8; SIGNATURE_LEN], Error> {
         crate::sig::sign(self, tbs)
     }
 }
@@ -60,9 +61,9 @@ where
         self.0.verifying_key()
     }
 
-    fn sign_tbs(&self, tbs: &[u8]) -> Result<[u8; SIGNATURE_LEN], Error> {
+    fn sign_tbs(&self, tbs: &[u8], key: &VerifyingKey) -> Result<[u8; SIGNATURE_LEN], Error> {
         let sig = self.0.try_sign(tbs).map_err(|_| Error::SignerFailed)?;
-        crate::sig::canonicalize(self.0.verifying_key().as_affine(), tbs, &sig)
+        crate::sig::canonicalize(key.as_affine(), tbs, &sig)
     }
 }
 
@@ -73,7 +74,7 @@ impl<T: ReceiptSigner + ?Sized> ReceiptSigner for &T {
         (**self).verifying_key()
     }
 
-    fn sign_tbs(&self, tbs: &[u8]) -> Result<[u8; SIGNATURE_LEN], Error> {
-        (**self).sign_tbs(tbs)
+    fn sign_tbs(&self, tbs: &[u8], key: &VerifyingKey) -> Result<[u8; SIGNATURE_LEN], Error> {
+        (**self).sign_tbs(tbs, key)
     }
 }

@@ -240,22 +240,26 @@ impl Fe {
             .mul(&self)
     }
 
-    /// A square root of `self`, if it is a square: `self^((p+1)/4)` (p ≡ 3 mod 4) by a fixed
-    /// addition chain (253 squarings, 7 multiplications), then checked; constant time.
+    /// A square root of `self`, if it is a square: `self^((p+1)/4)` (p ≡ 3 mod 4), then
+    /// checked; constant time.
     pub fn sqrt(self) -> CtOption<Fe> {
-        let t11 = self.mul(&self.square());
-        let t1111 = t11.mul(&t11.sqn(2));
-        let t8 = t1111.mul(&t1111.sqn(4));
-        let x16 = t8.sqn(8).mul(&t8);
-        let s = x16
-            .sqn(16)
-            .mul(&x16)
-            .sqn(32)
-            .mul(&self)
-            .sqn(96)
-            .mul(&self)
-            .sqn(94);
+        let s = self.sqrt_chain(Fe::mul, Fe::square);
         CtOption::new(s, s.square().ct_eq(&self))
+    }
+
+    /// `self^((p+1)/4)` by a fixed addition chain (253 squarings, 7 multiplications) over the
+    /// given multiplication and squaring: the constant-time ones or the variable-time ones.
+    #[inline(always)]
+    fn sqrt_chain(self, mul: impl Fn(Fe, &Fe) -> Fe, square: impl Fn(Fe) -> Fe) -> Fe {
+        let sqn = |x: Fe, n: usize| (0..n).fold(x, |x, _| square(x));
+        let t11 = mul(self, &square(self));
+        let t1111 = mul(t11, &sqn(t11, 2));
+        let t8 = mul(t1111, &sqn(t1111, 4));
+        let x16 = mul(sqn(t8, 8), &t8);
+        let s = mul(sqn(x16, 16), &x16);
+        let s = mul(sqn(s, 32), &self);
+        let s = mul(sqn(s, 96), &self);
+        sqn(s, 94)
     }
 }
 
@@ -499,29 +503,10 @@ impl Fe {
         self.add_vartime(&self)
     }
 
-    fn sqn_vartime(self, n: usize) -> Fe {
-        let mut x = self;
-        for _ in 0..n {
-            x = x.square_vartime();
-        }
-        x
-    }
-
     /// [`Fe::sqrt`] in **variable time**: the same chain over [`Fe::mul_vartime`] (the largest
     /// cost of recovering `R` in batch verification).
     pub fn sqrt_vartime(self) -> Option<Fe> {
-        let t11 = self.mul_vartime(&self.square_vartime());
-        let t1111 = t11.mul_vartime(&t11.sqn_vartime(2));
-        let t8 = t1111.mul_vartime(&t1111.sqn_vartime(4));
-        let x16 = t8.sqn_vartime(8).mul_vartime(&t8);
-        let s = x16
-            .sqn_vartime(16)
-            .mul_vartime(&x16)
-            .sqn_vartime(32)
-            .mul_vartime(&self)
-            .sqn_vartime(96)
-            .mul_vartime(&self)
-            .sqn_vartime(94);
+        let s = self.sqrt_chain(Fe::mul_vartime, Fe::square_vartime);
         (s.square_vartime() == self).then_some(s)
     }
 }

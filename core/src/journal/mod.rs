@@ -33,8 +33,8 @@ pub use report::{
 };
 
 use p256::Scalar;
-use possig_ec::Affine;
 use possig_ec::batch::Weights;
+use possig_ec::{Affine, PublicKey};
 
 use crate::error::Error;
 use crate::receipt::{UnverifiedReceipt, VerifyOptions};
@@ -158,25 +158,31 @@ fn map_all<T, R>(items: &[T], f: impl Fn(&T) -> R) -> Vec<R> {
     items.iter().map(f).collect()
 }
 
+/// A prepared signature: the signature, its signer's key and key id.
+type Signed<'a> = (&'a Prechecked, &'a PublicKey, [u8; 32]);
+
 /// The signature equations of the prepared records: batched when `weights` is available, one
-/// by one otherwise. Results are in the order of `batch`; `r[i]` is the `R` of `batch[i]`.
+/// by one otherwise. Results are in the order of `signed`; `r[i]` is the `R` of `signed[i]`.
 fn equations(
-    batch: &[(&Prechecked, possig_ec::batch::Item<'_>)],
+    signed: &[Signed<'_>],
     r: &[Option<Affine>],
     weights: Option<&mut Weights>,
 ) -> Vec<Result<(), Error>> {
-    let single = |i: usize, s_inv: Option<&Scalar>| match batch.get(i) {
-        Some((p, item)) => p.finish(item.key, None, s_inv),
+    let Some(weights) = weights else {
+        return map_all(signed, |(p, key, _)| p.finish(key, None, None));
+    };
+    let single = |i: usize, s_inv: Option<&Scalar>| match signed.get(i) {
+        Some((p, key, _)) => p.finish(key, None, s_inv),
         None => Err(Error::BadSignature),
     };
-    let Some(weights) = weights else {
-        return map_all(batch, |(p, item)| p.finish(item.key, None, None));
-    };
-    let items: Vec<possig_ec::batch::Item<'_>> = batch.iter().map(|(_, item)| *item).collect();
+    let batch: Vec<_> = signed
+        .iter()
+        .map(|(p, key, id)| p.batch_item(*id, key))
+        .collect();
     #[cfg(feature = "parallel")]
-    return possig_ec::batch::verify_parallel(&items, r, weights, single);
+    return possig_ec::batch::verify_parallel(&batch, r, weights, single);
     #[cfg(not(feature = "parallel"))]
-    possig_ec::batch::verify(&items, r, weights, single)
+    possig_ec::batch::verify(&batch, r, weights, single)
 }
 
 /// Decodes and verifies every record: decoded and prepared on every core, signatures batched.
@@ -213,20 +219,16 @@ fn check_all(
             )
         })
     });
-    let (batch, r): (
-        Vec<(&Prechecked, possig_ec::batch::Item<'_>)>,
-        Vec<Option<Affine>>,
-    ) = prepared
+    let (signed, r): (Vec<Signed<'_>>, Vec<Option<Affine>>) = prepared
         .iter()
         .filter_map(|p| {
             let (d, ready) = p.as_ref().ok()?;
             let (p, r) = ready.as_ref().ok()?;
-            let item = p.signature.batch_item(d.receipt.key_id(), &p.path.key);
-            Some(((&p.signature, item), *r))
+            Some(((&p.signature, &p.path.key, d.receipt.key_id()), *r))
         })
         .unzip();
     // One result per batch item, in order.
-    let mut results = equations(&batch, &r, weights).into_iter();
+    let mut results = equations(&signed, &r, weights).into_iter();
     prepared
         .into_iter()
         .map(|p| match p {

@@ -261,18 +261,22 @@ fn add_last(acc: &Jacobian, p: &Affine) -> Jacobian {
     Jacobian::conditional_select(&sum, &acc.double(), equal)
 }
 
+/// `B, 3B, …, 15B` in Jacobian coordinates: `(2j + 1)·B = (2j − 1)·B + 2B`, exact since
+/// `2j − 1 ≢ ±2 (mod n)`.
+fn odd_jacobian(base: Jacobian) -> [Jacobian; TABLE_LEN] {
+    let two = base.double();
+    let mut next = base;
+    core::array::from_fn(|_| {
+        let this = next;
+        next = next.add_incomplete(&two).0;
+        this
+    })
+}
+
 /// `Q, 3Q, …, 15Q` in affine coordinates.
 fn odd_multiples(q: &Affine) -> [Affine; TABLE_LEN] {
-    let two_q = Jacobian::from_affine(q).double();
-    // (2j + 1)·Q for j ≥ 1: `(2j − 1)·Q + 2Q`, exact since 2j − 1 ≢ ±2 (mod n).
-    let mut next = Jacobian::from_affine(q);
-    let table: [Jacobian; TABLE_LEN] = core::array::from_fn(|_| {
-        let this = next;
-        next = next.add_incomplete(&two_q).0;
-        this
-    });
     let mut out = [*q; TABLE_LEN];
-    normalize(&table, &mut out);
+    normalize(&odd_jacobian(Jacobian::from_affine(q)), &mut out);
     out
 }
 
@@ -340,21 +344,11 @@ impl KeyTable {
         let mut points: Vec<Jacobian> = Vec::with_capacity(LEVELS * TABLE_LEN);
         let mut base = Jacobian::from_affine(q);
         for _ in 0..LEVELS {
-            // (2j + 1)·B = (2j − 1)·B + 2B: exact, as in `odd_multiples`.
-            let two = base.double();
-            let mut next = base;
-            for _ in 0..TABLE_LEN {
-                points.push(next);
-                next = next.add_incomplete(&two).0;
-            }
+            points.extend(odd_jacobian(base));
             base = base.double().double().double().double();
         }
-        let mut flat = alloc::vec![Affine::default(); LEVELS * TABLE_LEN];
-        normalize(&points, &mut flat);
         let mut levels = Box::new([[Affine::default(); TABLE_LEN]; LEVELS]);
-        for (level, chunk) in levels.iter_mut().zip(flat.chunks_exact(TABLE_LEN)) {
-            level.copy_from_slice(chunk);
-        }
+        normalize(&points, levels.as_flattened_mut());
         KeyTable { levels }
     }
 
