@@ -79,14 +79,17 @@ wasm-deps:
 
 ## The npm package folder (ESM for browsers in pkg/web, CommonJS for Node in pkg/node, .d.ts for
 ## both), wasm-opt'ed when binaryen is installed, and the viewer's demo files (from `possig demo`).
+## wasm-opt runs before wasm-bindgen: binaryen 108 (Debian's) turns the externref table that
+## wasm-bindgen adds into a funcref one, and the module then fails to instantiate.
 wasm: wasm-deps
 	$(CARGO) build -q --release -p possig-wasm --target $(WASM_TARGET)
-	rm -rf $(PKG) && mkdir -p $(PKG)/node
-	wasm-bindgen --target web --out-dir $(PKG)/web $(WASM_OUT)
-	wasm-bindgen --target nodejs --out-dir $(PKG)/node $(WASM_OUT)
+	rm -rf $(PKG) target/wasm-opt && mkdir -p $(PKG)/node target/wasm-opt
 	@if command -v wasm-opt >/dev/null; then \
-	  for f in $(PKG)/web/possig_wasm_bg.wasm $(PKG)/node/possig_wasm_bg.wasm; do wasm-opt -O3 -o $$f $$f; done; \
-	else echo "wasm-opt not installed (apt-get install binaryen): size optimisation skipped"; fi
+	  wasm-opt -O3 -o target/wasm-opt/possig_wasm.wasm $(WASM_OUT); \
+	else echo "wasm-opt not installed (apt-get install binaryen): size optimisation skipped"; \
+	  cp $(WASM_OUT) target/wasm-opt/possig_wasm.wasm; fi
+	wasm-bindgen --target web --out-dir $(PKG)/web target/wasm-opt/possig_wasm.wasm
+	wasm-bindgen --target nodejs --out-dir $(PKG)/node target/wasm-opt/possig_wasm.wasm
 	echo '{"type": "commonjs"}' > $(PKG)/node/package.json
 	cp bindings-wasm/pkg.package.json $(PKG)/package.json
 	cp bindings-wasm/pkg.README.md $(PKG)/README.md
