@@ -7,15 +7,22 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test bench-scaling wasm-bench fuzz-smoke fuzz fuzz-deps ct-check audit deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench scale-test bench vectors vectors-check spec-check fixtures
+.PHONY: help demo test bench-scaling wasm-bench fuzz-smoke fuzz fuzz-deps ct-check audit deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench scale-test bench vectors vectors-check spec-check fixtures
 
+## The targets and what they do (the first sentence of the comment above each).
+help:
+	@awk '/^## /{doc=doc (doc?" ":"") substr($$0,4);next} \
+	  /^[a-z][a-z-]*:/{if(doc){split($$0,t,":");i=index(doc,". ");if(i)doc=substr(doc,1,i); \
+	  if(length(doc)>100)doc=substr(doc,1,97) "...";printf "  %-14s %s\n",t[1],doc};doc="";next} {doc=""}' $(MAKEFILE_LIST)
+
+## Builds the CLI and runs the main job on built-in data (a simulated day, in demo-out/).
 demo:
 	$(CARGO) run --release -q -p possig-cli -- demo --dir demo-out
 
 ## Installs what the tests need; every step is skipped when already present.
 deps:
 	@command -v openssl >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y openssl; }
-	@# The benchmarks' OpenSSL peer (openssl crate, built by `cargo test --workspace` too).
+	@# The OpenSSL bench peer (the openssl crate behind possig-benches' `openssl` feature; `make lint` builds it).
 	@{ dpkg -s libssl-dev >/dev/null 2>&1 && command -v pkg-config >/dev/null; } \
 	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y libssl-dev pkg-config; }
 	@rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
@@ -27,15 +34,19 @@ deps:
 PY_TEST_DEPS := maturin==1.16.0 pytest==9.2.0 hypothesis==6.170.15 cryptography==50.0.2 \
 	mypy==2.4.1 pandas==3.1.1 typing_extensions==4.16.0
 
+## Python test tools into the venv, once.
 python-deps: deps
 	@[ -x $(VENV)/bin/maturin ] && $(PY) -c 'import pytest, hypothesis, cryptography, mypy, pandas, typing_extensions' 2>/dev/null \
 	  || $(VENV)/bin/pip install -q $(PY_TEST_DEPS)
 
+## Every suite: lint, Rust, Python, WASM, scale, vectors, spec, constant time, fuzz smoke.
 test: deps lint rust-test python-test wasm-test scale-test vectors-check spec-check ct-check fuzz-smoke
 
+## rustfmt, clippy -D warnings (every crate and feature set), rustdoc, cargo-deny when installed.
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p possig-benches --all-targets --features openssl -- -D warnings
 	$(CARGO) clippy -p possig --no-default-features -- -D warnings
 	$(CARGO) clippy -p possig --all-features -- -D warnings
 	$(CARGO) clippy -p possig-ec --no-default-features -- -D warnings
@@ -43,9 +54,11 @@ lint:
 	@if command -v cargo-deny >/dev/null; then cargo deny --log-level error check licenses bans sources; \
 	else echo "cargo-deny not installed: dependency audit skipped (make audit installs it)"; fi
 
+## Formats every crate.
 fmt:
 	$(CARGO) fmt --all
 
+## The Rust tests of the whole workspace.
 rust-test:
 	$(CARGO) test --workspace
 
@@ -70,6 +83,7 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM_OUT := target/$(WASM_TARGET)/release/possig_wasm.wasm
 PKG := bindings-wasm/pkg
 
+## The wasm32 target, the wasm-bindgen CLI, Chromium and the npm test tools, once.
 wasm-deps:
 	@rustup target list --installed | grep -q '^$(WASM_TARGET)$$' || rustup target add $(WASM_TARGET)
 	@wasm-bindgen --version 2>/dev/null | grep -q ' $(WASM_BINDGEN_VERSION)$$' \
@@ -130,13 +144,16 @@ FUZZ_LONG_SECONDS ?= 1800
 FUZZ_RUN = cd fuzz && for t in $(FUZZ_TARGETS); do \
 	  RUSTC_BOOTSTRAP=1 cargo fuzz run -O -s none $$t corpus/$$t -- -max_len=20000 $(1) || exit 1; \
 	done
+## cargo-fuzz (once) and the seed corpora.
 fuzz-deps:
 	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
 	fuzz/seed.sh
 
+## Every fuzz target for FUZZ_SECONDS each (CI).
 fuzz-smoke: fuzz-deps
 	$(call FUZZ_RUN,-max_total_time=$(FUZZ_SECONDS))
 
+## Every fuzz target for FUZZ_LONG_SECONDS each, with final statistics.
 fuzz: fuzz-deps
 	$(call FUZZ_RUN,-max_total_time=$(FUZZ_LONG_SECONDS) -print_final_stats=1)
 
@@ -170,7 +187,7 @@ scale-test:
 ## Criterion benchmarks (benches/): decode, encode, sign, verify, verify_many, journal and
 ## reconciliation, with p256, ring and OpenSSL in the same run; reports in target/criterion.
 bench: deps
-	$(CARGO) bench -p possig-benches
+	$(CARGO) bench -p possig-benches --features openssl
 
 ## Scaling of verify_many on 2 cores: one core (taskset -c 0) against two (taskset -c 0-1),
 ## alternated SCALING_ROUNDS times, for one key and for distinct keys (benches/examples/scaling.rs).

@@ -157,6 +157,7 @@ pub fn error_codes() -> Vec<String> {
 /// A trust store: a root (the trust anchor, PEM or DER) and optionally a PEM bundle of
 /// intermediate CAs, terminal certificates and CRLs.
 #[wasm_bindgen]
+#[derive(Debug)]
 pub struct TrustStore {
     inner: possig::TrustStore,
 }
@@ -191,6 +192,7 @@ impl TrustStore {
 
 /// A decoded receipt: nothing in it is trusted before `verify`.
 #[wasm_bindgen]
+#[derive(Debug)]
 pub struct Receipt {
     inner: UnverifiedReceipt,
 }

@@ -31,6 +31,15 @@ pub struct ReceiptQr {
     code: QrCode,
 }
 
+impl core::fmt::Debug for ReceiptQr {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ReceiptQr")
+            .field("version", &self.code.version())
+            .field("width", &self.code.width())
+            .finish()
+    }
+}
+
 impl ReceiptQr {
     /// The QR code of `receipt`'s text form (attachments are left out).
     ///

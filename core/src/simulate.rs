@@ -34,6 +34,7 @@ use crate::terminal::Terminal;
 use crate::wire::{CardholderVerification as Cvm, EntryMode, ReceiptKind};
 
 /// One terminal of the simulation.
+#[derive(Debug)]
 pub struct SimTerminal {
     /// The terminal (key, merchant and terminal ids, chain state).
     pub terminal: Terminal<SigningKey>,
@@ -74,6 +75,7 @@ impl Expected {
 }
 
 /// What the simulation produced.
+#[derive(Debug)]
 pub struct SimulatedDay {
     /// The day's journal (concatenated receipts as uploaded, problems included).
     pub journal: Vec<u8>,

@@ -27,6 +27,17 @@ pub struct Terminal<S> {
     rotation: Option<KeyRotation>,
 }
 
+/// Shows the chain state, never the signer (it may hold a secret key).
+impl<S> core::fmt::Debug for Terminal<S> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Terminal")
+            .field("merchant", &self.merchant)
+            .field("terminal", &self.terminal)
+            .field("counter", &self.counter)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<S: crate::ReceiptSigner> Terminal<S> {
     /// A terminal whose key has signed nothing yet (its next receipt has counter 0).
     ///

@@ -238,7 +238,7 @@ fn bad_recovery_bad_day_close_and_bad_resigns() {
     use possig::{CardholderVerification as Cvm, ReceiptKind};
     let mut a = Terminal::new(key("term-ok"), "M-1", "T-OK").unwrap();
     let ka = a.key_id();
-    let u = a.record_unsigned(common::sale(&a, T0, 1)).unwrap();
+    let u = a.record_unsigned(sale(&a, T0, 1)).unwrap();
     // A recovery naming the right record with a wrong root.
     let bad_rec = a
         .sign(
@@ -253,7 +253,7 @@ fn bad_recovery_bad_day_close_and_bad_resigns() {
         .sign(a.builder(ReceiptKind::DayClose, T0 + 2).day_close(dc))
         .unwrap();
     // Next close with a batch number that skips one.
-    let s = a.sign(common::sale(&a, T0 + 3, 5)).unwrap();
+    let s = a.sign(sale(&a, T0 + 3, 5)).unwrap();
     let mut dc = a.day_close();
     dc.batch_number += 1;
     let bad_number = a
@@ -338,8 +338,8 @@ fn incomplete_batch_and_replay_after_close() {
     use possig::journal::BadDayCloseReason;
     let mut a = Terminal::new(key("term-ok"), "M-1", "T-OK").unwrap();
     let ka = a.key_id();
-    let r0 = a.sign(common::sale(&a, T0, 1)).unwrap();
-    let _r1_lost = a.sign(common::sale(&a, T0 + 1, 2)).unwrap();
+    let r0 = a.sign(sale(&a, T0, 1)).unwrap();
+    let _r1_lost = a.sign(sale(&a, T0 + 1, 2)).unwrap();
     let close = a.close_day(T0 + 2).unwrap();
     let recs = vec![
         r0.to_der().unwrap(),
@@ -532,14 +532,14 @@ fn a_day_close_closes_only_its_own_keys_window() {
     let mut a = Terminal::new(key("term-ok"), "M-1", "T-A").unwrap();
     let mut b = Terminal::new(key("term-ok2"), "M-1", "T-B").unwrap();
     let (ka, kb) = (a.key_id(), b.key_id());
-    let a0 = a.sign(common::sale(&a, T0, 1)).unwrap();
-    let a1 = a.sign(common::sale(&a, T0 + 1, 2)).unwrap();
-    let b0 = b.sign(common::sale(&b, T0 + 2, 3)).unwrap();
-    let b1 = b.sign(common::sale(&b, T0 + 3, 4)).unwrap();
+    let a0 = a.sign(sale(&a, T0, 1)).unwrap();
+    let a1 = a.sign(sale(&a, T0 + 1, 2)).unwrap();
+    let b0 = b.sign(sale(&b, T0 + 2, 3)).unwrap();
+    let b1 = b.sign(sale(&b, T0 + 3, 4)).unwrap();
     let close = a.close_day(T0 + 4).unwrap();
-    let b2 = b.sign(common::sale(&b, T0 + 5, 5)).unwrap();
-    let a3 = a.sign(common::sale(&a, T0 + 6, 6)).unwrap();
-    let a4 = a.sign(common::sale(&a, T0 + 7, 7)).unwrap();
+    let b2 = b.sign(sale(&b, T0 + 5, 5)).unwrap();
+    let a3 = a.sign(sale(&a, T0 + 6, 6)).unwrap();
+    let a4 = a.sign(sale(&a, T0 + 7, 7)).unwrap();
     // B comes first, so its window sorts before A's in the shared map.
     let records: Vec<Vec<u8>> = [&b0, &a0, &a1, &b1, &close, &b2, &a3, &a4, &a0, &b1]
         .iter()
@@ -668,10 +668,10 @@ fn the_summary_counts_what_the_events_say() {
         journal.extend_from_slice(r);
     }
     let mut stranger = Terminal::new(stranger_key(), "M-9", "T-STRANGER").unwrap();
-    let unknown_key = stranger.sign(common::sale(&stranger, T0, 5)).unwrap();
+    let unknown_key = stranger.sign(sale(&stranger, T0, 5)).unwrap();
     journal.extend_from_slice(&unknown_key.to_der().unwrap());
     let mut events = Vec::new();
-    let summary = possig::journal::verify_journal(
+    let summary = verify_journal(
         journal.as_slice(),
         &store(),
         &JournalOptions::new(VerifyOptions::at(NOW)),

@@ -42,7 +42,7 @@ impl Generator {
         } else if (i + 1).is_multiple_of(100) || (i + 2).is_multiple_of(10_000) {
             self.t.recover(at).unwrap()
         } else {
-            let b = common::sale(&self.t, at, 100 + i % 5000);
+            let b = sale(&self.t, at, 100 + i % 5000);
             self.t.record_unsigned(b).unwrap()
         };
         self.made += 1;

@@ -61,7 +61,7 @@ fn every_bit_flip_and_truncation_is_rejected_with_attachment() {
 #[test]
 fn every_bit_flip_and_truncation_is_rejected_day_close() {
     let mut t = possig::Terminal::new(key("term-ok"), "M-1", "T-OK").unwrap();
-    t.sign(common::sale(&t, T0, 5)).unwrap();
+    t.sign(sale(&t, T0, 5)).unwrap();
     let close = t.close_day(T0 + 1).unwrap();
     check_all_mutations(&close.to_der().unwrap());
 }

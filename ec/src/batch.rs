@@ -64,6 +64,15 @@ pub struct Weights {
     used: usize,
 }
 
+/// Shows the position in the stream, never the seed.
+impl core::fmt::Debug for Weights {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Weights")
+            .field("counter", &self.counter)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Weights {
     /// Weights from `seed`, which must be unpredictable to whoever made the signatures.
     pub fn new(seed: [u8; 32]) -> Self {

@@ -516,6 +516,6 @@ mod tests {
     fn a_chain_state_is_the_size_the_reservation_assumes() {
         // `RESERVED_KEYS` (journal/mod.rs) states the address space it reserves from this
         // size: 32-byte key id + state, in a table of twice the reserved keys.
-        assert_eq!(std::mem::size_of::<([u8; 32], KeyState)>(), 184);
+        assert_eq!(size_of::<([u8; 32], KeyState)>(), 184);
     }
 }

@@ -462,14 +462,14 @@ impl<F: FnMut(Event, Option<&UnverifiedReceipt>)> Feeder<'_, F> {
             let index = self.tally.records();
             self.tally.bytes(der.len() as u64);
             let (status, error, warnings) = match (&receipt, &result) {
-                (_, Ok(w)) if w.is_empty() => (report::Status::Valid, None, vec![]),
+                (_, Ok(w)) if w.is_empty() => (Status::Valid, None, vec![]),
                 (_, Ok(w)) => (
-                    report::Status::ValidWithWarnings,
+                    Status::ValidWithWarnings,
                     None,
                     RecordOutcome::warnings_of(w),
                 ),
-                (Some(r), Err(_)) if r.is_unsigned() => (report::Status::Unsigned, None, vec![]),
-                (_, Err(e)) => (report::Status::Invalid, Some(*e), vec![]),
+                (Some(r), Err(_)) if r.is_unsigned() => (Status::Unsigned, None, vec![]),
+                (_, Err(e)) => (Status::Invalid, Some(*e), vec![]),
             };
             let tbs = receipt.map(|r| r.tbs());
             let code = error.map(|e| e.code());

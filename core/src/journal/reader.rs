@@ -30,6 +30,7 @@ pub enum JournalItem {
 
 /// Reads a journal from any [`Read`] with bounded memory (one record of at most
 /// [`MAX_RECEIPT_SIZE`] bytes plus a read-ahead window).
+#[derive(Debug)]
 pub struct JournalReader<R> {
     inner: R,
     buf: Vec<u8>,
@@ -201,6 +202,7 @@ impl<R: Read> Iterator for JournalReader<R> {
 }
 
 /// Appends receipts to a journal.
+#[derive(Debug)]
 pub struct JournalWriter<W> {
     inner: W,
 }

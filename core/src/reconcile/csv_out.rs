@@ -76,6 +76,7 @@ pub fn csv_record(it: &Item) -> Vec<String> {
 }
 
 /// Writes `items.csv`: the header, then one line per [`ItemsCsv::write`].
+#[derive(Debug)]
 pub struct ItemsCsv<W: Write> {
     w: csv::Writer<W>,
 }

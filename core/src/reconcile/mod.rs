@@ -853,16 +853,8 @@ mod tests {
     /// The per-record sizes behind the memory bound stated in the module documentation.
     #[test]
     fn record_sizes() {
-        assert!(
-            std::mem::size_of::<Rec>() <= 136,
-            "{}",
-            std::mem::size_of::<Rec>()
-        );
-        assert!(
-            std::mem::size_of::<Row>() <= 72,
-            "{}",
-            std::mem::size_of::<Row>()
-        );
+        assert!(size_of::<Rec>() <= 136, "{}", size_of::<Rec>());
+        assert!(size_of::<Row>() <= 72, "{}", size_of::<Row>());
         assert_eq!(hex([0xab; 32]), "ab".repeat(32));
     }
 }

@@ -215,11 +215,7 @@ pub struct Day {
     pub index_of_c11: usize,
 }
 
-pub fn sale(
-    t: &Terminal<possig::keys::SigningKey>,
-    at: u64,
-    amount: u64,
-) -> possig::ReceiptBuilder {
+pub fn sale(t: &Terminal<SigningKey>, at: u64, amount: u64) -> ReceiptBuilder {
     t.builder(ReceiptKind::Sale, at)
         .payment(payment(Cvm::Pin, amount))
 }
@@ -296,7 +292,7 @@ pub fn generate_day() -> Day {
     let r18 = a.sign(sale(&a, t + 18, 1800)).unwrap();
     let _r19_deleted = a.sign(sale(&a, t + 19, 1900)).unwrap();
     let r20 = a.sign(sale(&a, t + 20, 2000)).unwrap();
-    let fork20 = possig::ReceiptBuilder::new(ReceiptKind::Sale)
+    let fork20 = ReceiptBuilder::new(ReceiptKind::Sale)
         .signer_key_id(ka)
         .merchant_id("M-1")
         .terminal_id("T-OK")
