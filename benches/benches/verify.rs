@@ -147,7 +147,8 @@ fn single(c: &mut Criterion) {
     });
     g.bench_function("possig signature only", |b| {
         b.iter(|| {
-            possig::sig::verify(p.p256_vk.as_affine(), black_box(&p.msg), r.signature()).unwrap()
+            possig::verify::sig::verify(p.p256_vk.as_affine(), black_box(&p.msg), r.signature())
+                .unwrap()
         })
     });
     g.bench_function("p256", |b| {

@@ -93,13 +93,13 @@ impl PyReceipt {
 
     #[pyo3(signature = (module_px=4))]
     fn qr_png<'py>(&self, py: Python<'py>, module_px: u32) -> PResult<Bound<'py, PyBytes>> {
-        let qr = possig::qr::ReceiptQr::new(&self.inner)?;
+        let qr = possig::printable::qr::ReceiptQr::new(&self.inner)?;
         Ok(PyBytes::new(py, &qr.to_png(module_px)?))
     }
 
     #[pyo3(signature = (module_px=4))]
     fn qr_svg(&self, module_px: u32) -> PResult<String> {
-        Ok(possig::qr::ReceiptQr::new(&self.inner)?.to_svg(module_px))
+        Ok(possig::printable::qr::ReceiptQr::new(&self.inner)?.to_svg(module_px))
     }
 
     fn digest<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
@@ -122,7 +122,7 @@ impl PyReceipt {
     fn signature_der<'py>(&self, py: Python<'py>) -> PResult<Bound<'py, PyBytes>> {
         Ok(PyBytes::new(
             py,
-            &possig::sig::to_der_signature(self.inner.signature())?,
+            &possig::verify::sig::to_der_signature(self.inner.signature())?,
         ))
     }
 

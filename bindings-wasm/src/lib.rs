@@ -256,7 +256,7 @@ impl Receipt {
     /// A `PossigError` (a JS `Error` whose `code` is the crate's error code).
     #[wasm_bindgen(js_name = qrSvg)]
     pub fn qr_svg(&self, module_px: u32) -> Result<String, JsValue> {
-        Ok(possig::qr::ReceiptQr::new(&self.inner)
+        Ok(possig::printable::qr::ReceiptQr::new(&self.inner)
             .map_err(js_error)?
             .to_svg(module_px))
     }
@@ -310,7 +310,7 @@ pub fn verify_journal(
 /// A `PossigError` (a JS `Error` whose `code` is the crate's error code).
 #[wasm_bindgen(js_name = scanQr)]
 pub fn scan_qr(image: &[u8]) -> Result<String, JsValue> {
-    possig::qr::scan(image).map_err(js_error)
+    possig::printable::qr::scan(image).map_err(js_error)
 }
 
 /// What a loaded file is: `"text"` (a `PSR1:` text form), `"image"` (PNG or JPEG), `"receipt"`
@@ -318,7 +318,7 @@ pub fn scan_qr(image: &[u8]) -> Result<String, JsValue> {
 #[wasm_bindgen(js_name = classify)]
 pub fn classify(data: &[u8]) -> String {
     let head = data.trim_ascii_start();
-    let kind = if head.starts_with(possig::text::TEXT_PREFIX.as_bytes()) {
+    let kind = if head.starts_with(possig::printable::text::TEXT_PREFIX.as_bytes()) {
         "text"
     } else if data.starts_with(b"\x89PNG") || data.starts_with(&[0xff, 0xd8, 0xff]) {
         "image"

@@ -201,7 +201,7 @@ fn write_samples(journal: &[u8], dir: &Path, findings: &[Item]) -> Result<()> {
         {
             std::fs::write(dir.join("genuine-sale.der"), &der)?;
             std::fs::write(dir.join("genuine-sale.txt"), format!("{}\n", r.to_text()?))?;
-            let qr = possig::qr::ReceiptQr::new(&r)?;
+            let qr = possig::printable::qr::ReceiptQr::new(&r)?;
             std::fs::write(dir.join("genuine-sale.png"), qr.to_png(4)?)?;
             std::fs::write(dir.join("genuine-sale.svg"), qr.to_svg(4))?;
             sale_written = true;

@@ -99,7 +99,7 @@ impl BuilderProfile for Profile {
 }
 
 pub(crate) fn random_key() -> Result<SigningKey> {
-    possig::keys::generate_with(|b| getrandom::fill(b))
+    possig::sign::keys::generate_with(|b| getrandom::fill(b))
         .map_err(|e| anyhow!("OS random generator: {e}"))
 }
 
@@ -114,7 +114,7 @@ pub(crate) fn derived_key(seed: &str, name: &str) -> Result<SigningKey> {
             .chain_update(i.to_be_bytes())
             .finalize()
             .into();
-        if let Ok(k) = possig::keys::signing_key_from_bytes(&d) {
+        if let Ok(k) = possig::sign::keys::signing_key_from_bytes(&d) {
             return Ok(k);
         }
     }
@@ -251,11 +251,12 @@ pub(crate) fn read_cert(path: &Path) -> Result<Certificate> {
 pub(crate) fn read_key(path: &Path) -> Result<SigningKey> {
     let pem =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    possig::keys::signing_key_from_pkcs8_pem(&pem).map_err(|e| anyhow!("{}: {e}", path.display()))
+    possig::sign::keys::signing_key_from_pkcs8_pem(&pem)
+        .map_err(|e| anyhow!("{}: {e}", path.display()))
 }
 
 pub(crate) fn write_key(path: &Path, key: &SigningKey) -> Result<()> {
-    let pem = possig::keys::signing_key_to_pkcs8_pem(key)?;
+    let pem = possig::sign::keys::signing_key_to_pkcs8_pem(key)?;
     write_private(path, pem.as_bytes())
 }
 

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::{Result, anyhow, bail};
 use possig::UnverifiedReceipt;
-use possig::qr::ReceiptQr;
+use possig::printable::qr::ReceiptQr;
 
 use crate::{read, write};
 
@@ -17,7 +17,7 @@ fn coded(e: possig::Error) -> anyhow::Error {
 pub(crate) fn decode_receipt(bytes: &[u8]) -> Result<UnverifiedReceipt, possig::Error> {
     if bytes
         .trim_ascii_start()
-        .starts_with(possig::text::TEXT_PREFIX.as_bytes())
+        .starts_with(possig::printable::text::TEXT_PREFIX.as_bytes())
     {
         // Invalid UTF-8: the lossy copy keeps every valid character where it was and turns
         // the first invalid byte into U+FFFD, which the text decoder reports as a bad character.
@@ -85,7 +85,7 @@ pub(crate) fn qr(file: &Path, out: &Path, module_px: u32) -> Result<()> {
 
 /// `possig scan IMAGE [--out r.der]`: prints the text form, or writes the DER.
 pub(crate) fn scan(image: &Path, out: Option<&Path>) -> Result<()> {
-    let text = possig::qr::scan(&read(image)?)
+    let text = possig::printable::qr::scan(&read(image)?)
         .map_err(|e| anyhow!("{}: {e} [{}]", image.display(), e.code()))?;
     let r = UnverifiedReceipt::from_text(&text).map_err(coded)?;
     match out {

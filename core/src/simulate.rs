@@ -25,13 +25,13 @@
 //! terminal 0 recovered by a `recovery` receipt, copies, refunds, voids, preauthorisations and
 //! completions, and a `dayClose` per terminal at 22:00.
 
-use crate::builder::Payment;
 use crate::error::{Error, UtcDisplay};
-use crate::keys::SigningKey;
-use crate::receipt::UnverifiedReceipt;
-use crate::strokes::Strokes;
-use crate::terminal::Terminal;
-use crate::wire::{CardholderVerification as Cvm, EntryMode, ReceiptKind};
+use crate::format::strokes::Strokes;
+use crate::format::wire::{CardholderVerification as Cvm, EntryMode, ReceiptKind};
+use crate::sign::builder::Payment;
+use crate::sign::keys::SigningKey;
+use crate::sign::terminal::Terminal;
+use crate::verify::receipt::UnverifiedReceipt;
 
 /// One terminal of the simulation.
 #[derive(Debug)]

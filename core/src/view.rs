@@ -6,9 +6,9 @@
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::receipt::{UnverifiedReceipt, VerifiedReceipt};
+use crate::format::wire::{ReceiptBody, TbsReceipt};
 use crate::trust::{CertificateInfo, Warning};
-use crate::wire::{ReceiptBody, TbsReceipt};
+use crate::verify::receipt::{UnverifiedReceipt, VerifiedReceipt};
 
 fn hex(b: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";

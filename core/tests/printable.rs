@@ -12,7 +12,7 @@
 mod common;
 
 use possig::error::{QrProblem, TextProblem};
-use possig::qr::{ReceiptQr, scan};
+use possig::printable::qr::{ReceiptQr, scan};
 use possig::{Error, UnverifiedReceipt, VerifyOptions};
 
 fn vectors() -> Vec<(String, Vec<u8>)> {

@@ -20,8 +20,8 @@ use std::time::Instant;
 
 use common::*;
 use possig::journal::JournalOptions;
-use possig::keys::SigningKey;
 use possig::reconcile::{Category, ReconcileOptions, reconcile};
+use possig::sign::keys::SigningKey;
 use possig::{Terminal, VerifyOptions};
 
 const RECORDS: u64 = 1_000_000;

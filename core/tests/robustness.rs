@@ -149,7 +149,7 @@ fn mutated_certificates_crls_and_pem_never_panic() {
         );
         let _ = TrustStore::builder().add_root(text.as_bytes());
         let _ = TrustStore::builder().add_crl(&g);
-        let _ = possig::keys::signing_key_from_pkcs8_pem(&text);
+        let _ = possig::sign::keys::signing_key_from_pkcs8_pem(&text);
     }
 }
 
@@ -241,7 +241,10 @@ fn mutated_qr_images_never_panic() {
     ))
     .unwrap();
     let r = UnverifiedReceipt::from_der(&der).unwrap();
-    let png = possig::qr::ReceiptQr::new(&r).unwrap().to_png(2).unwrap();
+    let png = possig::printable::qr::ReceiptQr::new(&r)
+        .unwrap()
+        .to_png(2)
+        .unwrap();
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     for _ in 0..300 {
         let m = mutate(&mut rng, &png);

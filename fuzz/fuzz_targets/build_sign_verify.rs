@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
-use possig::keys::SigningKey;
+use possig::sign::keys::SigningKey;
 use possig::{
     DayClose, Extension, Oid, Payment, ReceiptBuilder, ReceiptKind, Strokes, UnverifiedReceipt,
     VerifyOptions,
@@ -99,8 +99,8 @@ fuzz_target!(|input: Input| {
         "decode → encode changed bytes"
     );
     assert_eq!(decoded.tbs(), &tbs);
-    let text = possig::text::encode(&der);
-    assert_eq!(possig::text::decode(&text).unwrap(), der);
+    let text = possig::printable::text::encode(&der);
+    assert_eq!(possig::printable::text::decode(&text).unwrap(), der);
     let opts = VerifyOptions::at(NOW);
     match decoded.verify(store(), &opts) {
         Ok(v) => assert_eq!(v.tbs(), &tbs),

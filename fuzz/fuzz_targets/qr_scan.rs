@@ -4,5 +4,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = possig::qr::scan(data);
+    let _ = possig::printable::qr::scan(data);
 });

@@ -7,9 +7,9 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Ok(bytes) = possig::text::decode(text) {
+    if let Ok(bytes) = possig::printable::text::decode(text) {
         assert_eq!(
-            possig::text::encode(&bytes),
+            possig::printable::text::encode(&bytes),
             text.trim_matches(|c: char| c.is_ascii_whitespace())
         );
     }

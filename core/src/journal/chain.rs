@@ -11,10 +11,10 @@ use std::collections::{BTreeMap, HashMap};
 use super::Anchor;
 use super::report::{BadDayCloseReason, BadResignReason, Finding};
 use super::tally::TerminalRef;
-use crate::key_id_map::KeyIdMap;
-use crate::merkle;
-use crate::receipt::UnverifiedReceipt;
-use crate::wire::{CardholderVerification, ReceiptBody, ReceiptKind};
+use crate::format::merkle;
+use crate::format::wire::{CardholderVerification, ReceiptBody, ReceiptKind};
+use crate::trust::key_id_map::KeyIdMap;
+use crate::verify::receipt::UnverifiedReceipt;
 
 /// What the window remembers of one receipt.
 #[derive(Clone, Debug)]
@@ -353,7 +353,7 @@ impl<'a> Chains<'a> {
         &mut self,
         key: [u8; 32],
         counter: u64,
-        rec: &crate::wire::RecoveryBody,
+        rec: &crate::format::wire::RecoveryBody,
         out: &mut Vec<Finding>,
     ) {
         let Some(st) = self.keys.get_mut(&key) else {
@@ -379,7 +379,7 @@ impl<'a> Chains<'a> {
         &mut self,
         key: [u8; 32],
         counter: u64,
-        close: &crate::wire::DayCloseBody,
+        close: &crate::format::wire::DayCloseBody,
         out: &mut Vec<Finding>,
     ) {
         let Some(st) = self.keys.get_mut(&key) else {

@@ -37,9 +37,9 @@ use possig_ec::batch::Weights;
 use possig_ec::{Affine, PublicKey};
 
 use crate::error::Error;
-use crate::receipt::{UnverifiedReceipt, VerifyOptions};
-use crate::sig::Prechecked;
 use crate::trust::TrustStore;
+use crate::verify::receipt::{UnverifiedReceipt, VerifyOptions};
+use crate::verify::sig::Prechecked;
 
 /// Records verified together before the sequential chain analysis, at most: 4096 signatures
 /// make batches of 2048 per core, where Pippenger's per-signature cost has mostly levelled off
@@ -134,7 +134,7 @@ type Checked = (Option<Decoded>, Result<Vec<crate::Warning>, Error>);
 
 /// A record checked up to its signature equation, and the signature's `R` when signatures are
 /// batched (`None` also when `R` cannot be recovered: single verification names the error).
-type Ready = (crate::receipt::Prepared, Option<Affine>);
+type Ready = (crate::verify::receipt::Prepared, Option<Affine>);
 
 /// Batch weights seeded from the operating system's CSPRNG; `None` if it is unavailable.
 fn weights_from_os() -> Option<Weights> {

@@ -17,10 +17,10 @@ use der::{Decode, Encode, Sequence};
 
 use super::reader::{JournalItem, JournalReader};
 use crate::error::{Error, Field, Structure};
-use crate::merkle;
-use crate::receipt::{UnverifiedReceipt, VerifiedReceipt, VerifyOptions};
+use crate::format::merkle;
+use crate::format::wire::ReceiptBody;
 use crate::trust::TrustStore;
-use crate::wire::ReceiptBody;
+use crate::verify::receipt::{UnverifiedReceipt, VerifiedReceipt, VerifyOptions};
 
 /// Longest audit path: 64 levels covers any batch up to 2⁶⁴ receipts.
 const MAX_PATH: usize = 64;

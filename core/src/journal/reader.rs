@@ -7,7 +7,7 @@
 use std::io::{self, Read, Write};
 
 use crate::limits::MAX_RECEIPT_SIZE;
-use crate::receipt::UnverifiedReceipt;
+use crate::verify::receipt::UnverifiedReceipt;
 
 /// One item of a journal.
 #[derive(Clone, Debug, PartialEq, Eq)]

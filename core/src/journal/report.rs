@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::error::Error;
+use crate::format::wire::ReceiptKind;
 use crate::trust::Warning;
-use crate::wire::ReceiptKind;
 
 #[cfg(feature = "serde")]
 fn hex32<S: serde::Serializer>(v: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {

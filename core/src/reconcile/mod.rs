@@ -56,10 +56,10 @@ pub use report::{Category, CategoryCount, Item, Reason, ReceiptFacts, Report, Ro
 pub use settlement::ColumnMap;
 
 use crate::error::Error;
+use crate::format::wire::{CardholderVerification, ReceiptBody, ReceiptKind};
 use crate::journal::{Event, Finding, JournalOptions, Status};
-use crate::receipt::UnverifiedReceipt;
 use crate::trust::TrustStore;
-use crate::wire::{CardholderVerification, ReceiptBody, ReceiptKind};
+use crate::verify::receipt::UnverifiedReceipt;
 use chunked::Chunked;
 use settlement::{AuthCode, Currency, Interner, Row, Rrn, Settlement, Short};
 

@@ -17,8 +17,8 @@ use std::collections::HashMap;
 use std::io::Read;
 
 use crate::error::{Error, Limit, SettlementColumn};
+use crate::format::wire::ReceiptKind;
 use crate::limits::{MAX_SETTLEMENT_LINE, MAX_SETTLEMENT_ROWS, MAX_TEXT_FIELD};
-use crate::wire::ReceiptKind;
 
 /// Header names of the settlement columns.
 #[derive(Clone, Debug)]
@@ -344,7 +344,7 @@ fn parse_row<'a>(
         .filter(|a| *a <= crate::limits::MAX_AMOUNT)
         .ok_or(C::Amount)?;
     let currency = field(C::Currency);
-    let currency = crate::rules::currency_exponent(currency)
+    let currency = crate::currency_exponent(currency)
         .and(Currency::new(currency))
         .ok_or(C::Currency)?;
     let time = parse_time(field(C::Time)).ok_or(C::Time)?;

@@ -1,13 +1,16 @@
 //! Decoding ([`UnverifiedReceipt`]) and verification ([`VerifiedReceipt`]) of signed receipts.
 
-use der::{Decode, Encode, Header, Reader, SliceReader, Tag};
+use crate::format::raw::raw_tbs;
+use der::{Decode, Encode, Header, SliceReader, Tag};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Field, Limit, Structure};
+use crate::format::strokes::Strokes;
+use crate::format::wire::{
+    Attachment, AttachmentType, SignatureOctets, SignedReceiptWire, TbsReceipt,
+};
 use crate::limits::{MAX_ATTACHMENT_SIZE, MAX_ATTACHMENTS, MAX_RECEIPT_SIZE};
-use crate::strokes::Strokes;
 use crate::trust::{CertificateInfo, TrustStore, ValidatedPath, Warning};
-use crate::wire::{Attachment, AttachmentType, SignatureOctets, SignedReceiptWire, TbsReceipt};
 
 /// Verification parameters. The current time is explicit: the library never reads a clock.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,16 +92,6 @@ fn peek_version(bytes: &[u8]) -> Option<u64> {
     Some(b.iter().fold(0u64, |acc, &x| (acc << 8) | u64::from(x)))
 }
 
-/// The raw bytes of the first element inside a DER `SEQUENCE`: the TBS part of a signed
-/// structure (receipt, certificate, CRL), exactly as received.
-pub(crate) fn raw_tbs(bytes: &[u8], what: Structure) -> Result<Vec<u8>, Error> {
-    let mut r = SliceReader::new(bytes).map_err(|e| Error::malformed(what, e))?;
-    Header::decode(&mut r).map_err(|e| Error::malformed(what, e))?;
-    Ok(r.tlv_bytes()
-        .map_err(|e| Error::malformed(what, e))?
-        .to_vec())
-}
-
 impl UnverifiedReceipt {
     /// Decodes a `SignedReceipt` (strict DER, no trailing bytes) and checks the format's rules.
     /// Nothing about the signature or signer is checked: see [`UnverifiedReceipt::verify`].
@@ -121,8 +114,8 @@ impl UnverifiedReceipt {
     }
 
     fn from_parts(wire: SignedReceiptWire, tbs_raw: Vec<u8>) -> Result<Self, Error> {
-        crate::rules::check_tbs(&wire.tbs)?;
-        if wire.signature.as_bytes().len() != crate::sig::SIGNATURE_LEN {
+        crate::format::rules::check_tbs(&wire.tbs)?;
+        if wire.signature.as_bytes().len() != crate::verify::sig::SIGNATURE_LEN {
             return Err(Error::field(Field::SignatureLength));
         }
         let mut strokes = Vec::new();
@@ -251,7 +244,7 @@ impl UnverifiedReceipt {
 
     /// [`UnverifiedReceipt::verify`] up to the signature equation: every check before it, in
     /// the same order, with the same errors. The equation is then done one receipt at a time
-    /// ([`crate::sig::Prechecked::finish`]) or in a batch (`possig_ec::batch`), and
+    /// ([`crate::verify::sig::Prechecked::finish`]) or in a batch (`possig_ec::batch`), and
     /// [`UnverifiedReceipt::complete`] does what follows it.
     pub(crate) fn prepare(
         &self,
@@ -291,7 +284,7 @@ impl UnverifiedReceipt {
             return Err(Error::IssuedInFuture);
         }
         let path = store.validate(&self.key_id(), issued_at, options.now)?;
-        let signature = crate::sig::Prechecked::with_digest(tbs_digest, self.signature())?;
+        let signature = crate::verify::sig::Prechecked::with_digest(tbs_digest, self.signature())?;
         Ok(Prepared { path, signature })
     }
 
@@ -327,7 +320,7 @@ impl UnverifiedReceipt {
 /// A receipt checked up to its signature equation (see [`UnverifiedReceipt::prepare`]).
 pub(crate) struct Prepared {
     pub(crate) path: ValidatedPath,
-    pub(crate) signature: crate::sig::Prechecked,
+    pub(crate) signature: crate::verify::sig::Prechecked,
 }
 
 /// A receipt whose signature, signer certificate path and attachments have been verified.

@@ -2,17 +2,11 @@
 //! with which kind, no card numbers anywhere. Applied identically when building and decoding.
 
 use crate::error::{Error, Field, Limit};
+use crate::format::currency::currency_exponent;
+use crate::format::wire::{
+    CardholderVerification, PaymentBody, ReceiptBody, ReceiptKind, TbsReceipt,
+};
 use crate::limits::{MAX_AMOUNT, MAX_COUNTER, MAX_EXTENSION_VALUE, MAX_EXTENSIONS, MAX_TEXT_FIELD};
-use crate::wire::{CardholderVerification, PaymentBody, ReceiptBody, ReceiptKind, TbsReceipt};
-
-/// The minor-unit exponent of an active ISO 4217 currency that has one (from `iso_currency`).
-pub(crate) fn currency_exponent(code: &str) -> Option<u8> {
-    if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
-        return None;
-    }
-    let c = iso_currency::Currency::from_code(code)?;
-    c.exponent().and_then(|e| u8::try_from(e).ok())
-}
 
 /// True if `text` looks like it contains a full card number: a digit run (spaces and dashes
 /// inside the run allowed) of 13–19 digits that starts like a card network's number (2–6) and
@@ -164,7 +158,7 @@ pub(crate) fn check_payment(kind: ReceiptKind, p: &PaymentBody) -> Result<(), Er
     Ok(())
 }
 
-fn check_day_close(counter: u64, d: &crate::wire::DayCloseBody) -> Result<(), Error> {
+fn check_day_close(counter: u64, d: &crate::format::wire::DayCloseBody) -> Result<(), Error> {
     let bad = Error::field(Field::DayClose);
     if d.batch_number() == 0
         || d.first_counter().checked_add(d.count()) != Some(counter)
@@ -184,7 +178,7 @@ fn check_day_close(counter: u64, d: &crate::wire::DayCloseBody) -> Result<(), Er
             return Err(bad);
         }
     }
-    let key = |t: &crate::wire::Total| (t.kind() as u32, t.currency().to_string());
+    let key = |t: &crate::format::wire::Total| (t.kind() as u32, t.currency().to_string());
     if d.totals()
         .windows(2)
         .any(|w| matches!(w, [a, b] if key(a) >= key(b)))
@@ -238,7 +232,7 @@ pub(crate) fn check_tbs(tbs: &TbsReceipt) -> Result<(), Error> {
     let exts = tbs.extensions();
     if let Some(e) = exts.iter().find(|e| e.id().is_key_rotation()) {
         use der::Decode;
-        let ok = crate::wire::KeyRotation::from_der(e.value()).is_ok_and(|k| {
+        let ok = crate::format::wire::KeyRotation::from_der(e.value()).is_ok_and(|k| {
             k.previous_key_id().len() == 32
                 && k.previous_digest().len() == 32
                 && k.previous_counter() <= MAX_COUNTER

@@ -6,6 +6,9 @@
 //! constraints and revocation are checked per receipt at its `issuedAt`, with CRL freshness
 //! checked at the caller's `now`.
 
+pub(crate) mod key_id_map;
+pub(crate) mod key_table;
+
 use std::collections::HashMap;
 
 use der::{Decode, Encode};
@@ -17,13 +20,13 @@ use x509_cert::crl::CertificateList;
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsage};
 
 use crate::error::{AlgorithmUse, ChainReason, Error, Limit, Structure};
-use crate::key_id_map::KeyIdMap;
-use crate::key_table::KeyTables;
+use crate::format::oid::Oid;
+use crate::format::raw::raw_tbs;
 use crate::limits::{
     MAX_CERTIFICATE_SIZE, MAX_CHAIN_DEPTH, MAX_CRL_SIZE, MAX_PEM_SIZE, MAX_TRUST_CERTIFICATES,
 };
-use crate::oid::Oid;
-use crate::receipt::raw_tbs;
+use crate::trust::key_id_map::KeyIdMap;
+use crate::trust::key_table::KeyTables;
 use possig_ec::{KeyTable, PublicKey};
 
 const OID_ECDSA_SHA256: der::asn1::ObjectIdentifier =
@@ -400,7 +403,7 @@ fn parse_cert(der_bytes: &[u8], role: Role) -> Result<Cert, Error> {
         && tbs.signature() == cert.signature_algorithm();
     let spki = tbs.subject_public_key_info();
     let key = p256_key(spki)?;
-    let public = crate::sig::public_key(&key)?;
+    let public = PublicKey::from_p256(&key).ok_or(Error::InvalidPublicKey)?;
     let spki_der = spki.to_der().map_err(|e| Error::malformed(what, e))?;
     let mut ca = None;
     let mut key_usage = None;
@@ -712,7 +715,7 @@ impl TrustStore {
     }
 
     /// Number of terminal keys with a precomputed table for the single-receipt path (built on
-    /// a key's second [`crate::receipt::UnverifiedReceipt::verify`], at most
+    /// a key's second [`crate::verify::receipt::UnverifiedReceipt::verify`], at most
     /// [`MAX_KEY_TABLES`](crate::limits::MAX_KEY_TABLES) per store; see the README, *Single-receipt verification*).
     pub fn cached_key_tables(&self) -> usize {
         self.key_tables.built()

@@ -7,7 +7,7 @@
 use der::asn1::{GeneralizedTime, OctetString};
 use der::{Enumerated, Sequence};
 
-use crate::oid::Oid;
+use crate::format::oid::Oid;
 
 mod short;
 pub(crate) use short::{DigestOctets, ShortPrintable, ShortUtf8, SignatureOctets};
@@ -237,7 +237,7 @@ impl PaymentBody {
     }
     /// The currency's minor-unit exponent (2 for EUR, 0 for JPY, 3 for KWD).
     pub fn currency_exponent(&self) -> u8 {
-        crate::rules::currency_exponent(self.currency.as_str()).unwrap_or(0)
+        crate::format::currency::currency_exponent(self.currency.as_str()).unwrap_or(0)
     }
     /// The masked card.
     pub fn card(&self) -> &Card {

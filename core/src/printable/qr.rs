@@ -1,7 +1,7 @@
 //! QR codes of a receipt's text form (feature `qr`): rendering to SVG or PNG and scanning an
 //! image back.
 //!
-//! The payload is the text form ([`crate::text`]), encoded in the QR alphanumeric mode as one
+//! The payload is the text form ([`crate::printable::text`]), encoded in the QR alphanumeric mode as one
 //! segment, at error-correction level M (15% of the symbol may be damaged), in the smallest
 //! version that holds it. A typical sale (239 bytes of DER, 364 characters) needs
 //! version 11; the goal for any receipt without attachments is version 13 or less.
@@ -17,7 +17,7 @@ use qrcode::{EcLevel, QrCode, Version};
 
 use crate::error::{Error, Limit, QrProblem};
 use crate::limits::{MAX_IMAGE_PIXELS, MAX_TEXT_FORM};
-use crate::receipt::UnverifiedReceipt;
+use crate::verify::receipt::UnverifiedReceipt;
 
 /// Error-correction level of receipt QR codes: M (about 15% of codewords recoverable), the
 /// usual trade-off for printed slips that get folded and scuffed.
@@ -56,7 +56,7 @@ impl ReceiptQr {
     /// outside the alphanumeric set; [`Error::QrUnreadable`] ([`QrProblem::TooLarge`]) if no
     /// QR version holds it.
     pub fn from_text(text: &str) -> Result<Self, Error> {
-        if let Some(offset) = crate::text::first_non_alphanumeric(text) {
+        if let Some(offset) = crate::printable::text::first_non_alphanumeric(text) {
             return Err(Error::InvalidText {
                 problem: crate::error::TextProblem::Character,
                 offset,

@@ -6,13 +6,13 @@ use der::asn1::{GeneralizedTime, OctetString};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Field, Structure};
-use crate::receipt::UnverifiedReceipt;
-use crate::strokes::Strokes;
-use crate::wire::{
+use crate::format::strokes::Strokes;
+use crate::format::wire::{
     Attachment, AttachmentType, Card, CardholderVerification, CopyBody, DayCloseBody, DigestOctets,
     EntryMode, Extension, PaymentBody, ReceiptBody, ReceiptKind, RecoveryBody, ResignBody,
     ShortPrintable, ShortUtf8, TbsReceipt, Total,
 };
+use crate::verify::receipt::UnverifiedReceipt;
 
 /// The payment part of `sale`, `refund`, `void`, `preauth` and `completion` receipts.
 ///
@@ -192,7 +192,7 @@ impl ReceiptBuilder {
     ///
     /// # Errors
     /// [`Error::Malformed`] only if encoding fails (it does not for valid inputs).
-    pub fn key_rotation(self, rotation: &crate::wire::KeyRotation) -> Result<Self, Error> {
+    pub fn key_rotation(self, rotation: &crate::format::wire::KeyRotation) -> Result<Self, Error> {
         let value = rotation
             .to_der()
             .map_err(|e| Error::malformed(Structure::Receipt, e))?;
@@ -314,7 +314,7 @@ impl ReceiptBuilder {
             body,
             (!extensions.is_empty()).then_some(extensions),
         );
-        crate::rules::check_tbs(&tbs)?;
+        crate::format::rules::check_tbs(&tbs)?;
         Ok(ReceiptDraft { tbs, attachments })
     }
 }
@@ -342,7 +342,11 @@ impl ReceiptDraft {
     /// # Errors
     /// [`Error::LimitExceeded`] if the record exceeds [`crate::limits::MAX_RECEIPT_SIZE`].
     pub fn unsigned(self) -> Result<UnverifiedReceipt, Error> {
-        UnverifiedReceipt::assemble(self.tbs, [0; crate::sig::SIGNATURE_LEN], self.attachments)
+        UnverifiedReceipt::assemble(
+            self.tbs,
+            [0; crate::verify::sig::SIGNATURE_LEN],
+            self.attachments,
+        )
     }
 
     /// Signs with a [`crate::ReceiptSigner`]: a software key (`p256::ecdsa::SigningKey`) or

@@ -4,11 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::builder::{DayClose, ReceiptBuilder, TotalSpec};
 use crate::error::Error;
-use crate::merkle;
-use crate::receipt::UnverifiedReceipt;
-use crate::wire::{KeyRotation, ReceiptKind};
+use crate::format::merkle;
+use crate::format::wire::{KeyRotation, ReceiptKind};
+use crate::sign::builder::{DayClose, ReceiptBuilder, TotalSpec};
+use crate::verify::receipt::UnverifiedReceipt;
 
 /// A terminal's signing state. `S` is a [`crate::ReceiptSigner`]: a software key, or an HSM
 /// adapter wrapped in [`crate::ExternalSigner`].

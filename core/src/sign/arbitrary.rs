@@ -4,8 +4,8 @@
 
 use arbitrary::{Arbitrary, Result, Unstructured};
 
-use crate::builder::{DayClose, Payment, TotalSpec};
-use crate::wire::{CardholderVerification, EntryMode, ReceiptKind};
+use crate::format::wire::{CardholderVerification, EntryMode, ReceiptKind};
+use crate::sign::builder::{DayClose, Payment, TotalSpec};
 
 /// Active ISO 4217 codes with exponents 0, 2 and 3, and one that is not a currency.
 const CURRENCIES: [&str; 7] = ["EUR", "USD", "JPY", "GBP", "CHF", "BHD", "XXX"];

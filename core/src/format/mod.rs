@@ -1,0 +1,11 @@
+//! The wire format: the ASN.1 types of a receipt (DER, quoted in each type's documentation),
+//! the rules beyond the ASN.1 structure, object identifiers, the captured handwritten
+//! signature, currencies and the exact received bytes that signatures cover.
+
+pub(crate) mod currency;
+pub mod merkle;
+pub mod oid;
+pub(crate) mod raw;
+pub(crate) mod rules;
+pub mod strokes;
+pub mod wire;
