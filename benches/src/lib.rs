@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use possig::journal::JournalOptions;
 use possig::reconcile::ReconcileOptions;
-use possig::simulate::{SimTerminal, SimulatedDay, simulate_day};
 use possig::{Error, Terminal, TrustStore, VerifyOptions};
+use possig_testkit::simulate::{SimTerminal, SimulatedDay, simulate_day};
 
 /// Verification time of the fixtures' golden vectors: 2027-01-01T00:00:00Z.
 pub const NOW: u64 = 1_798_761_600;
@@ -62,10 +62,7 @@ pub fn options() -> ReconcileOptions {
     ReconcileOptions::new(JournalOptions::new(VerifyOptions::at(NOW)))
 }
 
-/// The CLI's certificate profiles (the same source file), to certify many terminal keys.
-#[path = "../../cli/src/pki.rs"]
-#[allow(dead_code, unreachable_pub, missing_docs, clippy::all)]
-mod pki;
+use possig_testkit::pki;
 
 /// The typical receipt: the golden vector `sale-pin.der` (a PIN sale by the fixture terminal
 /// `term-ok`). Its size is asserted by the benchmarks ([`TYPICAL_SIZE`]), so that format bloat

@@ -11,11 +11,11 @@ use std::path::Path;
 use anyhow::{Context, Result, anyhow};
 use possig::journal::{JournalItem, JournalOptions, JournalReader};
 use possig::reconcile::{Item, ReconcileOptions};
-use possig::simulate::{Expected, SimTerminal, simulate_day};
 use possig::{Terminal, TrustStore, UnverifiedReceipt, VerifyOptions};
+use possig_testkit::simulate::{Expected, SimTerminal, simulate_day};
 
-use crate::pki::{self, PkiDir};
 use crate::view;
+use possig_testkit::pki::{self, PkiDir};
 
 const SEED: &str = "possig-demo-v2";
 /// Seed of the simulated day.

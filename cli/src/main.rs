@@ -4,12 +4,12 @@
 
 mod demo;
 mod journal_cmd;
-mod pki;
 mod printable;
 mod reconcile_cmd;
 mod tx;
 mod view;
 
+use possig_testkit::pki;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

@@ -11,8 +11,7 @@
     missing_docs
 )]
 
-#[path = "../tests/common/mod.rs"]
-mod common;
+use possig_testkit::fixtures as common;
 
 use std::path::PathBuf;
 

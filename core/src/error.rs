@@ -663,7 +663,7 @@ impl fmt::Display for Error {
             Error::Revoked { depth, revoked_at } => write!(
                 f,
                 "certificate at depth {depth} was revoked at {}, before the receipt was issued",
-                UtcDisplay(*revoked_at)
+                crate::format::time::UnixTime(*revoked_at)
             ),
             Error::IssuedInFuture => f.write_str("receipt is issued after the verification time"),
             Error::BadSignature => f.write_str("signature does not verify"),
@@ -719,17 +719,5 @@ impl std::error::Error for Error {}
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
         Error::Io { kind: e.kind() }
-    }
-}
-
-/// Formats Unix seconds as RFC 3339 UTC (falls back to the number outside 1970–9999).
-pub(crate) struct UtcDisplay(pub(crate) u64);
-
-impl fmt::Display for UtcDisplay {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match der::DateTime::from_unix_duration(core::time::Duration::from_secs(self.0)) {
-            Ok(dt) => write!(f, "{dt}"),
-            Err(_) => write!(f, "Unix time {}", self.0),
-        }
     }
 }

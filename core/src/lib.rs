@@ -8,7 +8,6 @@ pub mod limits;
 pub mod printable;
 pub mod reconcile;
 pub mod sign;
-pub mod simulate;
 pub mod trust;
 pub mod verify;
 #[cfg(feature = "serde")]
@@ -18,6 +17,7 @@ pub use error::{AlgorithmUse, ChainReason, Error, Field, Limit, Structure};
 pub use format::currency::currency_exponent;
 pub use format::oid::Oid;
 pub use format::strokes::Strokes;
+pub use format::time::UnixTime;
 pub use format::wire::{
     Attachment, AttachmentType, Card, CardholderVerification, CopyBody, DayCloseBody, EntryMode,
     Extension, KeyRotation, PaymentBody, ReceiptBody, ReceiptKind, RecoveryBody, ResignBody,

@@ -13,7 +13,7 @@
     missing_docs
 )]
 
-mod common;
+use possig_testkit::fixtures as common;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

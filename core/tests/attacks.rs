@@ -13,7 +13,7 @@
     missing_docs
 )]
 
-mod common;
+use possig_testkit::fixtures as common;
 
 use common::*;
 use der::asn1::{Any, BitString, ObjectIdentifier, OctetString};

@@ -9,7 +9,7 @@
     missing_docs
 )]
 
-mod common;
+use possig_testkit::fixtures as common;
 
 use common::*;
 use possig::journal::{Event, JournalOptions, RecordOutcome, verify_journal, verify_many};

@@ -11,7 +11,7 @@
     missing_docs
 )]
 
-mod common;
+use possig_testkit::fixtures as common;
 
 use common::*;
 use possig::{TrustStore, UnverifiedReceipt, VerifyOptions};

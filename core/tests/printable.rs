@@ -9,7 +9,7 @@
     missing_docs
 )]
 
-mod common;
+use possig_testkit::fixtures as common;
 
 use possig::error::{QrProblem, TextProblem};
 use possig::printable::qr::{ReceiptQr, scan};

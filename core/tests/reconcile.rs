@@ -8,7 +8,7 @@
     missing_docs
 )]
 
-mod common;
+use possig_testkit::fixtures as common;
 
 use std::collections::BTreeMap;
 
@@ -16,8 +16,8 @@ use common::*;
 use possig::error::SettlementColumn;
 use possig::journal::{JournalOptions, JournalReader};
 use possig::reconcile::{Category, ColumnMap, Item, Reason, ReconcileOptions, reconcile};
-use possig::simulate::{Expected, SimTerminal, SimulatedDay, simulate_day};
 use possig::{Terminal, VerifyOptions};
+use possig_testkit::simulate::{Expected, SimTerminal, SimulatedDay, simulate_day};
 use proptest::prelude::*;
 
 fn day(per_terminal: usize, seed: u64, with_revoked: bool) -> SimulatedDay {

@@ -14,7 +14,7 @@
     missing_docs
 )]
 
-mod common;
+use possig_testkit::fixtures as common;
 
 use std::time::Instant;
 

@@ -9,7 +9,7 @@
     missing_docs
 )]
 
-mod common;
+use possig_testkit::fixtures as common;
 
 use common::*;
 use possig::{Error, Strokes, TrustStore, UnverifiedReceipt, VerifyOptions};

@@ -8,7 +8,7 @@
     missing_docs
 )]
 
-mod common;
+use possig_testkit::fixtures as common;
 
 use common::*;
 use possig::{CardholderVerification as Cvm, Error, UnverifiedReceipt, VerifyOptions};

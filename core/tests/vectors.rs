@@ -8,7 +8,7 @@
     missing_docs
 )]
 
-mod common;
+use possig_testkit::fixtures as common;
 
 use possig::{UnverifiedReceipt, VerifyOptions};
 

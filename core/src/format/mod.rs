@@ -8,4 +8,5 @@ pub mod oid;
 pub(crate) mod raw;
 pub(crate) mod rules;
 pub mod strokes;
+pub mod time;
 pub mod wire;

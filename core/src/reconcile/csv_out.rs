@@ -5,7 +5,8 @@
 use std::io::Write;
 
 use super::report::Item;
-use crate::error::{Error, UtcDisplay};
+use crate::error::Error;
+use crate::format::time::UnixTime;
 
 /// The header line of `items.csv`.
 pub const CSV_HEADER: [&str; 24] = [
@@ -36,7 +37,7 @@ pub const CSV_HEADER: [&str; 24] = [
 ];
 
 fn time_str(t: Option<u64>) -> String {
-    t.map(|t| UtcDisplay(t).to_string()).unwrap_or_default()
+    t.map(|t| UnixTime(t).to_string()).unwrap_or_default()
 }
 
 /// The fields of one item's line, in [`CSV_HEADER`] order.

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::report::{Category, Item, Report};
-use crate::error::UtcDisplay;
+use crate::format::time::UnixTime;
 
 fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
@@ -41,7 +41,7 @@ pub(crate) fn money(amount: u64, currency: &str) -> String {
 }
 
 fn time(t: Option<u64>) -> String {
-    t.map(|t| UtcDisplay(t).to_string()).unwrap_or_default()
+    t.map(|t| UnixTime(t).to_string()).unwrap_or_default()
 }
 
 const CSS: &str = "body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}\
@@ -109,7 +109,7 @@ fn chart(report: &Report, out: &mut String) {
                      <title>{} {}: {n}</title></rect>",
                     y + 10,
                     colour(*c),
-                    esc(&UtcDisplay(start).to_string()),
+                    esc(&UnixTime(start).to_string()),
                     c.code()
                 );
             }
@@ -156,7 +156,7 @@ pub fn write_html(out: &mut impl Write, report: &Report, items: &[Item]) -> io::
          <title>possig reconciliation report</title><style>{CSS}</style></head><body>\
          <h1>Reconciliation report</h1><p>Receipts verified as of {} UTC. {} receipts, {} \
          settlement rows. {}</p>",
-        esc(&UtcDisplay(report.verified_at).to_string()),
+        esc(&UnixTime(report.verified_at).to_string()),
         report.receipts,
         report.rows,
         if report.is_clean() {

@@ -200,7 +200,7 @@ impl core::fmt::Display for Warning {
             Warning::RevokedAfterSigning { depth, revoked_at } => write!(
                 f,
                 "certificate at depth {depth} was revoked after the receipt was issued (at {})",
-                crate::error::UtcDisplay(*revoked_at)
+                crate::format::time::UnixTime(*revoked_at)
             ),
             Warning::NoRevocationInfo { depth } => {
                 write!(

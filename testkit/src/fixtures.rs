@@ -1,5 +1,7 @@
-//! Test helpers shared by the integration tests and the golden-vector generator
-//! (`examples/gen_vectors.rs` includes this file).
+//! Fixtures and helpers shared by possig's integration tests, its golden-vector generator and
+//! the benchmarks: the fixture PKI and keys (`core/tests/fixtures/pki`), the golden vectors
+//! (`core/tests/vectors`), chains of receipts, a day of journals, corruptions. Test support:
+//! failures panic with the file or step that failed.
 #![allow(
     dead_code,
     unreachable_pub,
@@ -7,7 +9,8 @@
     clippy::expect_used,
     clippy::panic,
     clippy::indexing_slicing,
-    missing_docs
+    missing_docs,
+    missing_debug_implementations
 )]
 
 use std::path::PathBuf;
@@ -28,7 +31,7 @@ pub const NOW: u64 = 1_798_761_600;
 pub const T0: u64 = 1_780_308_000;
 
 pub fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pki")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures/pki")
 }
 
 pub fn fixture(name: &str) -> Vec<u8> {
@@ -150,6 +153,9 @@ impl Chain {
 }
 
 /// Decodes and verifies `der` against the fixture store at [`NOW`].
+///
+/// # Errors
+/// Whatever decoding or verification reports.
 pub fn verify_now(der: &[u8]) -> Result<possig::VerifiedReceipt, possig::Error> {
     Unverified::from_der(der)?.verify(&store(), &possig::VerifyOptions::at(NOW))
 }
@@ -220,10 +226,10 @@ pub fn sale(t: &Terminal<SigningKey>, at: u64, amount: u64) -> ReceiptBuilder {
         .payment(payment(Cvm::Pin, amount))
 }
 
-/// The injected history (counters of key A in brackets):
-/// batch 1 [0-6] closed by a valid dayClose [7]: sale, pending sale, copy, two unsigned records,
-/// their recovery, the pending sale's resign. Batch 2 [8-9] closed by a dayClose with a wrong
-/// root [10]. Open batch [11-22]: pending sale never re-signed, a resign of a non-pending sale,
+/// The injected history (counters of key A in parentheses):
+/// batch 1 (0-6) closed by a valid dayClose (7): sale, pending sale, copy, two unsigned records,
+/// their recovery, the pending sale's resign. Batch 2 (8-9) closed by a dayClose with a wrong
+/// root (10). Open batch (11-22): pending sale never re-signed, a resign of a non-pending sale,
 /// an unsigned record never recovered, a tampered sale, a duplicate upload, two receipts
 /// swapped, one deleted, a fork, a broken link. Key B (revoked) signs after its revocation.
 /// Key A2 takes over from A by key rotation.
@@ -554,7 +560,7 @@ pub fn corrupt(der: &[u8], k: usize) -> Vec<u8> {
 
 /// The golden vectors' directory.
 pub fn vectors_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/tests/vectors")
 }
 
 /// Every golden receipt vector (`*.der`), sorted by content.

@@ -30,9 +30,12 @@ use x509_cert::time::{Time, Validity};
 
 /// Which kind of certificate a profile makes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum CertKind {
+pub enum CertKind {
+    /// A self-signed trust anchor.
     Root,
+    /// The terminal CA, issued by the root.
     Intermediate,
+    /// A terminal's receipt-signing certificate (possig's extended key usage).
     Terminal,
 }
 
@@ -98,13 +101,20 @@ impl BuilderProfile for Profile {
     }
 }
 
-pub(crate) fn random_key() -> Result<SigningKey> {
+/// A fresh key from the operating system's random source.
+///
+/// # Errors
+/// If the random source fails.
+pub fn random_key() -> Result<SigningKey> {
     possig::sign::keys::generate_with(|b| getrandom::fill(b))
         .map_err(|e| anyhow!("OS random generator: {e}"))
 }
 
 /// A deterministic key for the demo: SHA-256(seed ‖ name), retried with a counter if out of range.
-pub(crate) fn derived_key(seed: &str, name: &str) -> Result<SigningKey> {
+///
+/// # Errors
+/// Only if no counter gives a valid scalar (never in practice).
+pub fn derived_key(seed: &str, name: &str) -> Result<SigningKey> {
     use sha2::{Digest, Sha256};
     for i in 0u32.. {
         let d: [u8; 32] = Sha256::new()
@@ -142,8 +152,12 @@ fn time(unix: u64) -> Result<Time> {
     ))
 }
 
-/// Issues a certificate for `subject_key`'s public key, signed by `issuer_key`.
-pub(crate) fn issue(
+/// Issues a certificate of `kind` for `subject_key`, signed by the issuer's key (or by
+/// `self_key` for a root), valid from `not_before` to `not_after` (Unix seconds).
+///
+/// # Errors
+/// A subject that is not an RFC 4514 name, or a failure of the certificate builder.
+pub fn issue(
     kind: CertKind,
     subject: &str,
     subject_key: &p256::ecdsa::VerifyingKey,
@@ -178,13 +192,18 @@ pub(crate) fn issue(
 
 /// A revoked serial and when.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub(crate) struct Revocation {
-    pub(crate) serial: u64,
-    pub(crate) at: u64,
+pub struct Revocation {
+    /// The revoked certificate's serial number.
+    pub serial: u64,
+    /// The revocation time (Unix seconds).
+    pub at: u64,
 }
 
 /// Builds a CRL of `issuer` listing `revoked`, valid from `this_update` for `validity` seconds.
-pub(crate) fn crl(
+///
+/// # Errors
+/// A time outside what X.509 can encode, or a failure of the CRL builder.
+pub fn crl(
     issuer: &Certificate,
     key: &SigningKey,
     number: u64,
@@ -216,28 +235,47 @@ pub(crate) fn crl(
 
 /// The persistent state of a PKI directory (`pki.json`).
 #[derive(Clone, Debug, Serialize, Deserialize, Default)]
-pub(crate) struct PkiState {
-    pub(crate) next_serial: u64,
-    pub(crate) crl_number: u64,
-    pub(crate) revoked: Vec<Revocation>,
+pub struct PkiState {
+    /// The serial number of the next certificate.
+    pub next_serial: u64,
+    /// The number of the last CRL issued.
+    pub crl_number: u64,
+    /// Every revocation so far (each CRL lists them all).
+    pub revoked: Vec<Revocation>,
 }
 
-pub(crate) fn write_pem(path: &Path, pem: &str) -> Result<()> {
+/// Writes a PEM file.
+///
+/// # Errors
+/// If the file cannot be written.
+pub fn write_pem(path: &Path, pem: &str) -> Result<()> {
     std::fs::write(path, pem).with_context(|| format!("writing {}", path.display()))
 }
 
-pub(crate) fn cert_pem(c: &Certificate) -> Result<String> {
+/// A certificate as PEM.
+///
+/// # Errors
+/// If the certificate does not encode.
+pub fn cert_pem(c: &Certificate) -> Result<String> {
     c.to_pem(der::pem::LineEnding::LF)
         .map_err(|e| anyhow!("PEM: {e}"))
 }
 
-pub(crate) fn crl_pem(c: &x509_cert::crl::CertificateList) -> Result<String> {
+/// A CRL as PEM.
+///
+/// # Errors
+/// If the CRL does not encode.
+pub fn crl_pem(c: &x509_cert::crl::CertificateList) -> Result<String> {
     let der = c.to_der()?;
     der::pem::encode_string("X509 CRL", der::pem::LineEnding::LF, &der)
         .map_err(|e| anyhow!("PEM: {e}"))
 }
 
-pub(crate) fn read_cert(path: &Path) -> Result<Certificate> {
+/// Reads a certificate, PEM or DER.
+///
+/// # Errors
+/// If the file cannot be read or does not hold a certificate.
+pub fn read_cert(path: &Path) -> Result<Certificate> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     if bytes.starts_with(b"-----") {
         let (_, der) =
@@ -248,14 +286,22 @@ pub(crate) fn read_cert(path: &Path) -> Result<Certificate> {
     }
 }
 
-pub(crate) fn read_key(path: &Path) -> Result<SigningKey> {
+/// Reads a PKCS#8 PEM private key.
+///
+/// # Errors
+/// If the file cannot be read or does not hold a P-256 key.
+pub fn read_key(path: &Path) -> Result<SigningKey> {
     let pem =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     possig::sign::keys::signing_key_from_pkcs8_pem(&pem)
         .map_err(|e| anyhow!("{}: {e}", path.display()))
 }
 
-pub(crate) fn write_key(path: &Path, key: &SigningKey) -> Result<()> {
+/// Writes a PKCS#8 PEM private key, readable by its owner only (on Unix).
+///
+/// # Errors
+/// If the file cannot be written.
+pub fn write_key(path: &Path, key: &SigningKey) -> Result<()> {
     let pem = possig::sign::keys::signing_key_to_pkcs8_pem(key)?;
     write_private(path, pem.as_bytes())
 }
@@ -277,29 +323,43 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Paths of a PKI directory.
-pub(crate) struct PkiDir {
-    pub(crate) dir: std::path::PathBuf,
+#[derive(Debug)]
+pub struct PkiDir {
+    /// The directory.
+    pub dir: std::path::PathBuf,
 }
 
 impl PkiDir {
-    pub(crate) fn path(&self, name: &str) -> std::path::PathBuf {
+    /// The path of `name` in the directory.
+    pub fn path(&self, name: &str) -> std::path::PathBuf {
         self.dir.join(name)
     }
 
-    pub(crate) fn load_state(&self) -> Result<PkiState> {
+    /// Reads `pki.json`.
+    ///
+    /// # Errors
+    /// If it cannot be read or parsed.
+    pub fn load_state(&self) -> Result<PkiState> {
         let p = self.path("pki.json");
         let s = std::fs::read_to_string(&p)
             .with_context(|| format!("reading {} (run `possig pki init` first)", p.display()))?;
         Ok(serde_json::from_str(&s)?)
     }
 
-    pub(crate) fn save_state(&self, s: &PkiState) -> Result<()> {
+    /// Writes `pki.json`.
+    ///
+    /// # Errors
+    /// If it cannot be written.
+    pub fn save_state(&self, s: &PkiState) -> Result<()> {
         std::fs::write(self.path("pki.json"), serde_json::to_string_pretty(s)?)?;
         Ok(())
     }
 
     /// Creates root and intermediate (keys, certificates valid from `not_before`, CRLs issued at `now`).
-    pub(crate) fn init(
+    ///
+    /// # Errors
+    /// If a file cannot be written or a certificate or CRL cannot be built.
+    pub fn init(
         &self,
         root_key: &SigningKey,
         int_key: &SigningKey,
@@ -361,7 +421,10 @@ impl PkiDir {
     }
 
     /// Issues a terminal certificate for `key`.
-    pub(crate) fn issue_terminal(
+    ///
+    /// # Errors
+    /// If the CA's files cannot be read or the certificate cannot be built.
+    pub fn issue_terminal(
         &self,
         key: &p256::ecdsa::VerifyingKey,
         terminal: &str,
@@ -394,7 +457,10 @@ impl PkiDir {
     }
 
     /// Revokes `cert` at `at` and re-issues the intermediate's CRL as of `now`.
-    pub(crate) fn revoke(&self, cert: &Certificate, at: u64, now: u64) -> Result<()> {
+    ///
+    /// # Errors
+    /// If the CA's files cannot be read or written, or the CRL cannot be built.
+    pub fn revoke(&self, cert: &Certificate, at: u64, now: u64) -> Result<()> {
         let mut state = self.load_state()?;
         let serial_bytes = cert.tbs_certificate().serial_number().as_bytes();
         let serial = serial_bytes

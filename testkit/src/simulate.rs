@@ -25,13 +25,13 @@
 //! terminal 0 recovered by a `recovery` receipt, copies, refunds, voids, preauthorisations and
 //! completions, and a `dayClose` per terminal at 22:00.
 
-use crate::error::{Error, UtcDisplay};
-use crate::format::strokes::Strokes;
-use crate::format::wire::{CardholderVerification as Cvm, EntryMode, ReceiptKind};
-use crate::sign::builder::Payment;
-use crate::sign::keys::SigningKey;
-use crate::sign::terminal::Terminal;
-use crate::verify::receipt::UnverifiedReceipt;
+use possig::format::strokes::Strokes;
+use possig::format::wire::{CardholderVerification as Cvm, EntryMode, ReceiptKind};
+use possig::sign::builder::Payment;
+use possig::sign::keys::SigningKey;
+use possig::sign::terminal::Terminal;
+use possig::verify::receipt::UnverifiedReceipt;
+use possig::{Error, Structure, UnixTime};
 
 /// One terminal of the simulation.
 #[derive(Debug)]
@@ -59,10 +59,10 @@ pub struct Expected {
 
 impl Expected {
     /// The key of a reconciliation item, to compare with the expectations.
-    pub fn of(item: &crate::reconcile::Item) -> Self {
+    pub fn of(item: &possig::reconcile::Item) -> Self {
         Expected {
             category: item.category.code(),
-            reason: item.reason.map_or("", crate::reconcile::Reason::code),
+            reason: item.reason.map_or("", possig::reconcile::Reason::code),
             terminal: item.terminal().to_string(),
             rrn: item
                 .receipt
@@ -157,7 +157,7 @@ impl Day {
             "{terminal},1,{},{},{amount},EUR,{},{}\n",
             tx.rrn,
             tx.auth,
-            UtcDisplay(tx.time + delay),
+            UnixTime(tx.time + delay),
             kind.name()
         ));
         self.rows += 1;
@@ -197,8 +197,10 @@ fn payment(tx: &Tx, amount: u64, cvm: Cvm, original: Option<[u8; 32]>) -> Paymen
 fn tamper(r: &UnverifiedReceipt) -> Result<Vec<u8>, Error> {
     let mut der = r.to_der()?;
     let amount = r.tbs().payment().map_or(0, |p| p.amount());
-    let encoded = der::Encode::to_der(&amount)
-        .map_err(|e| Error::malformed(crate::error::Structure::Receipt, e))?;
+    let encoded = der::Encode::to_der(&amount).map_err(|_| Error::Malformed {
+        what: Structure::Receipt,
+        offset: 0,
+    })?;
     // The amount follows the 32-byte `previous` digest, the issue time and the kind.
     let after = der
         .windows(32)
