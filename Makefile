@@ -182,7 +182,7 @@ audit:
 ## bounded memory (release build; prints throughput and RSS growth).
 scale-test:
 	$(CARGO) test --release -p possig --test journal_scale -- --ignored --nocapture
-	$(CARGO) test --release -p possig --test reconcile_scale -- --ignored --nocapture
+	$(CARGO) test --release -p possig-reconcile --test reconcile_scale -- --ignored --nocapture
 
 ## Criterion benchmarks (benches/): decode, encode, sign, verify, verify_many, journal and
 ## reconciliation, with p256, ring and OpenSSL in the same run; reports in target/criterion.

@@ -3,7 +3,7 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use possig::reconcile::reconcile;
+use possig_reconcile::reconcile;
 
 fn bench(c: &mut Criterion) {
     let store = possig_benches::store().unwrap();

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use possig::journal::JournalOptions;
-use possig::reconcile::ReconcileOptions;
 use possig::{Error, Terminal, TrustStore, VerifyOptions};
+use possig_reconcile::ReconcileOptions;
 use possig_testkit::simulate::{SimTerminal, SimulatedDay, simulate_day};
 
 /// Verification time of the fixtures' golden vectors: 2027-01-01T00:00:00Z.

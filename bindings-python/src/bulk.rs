@@ -5,11 +5,11 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::sync::Arc;
 
-use possig::error::SettlementColumn;
 use possig::journal::{Anchor, JournalItem, JournalOptions, JournalReader};
-use possig::reconcile::{ColumnMap, ReconcileOptions};
 use possig::view::JournalView;
 use possig::{Terminal, VerifyOptions};
+use possig_reconcile::SettlementColumn;
+use possig_reconcile::{ColumnMap, ReconcileOptions};
 use possig_testkit::simulate::{SimTerminal, simulate_day as simulate};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
@@ -25,7 +25,7 @@ type AnchorArg = (Vec<u8>, u64, Vec<u8>);
 fn journal_options(now: u64, anchors: Vec<AnchorArg>) -> PResult<JournalOptions> {
     let mut o = JournalOptions::new(VerifyOptions::at(now));
     let bad = || {
-        PossigError(possig::Error::InvalidField {
+        PossigError::from(possig::Error::InvalidField {
             field: possig::Field::Previous,
         })
     };
@@ -182,7 +182,7 @@ fn open(data: Option<Vec<u8>>, path: Option<String>) -> PResult<Box<dyn Read + S
         (None, Some(p)) => Ok(Box::new(std::io::BufReader::new(
             std::fs::File::open(p).map_err(possig::Error::from)?,
         ))),
-        _ => Err(PossigError(possig::Error::Io {
+        _ => Err(PossigError::from(possig::Error::Io {
             kind: std::io::ErrorKind::InvalidInput,
         })),
     }
@@ -236,14 +236,14 @@ fn read_journal<'py>(py: Python<'py>, data: &[u8]) -> PResult<Vec<JournalEntry<'
 
 #[derive(Serialize)]
 struct ReconcileOut {
-    report: possig::reconcile::Report,
+    report: possig_reconcile::Report,
     conserved: bool,
     clean: bool,
-    items: Vec<possig::reconcile::Item>,
+    items: Vec<possig_reconcile::Item>,
 }
 
 #[pyfunction]
-#[pyo3(signature = (store, now, *, journal_data=None, journal_paths=Vec::new(), settlement_data=None, settlement_path=None, window=possig::reconcile::DEFAULT_WINDOW_SECONDS, pending_days=possig::reconcile::DEFAULT_PENDING_DAYS, columns=HashMap::new(), include_matched=false, items_csv=None))]
+#[pyo3(signature = (store, now, *, journal_data=None, journal_paths=Vec::new(), settlement_data=None, settlement_path=None, window=possig_reconcile::DEFAULT_WINDOW_SECONDS, pending_days=possig_reconcile::DEFAULT_PENDING_DAYS, columns=HashMap::new(), include_matched=false, items_csv=None))]
 #[allow(clippy::too_many_arguments)]
 fn reconcile(
     py: Python<'_>,
@@ -261,8 +261,8 @@ fn reconcile(
 ) -> PResult<String> {
     let mut map = ColumnMap::default();
     for (column, header) in &columns {
-        let c = SettlementColumn::from_code(column).ok_or(PossigError(
-            possig::Error::SettlementHeader {
+        let c = SettlementColumn::from_code(column).ok_or(PossigError::from(
+            possig_reconcile::Error::SettlementHeader {
                 column: SettlementColumn::Terminal,
             },
         ))?;
@@ -284,14 +284,14 @@ fn reconcile(
     let store = Arc::clone(&store.inner);
     let mut csv = items_csv
         .map(|p| {
-            let f = std::fs::File::create(p).map_err(possig::Error::from)?;
-            possig::reconcile::ItemsCsv::new(std::io::BufWriter::new(f))
+            let f = std::fs::File::create(p).map_err(possig_reconcile::Error::from)?;
+            possig_reconcile::ItemsCsv::new(std::io::BufWriter::new(f))
         })
         .transpose()?;
     py.detach(|| {
         let mut items = Vec::new();
         let mut csv_error = None;
-        let report = possig::reconcile::reconcile(journal, settlement, &store, &options, |i| {
+        let report = possig_reconcile::reconcile(journal, settlement, &store, &options, |i| {
             if include_matched || i.category.is_finding() {
                 items.push(i.clone());
             }
@@ -300,7 +300,7 @@ fn reconcile(
             }
         })?;
         if let Some(e) = csv_error {
-            return Err(PossigError(e));
+            return Err(PossigError::from(e));
         }
         if let Some(c) = csv.as_mut() {
             c.flush()?;
@@ -352,10 +352,10 @@ fn simulate_day<'py>(
     Ok((PyBytes::new(py, &day.journal), day.settlement_csv, expected))
 }
 
-/// The columns of `items.csv` (`possig::reconcile::CSV_HEADER`).
+/// The columns of `items.csv` (`possig_reconcile::CSV_HEADER`).
 #[pyfunction]
 fn csv_header() -> Vec<&'static str> {
-    possig::reconcile::CSV_HEADER.to_vec()
+    possig_reconcile::CSV_HEADER.to_vec()
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -17,7 +17,7 @@ use crate::{PResult, PossigError};
 type StrokesArg = (u16, u16, Vec<Vec<(u16, u16)>>);
 
 fn field(f: possig::Field) -> PossigError {
-    PossigError(possig::Error::InvalidField { field: f })
+    PossigError::from(possig::Error::InvalidField { field: f })
 }
 
 fn bytes32(b: &[u8], f: possig::Field) -> PResult<[u8; 32]> {
@@ -37,7 +37,7 @@ impl PySigningKey {
     fn generate() -> PResult<Self> {
         possig::sign::keys::generate_with(|b| getrandom::fill(b))
             .map(|inner| PySigningKey { inner })
-            .map_err(|_| PossigError(possig::Error::SignerFailed))
+            .map_err(|_| PossigError::from(possig::Error::SignerFailed))
     }
 
     #[staticmethod]
@@ -50,7 +50,7 @@ impl PySigningKey {
     #[staticmethod]
     fn from_bytes(secret: &[u8]) -> PResult<Self> {
         let s = bytes32(secret, possig::Field::SignerKeyId).map_err(|_| {
-            PossigError(possig::Error::Malformed {
+            PossigError::from(possig::Error::Malformed {
                 what: possig::Structure::PrivateKey,
                 offset: 0,
             })
@@ -72,7 +72,7 @@ impl PySigningKey {
             .inner
             .verifying_key()
             .to_public_key_der()
-            .map_err(|_| PossigError(possig::Error::InvalidPublicKey))?;
+            .map_err(|_| PossigError::from(possig::Error::InvalidPublicKey))?;
         Ok(PyBytes::new(py, der.as_bytes()))
     }
 
@@ -220,9 +220,9 @@ impl PyDraft {
     fn with_signature(&self, signature_der: &[u8], public_key_der: &[u8]) -> PResult<PyReceipt> {
         use spki::DecodePublicKey;
         let key = VerifyingKey::from_public_key_der(public_key_der)
-            .map_err(|_| PossigError(possig::Error::InvalidPublicKey))?;
+            .map_err(|_| PossigError::from(possig::Error::InvalidPublicKey))?;
         let signature = p256::ecdsa::Signature::from_der(signature_der).map_err(|_| {
-            PossigError(possig::Error::Malformed {
+            PossigError::from(possig::Error::Malformed {
                 what: possig::Structure::Signature,
                 offset: 0,
             })

@@ -58,12 +58,32 @@ create_exception!(
 );
 create_exception!(_native, IoError, Error, "Reading an input failed.");
 
-/// A core error on its way to Python.
-pub(crate) struct PossigError(pub(crate) possig::Error);
+/// An error of possig or of its reconciliation on its way to Python, in possig's one error
+/// shape (`possig::view::ErrorView`), with a settlement file's line where there is one.
+pub(crate) struct PossigError {
+    view: Box<possig::view::ErrorView>,
+    line: Option<u64>,
+}
 
 impl From<possig::Error> for PossigError {
     fn from(e: possig::Error) -> Self {
-        PossigError(e)
+        PossigError {
+            view: Box::new(possig::view::ErrorView::from(&e)),
+            line: None,
+        }
+    }
+}
+
+impl From<possig_reconcile::Error> for PossigError {
+    fn from(e: possig_reconcile::Error) -> Self {
+        let line = match e {
+            possig_reconcile::Error::SettlementMalformed { line } => Some(line),
+            _ => None,
+        };
+        PossigError {
+            view: Box::new(possig::view::ErrorView::from(&e)),
+            line,
+        }
     }
 }
 
@@ -71,7 +91,7 @@ impl From<possig::Error> for PossigError {
 /// equal to the Rust `code()`, and the structured data as attributes (None where absent).
 impl From<PossigError> for PyErr {
     fn from(e: PossigError) -> PyErr {
-        let view = possig::view::ErrorView::from(&e.0);
+        let PossigError { view, line } = e;
         let err = match view.code {
             "malformed"
             | "trailing_data"
@@ -96,10 +116,6 @@ impl From<PossigError> for PyErr {
         };
         Python::attach(|py| {
             let value = err.value(py);
-            let line = match e.0 {
-                possig::Error::SettlementMalformed { line } => Some(line),
-                _ => None,
-            };
             // Setting an attribute on a fresh exception instance does not fail in practice; if
             // it did, the exception would still carry its class and message.
             let _ = value.setattr("code", view.code);
@@ -123,10 +139,17 @@ impl From<PossigError> for PyErr {
 
 pub(crate) type PResult<T> = Result<T, PossigError>;
 
-/// Every error code, as `possig::Error::ALL_CODES`.
+/// Every error code: possig's (`possig::Error::ALL_CODES`), then the reconciliation's own
+/// (`settlement_header`, `settlement_malformed`; its `limit_exceeded` and `io` are possig's).
 #[pyfunction]
 fn error_codes() -> Vec<&'static str> {
-    possig::Error::ALL_CODES.to_vec()
+    let mut codes = possig::Error::ALL_CODES.to_vec();
+    for code in possig_reconcile::Error::ALL_CODES {
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    codes
 }
 
 #[pymodule]

@@ -1,5 +1,6 @@
-"""The README's Python back-office example runs as written, on files laid out like `make demo`'s
-output (built here from the test PKI and a simulated day)."""
+"""The READMEs' Python examples (the package's back-office job, the repository's short one) run as
+written, on files laid out like `make demo`'s output (built here from the test PKI and a
+simulated day)."""
 
 import os
 import pathlib
@@ -9,12 +10,12 @@ import shutil
 import possig
 from conftest import PKI, key
 
-README = pathlib.Path(__file__).resolve().parents[2] / "README.md"
+PACKAGE_README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
+REPOSITORY_README = pathlib.Path(__file__).resolve().parents[2] / "README.md"
 
 
-def test_readme_python_example(tmp_path, capsys):
-    section = README.read_text().split("## Python", 1)[1]
-    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+def demo_layout(tmp_path):
+    """The files `make demo` writes, from the test PKI and a simulated day."""
     (tmp_path / "pki").mkdir()
     for name, src in {
         "root.pem": "root.pem",
@@ -45,12 +46,30 @@ def test_readme_python_example(tmp_path, capsys):
         if e.receipt().unverified_fields.kind == "sale" and not e.receipt().is_unsigned
     )
     (tmp_path / "receipts" / "genuine-sale.txt").write_text(sale.to_text() + "\n")
+
+
+def run_python_block(readme, after, tmp_path):
+    section = readme.read_text().split(after, 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:
-        exec(compile(code, "README.md", "exec"), {})
+        exec(compile(code, str(readme), "exec"), {})
     finally:
         os.chdir(cwd)
+
+
+def test_package_readme_back_office_job(tmp_path, capsys):
+    demo_layout(tmp_path)
+    run_python_block(PACKAGE_README, "A complete back-office job", tmp_path)
     out = capsys.readouterr().out
     assert "records," in out and "missing_receipt" in out and "valid" in out
     assert (tmp_path / "items.csv").read_text().startswith("category,reason,terminal,")
+
+
+def test_repository_readme_python_example(tmp_path, capsys):
+    demo_layout(tmp_path)
+    run_python_block(REPOSITORY_README, "## Python", tmp_path)
+    out = capsys.readouterr().out
+    records, _, invalid, _ = out.split()
+    assert int(records) > 100 and int(invalid) > 0

@@ -10,8 +10,8 @@ use std::path::Path;
 
 use anyhow::{Context, Result, anyhow};
 use possig::journal::{JournalItem, JournalOptions, JournalReader};
-use possig::reconcile::{Item, ReconcileOptions};
 use possig::{Terminal, TrustStore, UnverifiedReceipt, VerifyOptions};
+use possig_reconcile::{Item, ReconcileOptions};
 use possig_testkit::simulate::{Expected, SimTerminal, simulate_day};
 
 use crate::view;

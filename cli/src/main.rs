@@ -3,6 +3,7 @@
 //! Exit codes: 0 every receipt valid (warnings allowed), 1 at least one invalid, 2 usage or I/O.
 
 mod demo;
+mod html;
 mod journal_cmd;
 mod printable;
 mod reconcile_cmd;
@@ -134,10 +135,10 @@ enum Command {
         #[arg(long)]
         at: Option<String>,
         /// Seconds a row's time may differ from the receipt's issue time.
-        #[arg(long, default_value_t = possig::reconcile::DEFAULT_WINDOW_SECONDS)]
+        #[arg(long, default_value_t = possig_reconcile::DEFAULT_WINDOW_SECONDS)]
         window: u64,
         /// Days a cardholder signature may stay pending before it is a finding.
-        #[arg(long, default_value_t = possig::reconcile::DEFAULT_PENDING_DAYS)]
+        #[arg(long, default_value_t = possig_reconcile::DEFAULT_PENDING_DAYS)]
         pending_days: u64,
         /// Header names of other banks' files: COLUMN=HEADER,... (columns: terminal_id, batch,
         /// rrn, authorization_code, amount, currency, time, kind).
@@ -577,7 +578,7 @@ fn run(cli: Cli) -> Result<bool> {
             columns,
         } => {
             let now = time_or_now(at.as_deref())?;
-            let options = possig::reconcile::ReconcileOptions::new(
+            let options = possig_reconcile::ReconcileOptions::new(
                 possig::journal::JournalOptions::new(VerifyOptions::at(now)),
             )
             .with_window(*window)

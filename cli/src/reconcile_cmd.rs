@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
 use possig::TrustStore;
-use possig::error::SettlementColumn;
-use possig::reconcile::{Category, ColumnMap, Item, ItemsCsv, ReconcileOptions, Report, reconcile};
+use possig_reconcile::SettlementColumn;
+use possig_reconcile::{Category, ColumnMap, Item, ItemsCsv, ReconcileOptions, Report, reconcile};
 
 /// Finding items kept in memory for report.json and report.html; items.csv has every item.
 /// 100,000 findings make a 60 MB HTML page, about what a browser still opens.
@@ -170,7 +170,7 @@ pub(crate) fn run(
     w.write_all(b"\n")?;
     w.flush()?;
     let mut w = BufWriter::new(File::create(out.join("report.html"))?);
-    possig::reconcile::write_html(&mut w, &report, &findings)?;
+    crate::html::write_html(&mut w, &report, &findings)?;
     w.flush()?;
     Ok((report, findings))
 }

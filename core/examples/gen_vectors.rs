@@ -333,7 +333,7 @@ fn main() {
         "journals": [{
             "name": "journal-day",
             "file": "journal-day.bin",
-            "description": "a day with every journal finding injected (see core/tests/common/mod.rs, generate_day)",
+            "description": "a day with every journal finding injected (see testkit/src/fixtures.rs, generate_day)",
             "records": records,
             "findings": findings,
         }],

@@ -176,10 +176,6 @@ pub enum Limit {
     TextForm,
     /// [`crate::limits::MAX_IMAGE_PIXELS`]
     ImagePixels,
-    /// [`crate::limits::MAX_SETTLEMENT_LINE`]
-    SettlementLine,
-    /// [`crate::limits::MAX_SETTLEMENT_ROWS`]
-    SettlementRows,
 }
 
 impl Limit {
@@ -204,8 +200,6 @@ impl Limit {
             Limit::JournalRecord => "journal_record",
             Limit::TextForm => "text_form",
             Limit::ImagePixels => "image_pixels",
-            Limit::SettlementLine => "settlement_line",
-            Limit::SettlementRows => "settlement_rows",
         }
     }
 }
@@ -336,61 +330,6 @@ impl QrProblem {
     }
 }
 
-/// A column of a settlement file (see [`crate::reconcile`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SettlementColumn {
-    /// Terminal id, as in the receipts' `terminalId`.
-    Terminal,
-    /// The acquirer's batch number (informational).
-    Batch,
-    /// Retrieval reference number.
-    Rrn,
-    /// Authorization code (may be empty).
-    AuthorizationCode,
-    /// Amount in minor units (a non-negative integer).
-    Amount,
-    /// ISO 4217 alphabetic currency code.
-    Currency,
-    /// Transaction time: RFC 3339 UTC or Unix seconds.
-    Time,
-    /// Kind: sale, refund, void, completion or preauth.
-    Kind,
-}
-
-impl SettlementColumn {
-    /// Every column, in the order of the default header.
-    pub const ALL: [SettlementColumn; 8] = [
-        SettlementColumn::Terminal,
-        SettlementColumn::Batch,
-        SettlementColumn::Rrn,
-        SettlementColumn::AuthorizationCode,
-        SettlementColumn::Amount,
-        SettlementColumn::Currency,
-        SettlementColumn::Time,
-        SettlementColumn::Kind,
-    ];
-
-    /// Stable snake_case name; also the column's default header.
-    pub fn code(self) -> &'static str {
-        match self {
-            SettlementColumn::Terminal => "terminal_id",
-            SettlementColumn::Batch => "batch",
-            SettlementColumn::Rrn => "rrn",
-            SettlementColumn::AuthorizationCode => "authorization_code",
-            SettlementColumn::Amount => "amount",
-            SettlementColumn::Currency => "currency",
-            SettlementColumn::Time => "time",
-            SettlementColumn::Kind => "kind",
-        }
-    }
-
-    /// The column of a stable name.
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.code() == code)
-    }
-}
-
 /// Everything that can go wrong in possig.
 ///
 /// `depth` in certificate errors counts from the terminal certificate (0) towards the root.
@@ -507,16 +446,6 @@ pub enum Error {
         /// What is wrong.
         problem: QrProblem,
     },
-    /// A settlement file lacks a required column (after the column mapping is applied).
-    SettlementHeader {
-        /// The missing column.
-        column: SettlementColumn,
-    },
-    /// A settlement file is not CSV that can be read (not UTF-8, unterminated quote...).
-    SettlementMalformed {
-        /// 1-based line of the problem.
-        line: u64,
-    },
     /// Reading an input failed (file system, network...).
     Io {
         /// The I/O error's kind.
@@ -551,8 +480,6 @@ impl Error {
             Error::InclusionProofInvalid => "inclusion_proof_invalid",
             Error::InvalidText { .. } => "invalid_text",
             Error::QrUnreadable { .. } => "qr_unreadable",
-            Error::SettlementHeader { .. } => "settlement_header",
-            Error::SettlementMalformed { .. } => "settlement_malformed",
             Error::Io { .. } => "io",
         }
     }
@@ -582,8 +509,6 @@ impl Error {
         "inclusion_proof_invalid",
         "invalid_text",
         "qr_unreadable",
-        "settlement_header",
-        "settlement_malformed",
         "io",
     ];
 
@@ -700,14 +625,6 @@ impl fmt::Display for Error {
             ),
             Error::QrUnreadable { problem } => {
                 write!(f, "QR code image unreadable: {}", problem.code())
-            }
-            Error::SettlementHeader { column } => write!(
-                f,
-                "settlement file has no column for {} (map it with a column mapping)",
-                column.code()
-            ),
-            Error::SettlementMalformed { line } => {
-                write!(f, "settlement file is not readable CSV at line {line}")
             }
             Error::Io { kind } => write!(f, "I/O error: {kind}"),
         }

@@ -1,4 +1,4 @@
-#![doc = include_str!("../../README.md")]
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
 pub mod error;
@@ -6,7 +6,6 @@ pub mod format;
 pub mod journal;
 pub mod limits;
 pub mod printable;
-pub mod reconcile;
 pub mod sign;
 pub mod trust;
 pub mod verify;
@@ -31,3 +30,8 @@ pub use verify::receipt::{UnverifiedReceipt, VerifiedReceipt, VerifyOptions};
 
 /// The format version this library reads and writes.
 pub const VERSION: u64 = 1;
+
+/// The repository README's Rust example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct RepositoryReadme;

@@ -72,15 +72,6 @@ pub const MAX_TEXT_FORM: usize = MAX_RECEIPT_SIZE / 2 * 3 + 64;
 /// pixel once greyscale) and time.
 pub const MAX_IMAGE_PIXELS: u64 = 40_000_000;
 
-/// Bytes of one settlement-file line: 4 KiB. A settlement row of the eight documented columns
-/// is under 200 bytes; banks' wider exports stay under 1 KiB. Bounds the CSV reader's buffer.
-pub const MAX_SETTLEMENT_LINE: usize = 4 * 1024;
-
-/// Rows of one settlement file: 50 million, two orders of magnitude above the 10⁶-row day the
-/// reconciliation is measured on. Rows are held in memory (about 120 bytes each, see
-/// [`crate::reconcile`]), so this bounds memory at about 6 GB.
-pub const MAX_SETTLEMENT_ROWS: usize = 50_000_000;
-
 /// Precomputed key tables kept per trust store for the single-receipt path: 2048, about
 /// 65 MiB (33,280 bytes each: 65 × 8 affine points of 64 bytes). A fleet larger than that
 /// still verifies correctly: keys beyond it are verified as a first receipt is, and bulk verification

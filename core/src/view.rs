@@ -206,13 +206,21 @@ pub struct ErrorView {
     pub index: Option<u64>,
 }
 
+impl ErrorView {
+    /// A view with its code and message and no data yet (for error types built on possig's,
+    /// such as reconciliation's, which fill in their own fields).
+    pub fn new(code: &'static str, message: String) -> Self {
+        ErrorView {
+            code,
+            message,
+            ..ErrorView::default()
+        }
+    }
+}
+
 impl From<&Error> for ErrorView {
     fn from(e: &Error) -> Self {
-        let mut v = ErrorView {
-            code: e.code(),
-            message: e.to_string(),
-            ..ErrorView::default()
-        };
+        let mut v = ErrorView::new(e.code(), e.to_string());
         match *e {
             Error::Malformed { what, offset } | Error::TrailingData { what, offset } => {
                 v.structure = Some(what.code());
@@ -250,8 +258,6 @@ impl From<&Error> for ErrorView {
                 v.offset = Some(offset);
             }
             Error::QrUnreadable { problem } => v.reason = Some(problem.code()),
-            Error::SettlementHeader { column } => v.reason = Some(column.code()),
-            Error::SettlementMalformed { line } => v.index = Some(line),
             _ => {}
         }
         v

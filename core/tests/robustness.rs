@@ -14,52 +14,6 @@ use possig_testkit::fixtures as common;
 use common::*;
 use possig::{Error, Strokes, TrustStore, UnverifiedReceipt, VerifyOptions};
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
-fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
-    let mut m = input.to_vec();
-    for _ in 0..1 + rng.below(4) {
-        match rng.below(5) {
-            0 if !m.is_empty() => {
-                let i = rng.below(m.len());
-                m[i] = rng.next() as u8;
-            }
-            1 if !m.is_empty() => {
-                let i = rng.below(m.len());
-                m.remove(i);
-            }
-            2 => {
-                let i = rng.below(m.len() + 1);
-                m.insert(i, rng.next() as u8);
-            }
-            3 if !m.is_empty() => {
-                let i = rng.below(m.len());
-                m.truncate(i);
-            }
-            _ => {
-                // Length-like bytes are where decoders break: set one to an extreme.
-                if !m.is_empty() {
-                    let i = rng.below(m.len());
-                    m[i] = [0x00, 0x7f, 0x80, 0x81, 0x82, 0x84, 0xff][rng.below(7)];
-                }
-            }
-        }
-    }
-    m
-}
-
 fn vectors() -> Vec<Vec<u8>> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
     let mut out = Vec::new();
@@ -104,7 +58,7 @@ fn mutated_receipts_never_panic_and_never_verify() {
     }
     for len in [0usize, 1, 2, 3, 64, 300, 5000] {
         for _ in 0..200 {
-            let g: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+            let g: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
             assert!(UnverifiedReceipt::from_der(&g).is_err());
             let _ = Strokes::from_der(&g);
         }
@@ -142,7 +96,7 @@ fn mutated_certificates_crls_and_pem_never_panic() {
         }
     }
     for _ in 0..500 {
-        let g: Vec<u8> = (0..rng.below(400)).map(|_| rng.next() as u8).collect();
+        let g: Vec<u8> = (0..rng.below(400)).map(|_| rng.next_u64() as u8).collect();
         let text = format!(
             "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
             String::from_utf8_lossy(&g)
@@ -193,7 +147,7 @@ fn mutated_journals_and_proofs_never_panic() {
 }
 
 #[test]
-fn mutated_text_forms_and_settlement_files_never_panic() {
+fn mutated_text_forms_never_panic() {
     let store = store();
     let opts = VerifyOptions::at(NOW);
     let texts: Vec<String> = vectors()
@@ -206,27 +160,6 @@ fn mutated_text_forms_and_settlement_files_never_panic() {
         let m = String::from_utf8_lossy(&mutate(&mut rng, seed)).into_owned();
         match UnverifiedReceipt::from_text(&m).and_then(|r| r.verify(&store, &opts)) {
             Ok(v) => assert!(texts.contains(&v.receipt().to_text().unwrap())),
-            Err(e) => assert!(Error::ALL_CODES.contains(&e.code())),
-        }
-    }
-    let csv = "terminal_id,batch,rrn,authorization_code,amount,currency,time,kind\n\
-               T-1,1,000000000101,7Q2P9K,450,EUR,2026-11-20T08:05:00Z,sale\n\
-               T-1,1,\"000000000102\",,1999,EUR,1795132800,refund\n";
-    let journal: Vec<u8> = vectors().concat();
-    let options = possig::reconcile::ReconcileOptions::new(possig::journal::JournalOptions::new(
-        VerifyOptions::at(NOW),
-    ));
-    for _ in 0..2_000 {
-        let m = mutate(&mut rng, csv.as_bytes());
-        let mut items = 0u64;
-        match possig::reconcile::reconcile(&journal[..], &m[..], &store, &options, |_| items += 1) {
-            Ok(report) => {
-                assert!(report.is_conserved());
-                assert_eq!(
-                    report.categories.values().map(|c| c.items).sum::<u64>(),
-                    items
-                );
-            }
             Err(e) => assert!(Error::ALL_CODES.contains(&e.code())),
         }
     }

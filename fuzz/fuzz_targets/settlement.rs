@@ -2,7 +2,7 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use possig::journal::JournalOptions;
-use possig::reconcile::{ReconcileOptions, reconcile};
+use possig_reconcile::{ReconcileOptions, reconcile};
 use possig::{TrustStore, VerifyOptions};
 
 fuzz_target!(|data: &[u8]| {

@@ -583,3 +583,52 @@ pub fn corrupt_all(records: &[Vec<u8>]) -> Vec<Vec<u8>> {
         .map(|(i, d)| corrupt(d, i))
         .collect()
 }
+
+/// A xorshift generator for deterministic mutations (not cryptographic; a failure reproduces).
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
+    }
+}
+
+/// `input` with one to four random edits: a byte changed, removed, inserted, the tail cut, or a
+/// length-like byte set to an extreme (where decoders break).
+pub fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
+    let mut m = input.to_vec();
+    for _ in 0..1 + rng.below(4) {
+        match rng.below(5) {
+            0 if !m.is_empty() => {
+                let i = rng.below(m.len());
+                m[i] = rng.next_u64() as u8;
+            }
+            1 if !m.is_empty() => {
+                let i = rng.below(m.len());
+                m.remove(i);
+            }
+            2 => {
+                let i = rng.below(m.len() + 1);
+                m.insert(i, rng.next_u64() as u8);
+            }
+            3 if !m.is_empty() => {
+                let i = rng.below(m.len());
+                m.truncate(i);
+            }
+            _ => {
+                // Length-like bytes are where decoders break: set one to an extreme.
+                if !m.is_empty() {
+                    let i = rng.below(m.len());
+                    m[i] = [0x00, 0x7f, 0x80, 0x81, 0x82, 0x84, 0xff][rng.below(7)];
+                }
+            }
+        }
+    }
+    m
+}

@@ -59,10 +59,10 @@ pub struct Expected {
 
 impl Expected {
     /// The key of a reconciliation item, to compare with the expectations.
-    pub fn of(item: &possig::reconcile::Item) -> Self {
+    pub fn of(item: &possig_reconcile::Item) -> Self {
         Expected {
             category: item.category.code(),
-            reason: item.reason.map_or("", possig::reconcile::Reason::code),
+            reason: item.reason.map_or("", possig_reconcile::Reason::code),
             terminal: item.terminal().to_string(),
             rrn: item
                 .receipt

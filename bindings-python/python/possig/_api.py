@@ -517,7 +517,7 @@ class CategoryCount:
 
 
 CSV_FIELDS: Tuple[str, ...] = tuple(_native.csv_header())
-"""The columns of `items.csv` (the crate's `possig::reconcile::CSV_HEADER`), also the columns
+"""The columns of `items.csv` (the crate's `possig_reconcile::CSV_HEADER`), also the columns
 of `ReconcileReport.to_pandas()`."""
 
 

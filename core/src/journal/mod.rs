@@ -543,9 +543,13 @@ pub fn verify_journal<R: Read>(
 }
 
 /// [`verify_journal`], also handing the sink each record's decoded receipt (`None` for a record
-/// that does not decode, and for findings). Used by reconciliation, which needs the payment
-/// fields that [`RecordOutcome`] does not carry.
-pub(crate) fn verify_journal_with_receipts<R: Read>(
+/// that does not decode, and for findings): the hook for consumers that need the receipt's
+/// fields beyond what [`RecordOutcome`] carries (reconciliation, in `possig-reconcile`, needs
+/// the payment). The verdicts and their order are exactly [`verify_journal`]'s.
+///
+/// # Errors
+/// Only I/O errors of `input`; every problem of the data itself is an event.
+pub fn verify_journal_with_receipts<R: Read>(
     input: R,
     store: &TrustStore,
     options: &JournalOptions,

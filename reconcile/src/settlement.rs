@@ -16,9 +16,10 @@
 use std::collections::HashMap;
 use std::io::Read;
 
-use crate::error::{Error, Limit, SettlementColumn};
-use crate::format::wire::ReceiptKind;
-use crate::limits::{MAX_SETTLEMENT_LINE, MAX_SETTLEMENT_ROWS, MAX_TEXT_FIELD};
+use crate::error::{Error, SettlementColumn, SettlementLimit};
+use crate::error::{MAX_SETTLEMENT_LINE, MAX_SETTLEMENT_ROWS};
+use possig::format::wire::ReceiptKind;
+use possig::limits::MAX_TEXT_FIELD;
 
 /// Header names of the settlement columns.
 #[derive(Clone, Debug)]
@@ -241,7 +242,10 @@ fn csv_error(e: &csv::Error, line: u64) -> Error {
             .get_ref()
             .is_some_and(|inner| inner.downcast_ref::<LineTooLong>().is_some())
         {
-            return Error::limit(Limit::SettlementLine, MAX_SETTLEMENT_LINE + 1);
+            return Error::LimitExceeded {
+                limit: SettlementLimit::Line,
+                actual: MAX_SETTLEMENT_LINE + 1,
+            };
         }
         return Error::Io { kind: io.kind() };
     }
@@ -292,7 +296,10 @@ pub(crate) fn read<R: Read>(input: R, map: &ColumnMap) -> Result<Settlement, Err
             continue; // blank line (or a line of empty fields)
         }
         if out.rows.len() + out.bad.len() >= MAX_SETTLEMENT_ROWS {
-            return Err(Error::limit(Limit::SettlementRows, MAX_SETTLEMENT_ROWS + 1));
+            return Err(Error::LimitExceeded {
+                limit: SettlementLimit::Rows,
+                actual: MAX_SETTLEMENT_ROWS + 1,
+            });
         }
         let field = |c: SettlementColumn| {
             cols.get(c as usize)
@@ -341,10 +348,10 @@ fn parse_row<'a>(
     let amount = (!amount.is_empty() && amount.bytes().all(|b| b.is_ascii_digit()))
         .then(|| amount.parse::<u64>().ok())
         .flatten()
-        .filter(|a| *a <= crate::limits::MAX_AMOUNT)
+        .filter(|a| *a <= possig::limits::MAX_AMOUNT)
         .ok_or(C::Amount)?;
     let currency = field(C::Currency);
-    let currency = crate::currency_exponent(currency)
+    let currency = possig::currency_exponent(currency)
         .and(Currency::new(currency))
         .ok_or(C::Currency)?;
     let time = parse_time(field(C::Time)).ok_or(C::Time)?;
@@ -494,7 +501,7 @@ mod tests {
         assert_eq!(
             read_str(&long).unwrap_err(),
             Error::LimitExceeded {
-                limit: Limit::SettlementLine,
+                limit: SettlementLimit::Line,
                 actual: MAX_SETTLEMENT_LINE + 1
             }
         );

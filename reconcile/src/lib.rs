@@ -1,7 +1,9 @@
+#![doc = include_str!("../README.md")]
+//!
 //! Reconciliation of verified receipts against the acquirer's settlement file.
 //!
 //! [`reconcile`] verifies every receipt of the journals (exactly as
-//! [`crate::journal::verify_journal`] does, chain findings included), reads the settlement file
+//! [`possig::journal::verify_journal`] does, chain findings included), reads the settlement file
 //! ([`settlement`] documents its columns), matches receipts to rows and hands the caller one
 //! [`Item`] per outcome, each in exactly one [`Category`]. The returned [`Report`] counts the
 //! receipts and rows per category; [`Report::is_conserved`] checks that their sums equal the
@@ -32,7 +34,7 @@
 //!
 //! # Memory
 //! Receipts are verified in streaming chunks with the journal verifier's own bound (see
-//! [`crate::journal`]), but matching needs every row and every receipt's key fields at once, so
+//! [`possig::journal`]), but matching needs every row and every receipt's key fields at once, so
 //! the bound is linear with small constants and no per-record heap allocation: a receipt keeps
 //! 136 bytes (fixed-size fields, interned terminal and merchant ids) plus about 75 bytes in
 //! the digest index; a row keeps 64 bytes plus about 60 in the indexes (RRN and authorization
@@ -43,7 +45,7 @@
 
 mod chunked;
 mod csv_out;
-mod html;
+pub mod error;
 mod report;
 pub mod settlement;
 
@@ -51,16 +53,15 @@ use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
 pub use csv_out::{CSV_HEADER, ItemsCsv, csv_record};
-pub use html::write_html;
+pub use error::{Error, SettlementColumn, SettlementLimit};
 pub use report::{Category, CategoryCount, Item, Reason, ReceiptFacts, Report, RowFacts};
 pub use settlement::ColumnMap;
 
-use crate::error::Error;
-use crate::format::wire::{CardholderVerification, ReceiptBody, ReceiptKind};
-use crate::journal::{Event, Finding, JournalOptions, Status};
-use crate::trust::TrustStore;
-use crate::verify::receipt::UnverifiedReceipt;
 use chunked::Chunked;
+use possig::format::wire::{CardholderVerification, ReceiptBody, ReceiptKind};
+use possig::journal::{Event, Finding, JournalOptions, Status};
+use possig::trust::TrustStore;
+use possig::verify::receipt::UnverifiedReceipt;
 use settlement::{AuthCode, Currency, Interner, Row, Rrn, Settlement, Short};
 
 /// Default matching window: 900 s. Terminal clocks and the acquirer host's time stamps differ
@@ -153,7 +154,7 @@ impl Rec {
     }
     fn code(&self) -> Option<&'static str> {
         self.code
-            .and_then(|c| Error::ALL_CODES.get(usize::from(c)))
+            .and_then(|c| possig::Error::ALL_CODES.get(usize::from(c)))
             .copied()
     }
 }
@@ -170,14 +171,14 @@ struct Collector<'a> {
 }
 
 impl Collector<'_> {
-    fn record(&mut self, o: crate::journal::RecordOutcome, r: Option<&UnverifiedReceipt>) {
+    fn record(&mut self, o: possig::journal::RecordOutcome, r: Option<&UnverifiedReceipt>) {
         let slot = u32::try_from(self.recs.len()).unwrap_or(NONE);
         let mut rec = Rec {
             offset: o.offset,
             status: o.status,
             code: o
                 .code
-                .and_then(|c| Error::ALL_CODES.iter().position(|a| *a == c))
+                .and_then(|c| possig::Error::ALL_CODES.iter().position(|a| *a == c))
                 .and_then(|i| u8::try_from(i).ok()),
             digest: o.digest,
             terminal: NONE,
@@ -281,7 +282,7 @@ pub fn reconcile<J: Read, S: Read>(
         terminals: &mut settlement.terminals,
         merchants: Interner::default(),
     };
-    let summary = crate::journal::verify_journal_with_receipts(
+    let summary = possig::journal::verify_journal_with_receipts(
         journals,
         store,
         &options.journal,

@@ -5,8 +5,8 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::report::{Category, Item, Report};
-use crate::format::time::UnixTime;
+use possig::UnixTime;
+use possig_reconcile::{Category, Item, Report};
 
 fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
@@ -26,7 +26,7 @@ fn esc(s: &str) -> String {
 
 /// An amount in minor units with its currency's exponent: `1999 EUR` → `19.99 EUR`.
 pub(crate) fn money(amount: u64, currency: &str) -> String {
-    let exp = u32::from(crate::currency_exponent(currency).unwrap_or(0));
+    let exp = u32::from(possig::currency_exponent(currency).unwrap_or(0));
     let unit = 10u64.pow(exp);
     if exp == 0 {
         format!("{amount} {currency}")
@@ -146,7 +146,7 @@ fn chart(report: &Report, out: &mut String) {
 ///
 /// # Errors
 /// Those of `out`.
-pub fn write_html(out: &mut impl Write, report: &Report, items: &[Item]) -> io::Result<()> {
+pub(crate) fn write_html(out: &mut impl Write, report: &Report, items: &[Item]) -> io::Result<()> {
     let mut h = String::with_capacity(64 * 1024 + items.len() * 600);
     let conserved = report.is_conserved();
     let _ = write!(
@@ -321,5 +321,51 @@ mod tests {
         assert_eq!(money(5, "EUR"), "0.05 EUR");
         assert_eq!(money(1500, "JPY"), "1500 JPY");
         assert_eq!(money(1234, "BHD"), "1.234 BHD");
+    }
+
+    /// A simulated day's report (the reconciliation tests' day) renders every category and the
+    /// finding count.
+    #[test]
+    fn a_simulated_day_renders() {
+        use possig::journal::JournalOptions;
+        use possig::{Terminal, VerifyOptions};
+        use possig_reconcile::{ReconcileOptions, reconcile};
+        use possig_testkit::fixtures::{NOW, key, revocation_time, store};
+        use possig_testkit::simulate::{SimTerminal, simulate_day};
+
+        let terminals = ["term-ok", "term-ok2"].map(|name| SimTerminal {
+            terminal: Terminal::new(key(name), "M-100 Cafe", name).unwrap(),
+            id: name.into(),
+            revoked_at: None,
+        });
+        let day = simulate_day(terminals.into(), revocation_time() - 14 * 3600, 40, 3).unwrap();
+        let options = ReconcileOptions::new(JournalOptions::new(VerifyOptions::at(NOW)));
+        let mut findings = Vec::new();
+        let report = reconcile(
+            &day.journal[..],
+            day.settlement_csv.as_bytes(),
+            &store(),
+            &options,
+            |i| {
+                if i.category.is_finding() {
+                    findings.push(i.clone());
+                }
+            },
+        )
+        .unwrap();
+        assert!(!findings.is_empty());
+        let mut html = Vec::new();
+        write_html(&mut html, &report, &findings).unwrap();
+        let html = String::from_utf8(html).unwrap();
+        assert!(html.contains("Conservation") && html.contains("holds"));
+        assert!(html.contains(&format!(
+            "Findings ({} of {} listed)",
+            findings.len(),
+            findings.len()
+        )));
+        for category in Category::ALL {
+            assert!(html.contains(category.title()), "{}", category.code());
+        }
+        assert!(html.contains("<svg"));
     }
 }

@@ -20,9 +20,9 @@ use std::time::Instant;
 
 use common::*;
 use possig::journal::JournalOptions;
-use possig::reconcile::{Category, ReconcileOptions, reconcile};
 use possig::sign::keys::SigningKey;
 use possig::{Terminal, VerifyOptions};
+use possig_reconcile::{Category, ReconcileOptions, reconcile};
 
 const RECORDS: u64 = 1_000_000;
 
@@ -118,7 +118,7 @@ fn a_million_receipts_against_a_million_rows_in_bounded_memory() {
     assert_eq!(report.items(Category::NoSettlementExpected), 10_100);
     assert_eq!(report.items(Category::MissingReceipt), 10_100);
     assert_eq!(findings, 10_100);
-    // The bound (module docs of possig::reconcile): ~210 bytes per receipt and ~125 per row
+    // The bound (module docs of possig_reconcile): ~210 bytes per receipt and ~125 per row
     // plus allocator overhead; measured 433 MiB for 10⁶ × 10⁶.
     assert!(growth_mib < 512, "peak RSS grew by {growth_mib} MiB");
 }

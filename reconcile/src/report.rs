@@ -3,15 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::journal::Summary;
+use possig::journal::Summary;
 
 /// The category of an item. Every receipt and every settlement row ends in exactly one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize),
-    serde(rename_all = "snake_case")
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Category {
     /// A valid receipt and its settlement row agree (terminal, RRN or authorization code, kind,
@@ -117,12 +113,8 @@ impl Category {
 }
 
 /// Why an item is in its category, where the category alone does not say.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize),
-    serde(rename_all = "snake_case")
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Reason {
     /// Amounts differ.
@@ -176,8 +168,7 @@ impl Reason {
 
 /// A receipt's key fields as an item shows them. Fields come from the receipt as decoded; they
 /// are verified only when `status` is `valid` or `valid_with_warnings`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct ReceiptFacts {
     /// Position of the record in the input (0-based, across all journals).
     pub index: u64,
@@ -214,8 +205,7 @@ pub struct ReceiptFacts {
 }
 
 /// A settlement row's fields as an item shows them.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct RowFacts {
     /// 1-based line in the settlement file.
     pub line: u64,
@@ -241,8 +231,7 @@ pub struct RowFacts {
 
 /// One outcome of reconciliation: a receipt, a row, or both (and for voids and references, the
 /// related original receipt).
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Item {
     /// The category.
     pub category: Category,
@@ -287,8 +276,7 @@ impl Item {
 }
 
 /// Items, receipts and rows in one category.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct CategoryCount {
     /// Items.
     pub items: u64,
@@ -299,8 +287,7 @@ pub struct CategoryCount {
 }
 
 /// The counts of a reconciliation. Items themselves go to the caller's sink.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Report {
     /// Receipts read (every journal record, garbage excluded).
     pub receipts: u64,
