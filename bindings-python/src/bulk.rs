@@ -13,7 +13,6 @@ use possig_reconcile::{ColumnMap, ReconcileOptions};
 use possig_testkit::simulate::{SimTerminal, simulate_day as simulate};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
-use serde::Serialize;
 
 use crate::keys::PySigningKey;
 use crate::receipt::{PyTrustStore, json};
@@ -234,14 +233,6 @@ fn read_journal<'py>(py: Python<'py>, data: &[u8]) -> PResult<Vec<JournalEntry<'
     Ok(out)
 }
 
-#[derive(Serialize)]
-struct ReconcileOut {
-    report: possig_reconcile::Report,
-    conserved: bool,
-    clean: bool,
-    items: Vec<possig_reconcile::Item>,
-}
-
 #[pyfunction]
 #[pyo3(signature = (store, now, *, journal_data=None, journal_paths=Vec::new(), settlement_data=None, settlement_path=None, window=possig_reconcile::DEFAULT_WINDOW_SECONDS, pending_days=possig_reconcile::DEFAULT_PENDING_DAYS, columns=HashMap::new(), include_matched=false, items_csv=None))]
 #[allow(clippy::too_many_arguments)]
@@ -305,12 +296,9 @@ fn reconcile(
         if let Some(c) = csv.as_mut() {
             c.flush()?;
         }
-        Ok(json(&ReconcileOut {
-            conserved: report.is_conserved(),
-            clean: report.is_clean(),
-            report,
-            items,
-        }))
+        Ok(json(&possig_reconcile::ReportView::new(
+            report, items, true,
+        )))
     })
 }
 

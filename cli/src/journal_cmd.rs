@@ -131,14 +131,6 @@ pub(crate) fn run(
     }
 }
 
-fn finding_json(f: &Finding) -> serde_json::Value {
-    let mut v = serde_json::to_value(f).unwrap_or_else(|_| json!({}));
-    if let Some(o) = v.as_object_mut() {
-        o.insert("problem".into(), json!(!f.is_informational()));
-    }
-    v
-}
-
 fn human_finding(f: &Finding) -> String {
     let k = |key: &[u8; 32]| hex::encode(&key[..6]);
     match f {
@@ -280,22 +272,19 @@ pub(crate) fn verify(
     json_out: bool,
     all_records: bool,
 ) -> Result<bool> {
-    let mut records = Vec::new();
-    let mut findings = Vec::new();
+    let mut view = possig::view::JournalView::default();
     let summary = run(source, store, opts, |e| match e {
         Event::Record(r) => {
             if json_out {
                 if all_records || r.status != Status::Valid {
-                    records.push(serde_json::to_value(&r).unwrap_or_else(|_| json!({})));
+                    view.push(Event::Record(r));
                 }
             } else if let Some(line) = human_record(&r) {
                 println!("{line}");
             }
         }
         Event::Finding(f) => {
-            if json_out {
-                findings.push(finding_json(&f));
-            } else if !matches!(f, Finding::ChainStart { how: "genesis", .. }) {
+            if !json_out && !matches!(f, Finding::ChainStart { how: "genesis", .. }) {
                 println!(
                     "{}  {}",
                     if f.is_informational() {
@@ -306,15 +295,14 @@ pub(crate) fn verify(
                     human_finding(&f)
                 );
             }
+            if json_out {
+                view.push(Event::Finding(f));
+            }
         }
     })?;
     if json_out {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(
-                &json!({"summary": summary, "findings": findings, "records": records})
-            )?
-        );
+        let view = view.finish(summary.clone());
+        println!("{}", serde_json::to_string_pretty(&view)?);
     } else {
         print_summary(&summary);
     }
@@ -459,12 +447,11 @@ pub(crate) fn verify_proof(
     let result = InclusionProof::from_der(&bytes)
         .and_then(|p| UnverifiedReceipt::from_der(&r).and_then(|r| p.verify(&r, store, opts)));
     if json_out {
-        let v = match &result {
-            Ok(close) => {
-                json!({"outcome": "included", "day_close": view::receipt_json(close.receipt())})
-            }
-            Err(e) => json!({"outcome": "invalid", "error": view::error_json(e)}),
-        };
+        let mut v = possig::view::OutcomeView::from(&result);
+        if result.is_ok() {
+            // The verified receipt is the dayClose whose batch includes the receipt.
+            v.outcome = "included";
+        }
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         match &result {

@@ -400,7 +400,10 @@ fn verify(trust: &TrustArgs, at: Option<&str>, json: bool, files: &[PathBuf]) ->
         all_ok &= result.is_ok();
         let name = f.display().to_string();
         if json {
-            outcomes.push(view::outcome_json(&name, &result));
+            outcomes.push(view::FileOutcome {
+                file: name,
+                outcome: possig::view::OutcomeView::from(&result),
+            });
         } else {
             match &result {
                 Ok(v) if v.warnings().is_empty() => {
@@ -425,10 +428,7 @@ fn verify(trust: &TrustArgs, at: Option<&str>, json: bool, files: &[PathBuf]) ->
 fn show(file: &Path, json: bool) -> Result<()> {
     let r = printable::load_receipt(file)?;
     if json {
-        let mut v = view::receipt_json(&r);
-        if let Some(o) = v.as_object_mut() {
-            o.insert("verified".into(), serde_json::Value::Bool(false));
-        }
+        let v = possig::view::ReceiptView::from(&r);
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         print!("{}", view::show_human(&r));

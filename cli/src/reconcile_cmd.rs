@@ -158,19 +158,13 @@ pub(crate) fn run(
     }
     csv.flush().context("writing items.csv")?;
     let listed_all = findings.len() < MAX_LISTED_FINDINGS;
-    let json = serde_json::json!({
-        "report": report,
-        "conserved": report.is_conserved(),
-        "clean": report.is_clean(),
-        "findings": findings,
-        "findings_complete": listed_all,
-    });
+    let view = possig_reconcile::ReportView::new(report, findings, listed_all);
     let mut w = BufWriter::new(File::create(out.join("report.json"))?);
-    serde_json::to_writer_pretty(&mut w, &json)?;
+    serde_json::to_writer_pretty(&mut w, &view)?;
     w.write_all(b"\n")?;
     w.flush()?;
     let mut w = BufWriter::new(File::create(out.join("report.html"))?);
-    crate::html::write_html(&mut w, &report, &findings)?;
+    crate::html::write_html(&mut w, &view.report, &view.items)?;
     w.flush()?;
-    Ok((report, findings))
+    Ok((view.report, view.items))
 }

@@ -578,3 +578,55 @@ fn printable_forms_round_trip_and_verify() {
     assert_eq!(code(&o), 2);
     assert!(String::from_utf8_lossy(&o.stderr).contains("[qr_unreadable]"));
 }
+
+/// `--json` prints possig's view values and nothing of its own: `verify` prints one
+/// `possig::view::OutcomeView` per file (with the file's name), `show` a `ReceiptView`, for
+/// a valid and an invalid golden vector.
+#[test]
+fn json_output_is_the_library_view() {
+    use possig::view::{OutcomeView, ReceiptView};
+    use possig::{UnverifiedReceipt, VerifyOptions};
+    use possig_testkit::fixtures::{NOW, fixtures, store, vectors_dir};
+
+    let pki = fixtures();
+    let mut args: Vec<String> = vec!["verify".into(), "--json".into(), "--at".into()];
+    args.push(format!("@{NOW}"));
+    for (flag, file) in [
+        ("--trust", "root.pem"),
+        ("--intermediate", "intermediate.pem"),
+        ("--terminal", "term-ok.pem"),
+        ("--terminal", "term-revoked.pem"),
+        ("--crl", "root.crl.pem"),
+        ("--crl", "intermediate.crl.pem"),
+    ] {
+        args.push(flag.into());
+        args.push(s(&pki.join(file)).into());
+    }
+    let files = ["sale-pin.der", "tampered-amount.der"].map(|f| vectors_dir().join(f));
+    for f in &files {
+        assert!(f.exists(), "{}", f.display());
+        args.push(s(f).into());
+    }
+    let o = possig(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stderr));
+    let got: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let store = store();
+    for (i, f) in files.iter().enumerate() {
+        let result = UnverifiedReceipt::from_der(&std::fs::read(f).unwrap())
+            .and_then(|r| r.verify(&store, &VerifyOptions::at(NOW)));
+        let mut want = serde_json::to_value(OutcomeView::from(&result)).unwrap();
+        want.as_object_mut()
+            .unwrap()
+            .insert("file".into(), s(f).into());
+        assert_eq!(got[i], want, "{}", f.display());
+    }
+    assert_eq!(got[0]["outcome"], "valid");
+    assert_eq!(got[0]["receipt"]["tbs"]["issued_at"], 1_780_308_000u64);
+    assert_eq!(got[1]["error"]["code"], "bad_signature");
+
+    let o = possig(&["show", "--json", s(&files[0])]);
+    assert_eq!(code(&o), 0);
+    let got: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let r = UnverifiedReceipt::from_der(&std::fs::read(&files[0]).unwrap()).unwrap();
+    assert_eq!(got, serde_json::to_value(ReceiptView::from(&r)).unwrap());
+}

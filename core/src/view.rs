@@ -175,6 +175,42 @@ pub struct VerifiedView {
     pub path: Vec<CertificateView>,
 }
 
+/// The outcome of verifying one input: `outcome` is `valid`, `valid_with_warnings` or
+/// `invalid` (or `included`, for an inclusion proof), then the verified receipt's fields
+/// (`receipt`, `warnings`, `path`) or the `error`.
+#[derive(Clone, Debug, Serialize)]
+pub struct OutcomeView {
+    /// `valid`, `valid_with_warnings`, `invalid`; `included` for an inclusion proof.
+    pub outcome: &'static str,
+    /// The verified receipt (every outcome but `invalid`).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub verified: Option<VerifiedView>,
+    /// Why not (`invalid`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorView>,
+}
+
+impl From<&Result<VerifiedReceipt, Error>> for OutcomeView {
+    fn from(result: &Result<VerifiedReceipt, Error>) -> Self {
+        match result {
+            Ok(v) => OutcomeView {
+                outcome: if v.warnings().is_empty() {
+                    "valid"
+                } else {
+                    "valid_with_warnings"
+                },
+                verified: Some(VerifiedView::from(v)),
+                error: None,
+            },
+            Err(e) => OutcomeView {
+                outcome: "invalid",
+                verified: None,
+                error: Some(ErrorView::from(e)),
+            },
+        }
+    }
+}
+
 /// An error with its structured data.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct ErrorView {

@@ -54,7 +54,9 @@ use std::io::Read;
 
 pub use csv_out::{CSV_HEADER, ItemsCsv, csv_record};
 pub use error::{Error, SettlementColumn, SettlementLimit};
-pub use report::{Category, CategoryCount, Item, Reason, ReceiptFacts, Report, RowFacts};
+pub use report::{
+    Category, CategoryCount, Item, Reason, ReceiptFacts, Report, ReportView, RowFacts,
+};
 pub use settlement::ColumnMap;
 
 use chunked::Chunked;

@@ -358,3 +358,32 @@ impl Report {
             && self.journal.is_clean()
     }
 }
+
+/// A reconciliation as one serializable value: what the CLI writes to `report.json` and the
+/// Python binding returns.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ReportView {
+    /// The counts.
+    pub report: Report,
+    /// [`Report::is_conserved`].
+    pub conserved: bool,
+    /// [`Report::is_clean`].
+    pub clean: bool,
+    /// The items kept (the findings, or every item: the caller chooses).
+    pub items: Vec<Item>,
+    /// Whether `items` holds every item the caller asked for (false when it was capped).
+    pub items_complete: bool,
+}
+
+impl ReportView {
+    /// The view of `report` with the `items` kept and whether they are all.
+    pub fn new(report: Report, items: Vec<Item>, items_complete: bool) -> Self {
+        ReportView {
+            conserved: report.is_conserved(),
+            clean: report.is_clean(),
+            report,
+            items,
+            items_complete,
+        }
+    }
+}
