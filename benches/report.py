@@ -3,9 +3,9 @@
 
 Reads target/criterion/**/new/benchmark.json and estimates.json after `make bench`. Every
 time is the median of one run. Per-element times are given for groups with an element
-throughput. Ratios are to the peers measured in the same run: ring (the fastest peer here) and
-OpenSSL, each on the same operation: signing rows against `sign/ring` and `sign/openssl`,
-everything else against single verification (`verify/ring`, `verify/openssl`), per receipt.
+throughput. Ratios are to the peers measured in the same run: ring (the fastest peer here),
+OpenSSL and p256, each on the same operation: signing rows against `sign/ring`, `sign/openssl`
+and `sign/p256`, everything else against single verification (`verify/…`), per receipt.
 """
 import json
 import pathlib
@@ -37,14 +37,14 @@ def main():
     missing = [k for k in ("verify/ring", "verify/openssl") if k not in by_id]
     if missing:
         sys.exit(f"{', '.join(missing)} not measured: run `make bench` first")
-    print("| benchmark | median | per receipt / op | × ring | × OpenSSL |")
-    print("| --- | --- | --- | --- | --- |")
+    print("| benchmark | median | per receipt / op | × ring | × OpenSSL | × p256 |")
+    print("| --- | --- | --- | --- | --- | --- |")
     for full_id, ns, elements, nbytes in rows:
         per = ns / elements if elements else ns
         op = "sign" if full_id.startswith("sign/") else "verify"
-        ring, ossl = by_id.get(f"{op}/ring"), by_id.get(f"{op}/openssl")
+        ring, ossl, p256 = (by_id.get(f"{op}/{peer}") for peer in ("ring", "openssl", "p256"))
         ratio = lambda base: f"{per / base:.2f}×" if base and not full_id.startswith(("field/", "msm_window/")) else ""
-        print(f"| `{full_id}` | {fmt(ns)} | {fmt(per)} | {ratio(ring)} | {ratio(ossl)} |")
+        print(f"| `{full_id}` | {fmt(ns)} | {fmt(per)} | {ratio(ring)} | {ratio(ossl)} | {ratio(p256)} |")
 
 
 if __name__ == "__main__":

@@ -87,30 +87,17 @@ impl From<possig_reconcile::Error> for PossigError {
     }
 }
 
-/// The one conversion of core errors into Python exceptions: the class by family, `.code`
+/// The one conversion of core errors into Python exceptions: the class by family (`kind`), `.code`
 /// equal to the Rust `code()`, and the structured data as attributes (None where absent).
 impl From<PossigError> for PyErr {
     fn from(e: PossigError) -> PyErr {
         let PossigError { view, line } = e;
-        let err = match view.code {
-            "malformed"
-            | "trailing_data"
-            | "unsupported_version"
-            | "invalid_field"
-            | "unknown_critical_extension"
-            | "invalid_text"
-            | "qr_unreadable"
-            | "settlement_header"
-            | "settlement_malformed" => MalformedError::new_err(view.message.clone()),
-            "limit_exceeded" => LimitError::new_err(view.message.clone()),
-            "unknown_signer" => UntrustedSignerError::new_err(view.message.clone()),
-            "chain_invalid"
-            | "certificate_expired"
-            | "certificate_not_yet_valid"
-            | "revoked"
-            | "unsupported_algorithm"
-            | "invalid_public_key" => CertificateError::new_err(view.message.clone()),
-            "issued_in_future" => TimeError::new_err(view.message.clone()),
+        let err = match view.kind {
+            "malformed" => MalformedError::new_err(view.message.clone()),
+            "limit" => LimitError::new_err(view.message.clone()),
+            "untrusted_signer" => UntrustedSignerError::new_err(view.message.clone()),
+            "certificate" => CertificateError::new_err(view.message.clone()),
+            "time" => TimeError::new_err(view.message.clone()),
             "io" => IoError::new_err(view.message.clone()),
             _ => SignatureError::new_err(view.message.clone()),
         };
@@ -119,6 +106,7 @@ impl From<PossigError> for PyErr {
             // Setting an attribute on a fresh exception instance does not fail in practice; if
             // it did, the exception would still carry its class and message.
             let _ = value.setattr("code", view.code);
+            let _ = value.setattr("kind", view.kind);
             let _ = value.setattr("message", view.message.as_str());
             let _ = value.setattr("structure", view.structure);
             let _ = value.setattr("offset", view.offset);

@@ -7,6 +7,17 @@ import possig
 from conftest import NOW, VECTORS
 
 
+KIND_OF_CLASS = {
+    possig.MalformedError: "malformed",
+    possig.LimitError: "limit",
+    possig.UntrustedSignerError: "untrusted_signer",
+    possig.CertificateError: "certificate",
+    possig.SignatureError: "signature",
+    possig.TimeError: "time",
+    possig.IoError: "io",
+}
+
+
 def test_hierarchy():
     for cls in (
         possig.MalformedError,
@@ -100,6 +111,7 @@ def test_garbage_at_every_entry_point(g, store):
             call()
         except possig.Error as e:
             assert e.code in possig.error_codes()
+            assert KIND_OF_CLASS[type(e)] == e.kind, (e.code, e.kind, type(e))
         except (TypeError, OverflowError):
             pass  # wrong Python types are Python's own errors
 

@@ -64,7 +64,7 @@ export interface JournalReport {
 export interface VerifyOptions { at: number; maxClockSkew?: number; }
 /** Every error thrown by this module. */
 export interface PossigError extends Error {
-  code: string; structure?: string; offset?: number; field?: string; limit?: string;
+  code: string; kind: string; structure?: string; offset?: number; field?: string; limit?: string;
   actual?: number; depth?: number; reason?: string; revoked_at?: number; key_id?: string;
   version?: number; index?: number;
 }
@@ -82,6 +82,7 @@ fn js_error(e: possig::Error) -> JsValue {
         let _ = js_sys::Reflect::set(obj, &JsValue::from_str(k), &v);
     };
     set("code", JsValue::from_str(view.code));
+    set("kind", JsValue::from_str(view.kind));
     let strs = [
         ("structure", view.structure),
         ("field", view.field),

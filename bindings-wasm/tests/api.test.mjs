@@ -52,12 +52,12 @@ test("the journal vector", () => {
 });
 
 test("errors carry codes and data; bad times are refused", () => {
-  assert.throws(() => possig.Receipt.fromText("PSR1:ab"), (e) => e.code === "invalid_text" && e.offset === 5 && e.reason === "character");
+  assert.throws(() => possig.Receipt.fromText("PSR1:ab"), (e) => e.code === "invalid_text" && e.kind === "malformed" && e.offset === 5 && e.reason === "character");
   assert.throws(() => possig.Receipt.fromDer(new Uint8Array([0x30, 0x80])), (e) => e.code === "malformed");
   assert.throws(() => possig.Receipt.fromQrImage(new Uint8Array([1, 2, 3])), (e) => e.code === "qr_unreadable" && e.reason === "image");
   const r = possig.Receipt.fromDer(read("vectors/sale-pin.der"));
   for (const bad of [-1, 1.5, NaN, Infinity, 2 ** 60, "2027"]) {
-    assert.throws(() => r.verify(store(), { at: bad }), (e) => e.code === "invalid_field", String(bad));
+    assert.throws(() => r.verify(store(), { at: bad }), (e) => e.code === "invalid_field" && e.kind === "malformed", String(bad));
   }
   assert.throws(() => r.verify(store(), {}), (e) => e.code === "invalid_field");
   assert.throws(() => r.verify(store(), { at: INDEX.verify_at, maxClockSkew: -5 }), (e) => e.code === "invalid_field");

@@ -1,4 +1,4 @@
-//! `possig journal append|verify|stats`, `possig prove` and proof checking.
+//! `possig journal append|verify|stats|prove` and proof checking.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -131,120 +131,6 @@ pub(crate) fn run(
     }
 }
 
-fn human_finding(f: &Finding) -> String {
-    let k = |key: &[u8; 32]| hex::encode(&key[..6]);
-    match f {
-        Finding::MalformedRecord { offset, len } => {
-            format!("{len} unreadable byte(s) at offset {offset}")
-        }
-        Finding::ChainStart { key, counter, how } => {
-            format!("key {}…: chain starts at counter {counter} ({how})", k(key))
-        }
-        Finding::Gap { key, from, to } => {
-            format!("key {}…: counters {from}..={to} MISSING", k(key))
-        }
-        Finding::Fork {
-            key,
-            counter,
-            index,
-        } => format!(
-            "key {}…: FORK at counter {counter} (record #{index})",
-            k(key)
-        ),
-        Finding::Duplicate {
-            key,
-            counter,
-            index,
-        } => format!(
-            "key {}…: duplicate of counter {counter} (record #{index})",
-            k(key)
-        ),
-        Finding::Reordered {
-            key,
-            counter,
-            index,
-        } => format!(
-            "key {}…: counter {counter} out of order (record #{index})",
-            k(key)
-        ),
-        Finding::Replay {
-            key,
-            counter,
-            index,
-        } => format!(
-            "key {}…: counter {counter} replayed outside the open window (record #{index})",
-            k(key)
-        ),
-        Finding::BrokenLink { key, counter } => {
-            format!("key {}…: BROKEN LINK before counter {counter}", k(key))
-        }
-        Finding::Rotation { from, to, matches } => format!(
-            "key rotation {}… -> {}… ({})",
-            k(from),
-            k(to),
-            if *matches {
-                "continues the chain"
-            } else {
-                "DOES NOT match the old chain"
-            }
-        ),
-        Finding::Pending {
-            digest,
-            terminal,
-            age,
-            ..
-        } => format!(
-            "terminal {terminal}: cardholder signature PENDING for {}h, receipt {}…",
-            age / 3600,
-            &hex::encode(digest)[..12]
-        ),
-        Finding::ReSigned {
-            digest,
-            resigned_at,
-        } => format!(
-            "receipt {}… re-signed at {}",
-            &hex::encode(digest)[..12],
-            view::rfc3339(*resigned_at)
-        ),
-        Finding::BadResign { digest, reason } => format!(
-            "resign {}… does not resolve a pending signature ({reason:?})",
-            &hex::encode(digest)[..12]
-        ),
-        Finding::Copy {
-            original, reprint, ..
-        } => format!("reprint #{reprint} of {}…", &hex::encode(original)[..12]),
-        Finding::BadCopy { digest, original } => format!(
-            "copy {}… names an original never seen valid: {}…",
-            &hex::encode(digest)[..12],
-            &hex::encode(original)[..12]
-        ),
-        Finding::UnsignedCovered { key, counter } => format!(
-            "key {}…: unsigned counter {counter} covered by a recovery",
-            k(key)
-        ),
-        Finding::UnsignedUncovered { key, counter } => format!(
-            "key {}…: unsigned counter {counter} NOT covered by any recovery",
-            k(key)
-        ),
-        Finding::BadRecovery { key, counter } => format!(
-            "key {}…: recovery at counter {counter} does not match the unsigned records",
-            k(key)
-        ),
-        Finding::BadDayClose {
-            key,
-            counter,
-            reason,
-        } => format!(
-            "key {}…: day close at counter {counter} does not match its batch ({reason:?})",
-            k(key)
-        ),
-        Finding::OpenBatch { key, first, count } => format!(
-            "key {}…: {count} receipt(s) from counter {first} not yet closed",
-            k(key)
-        ),
-    }
-}
-
 fn human_record(r: &RecordOutcome) -> Option<String> {
     let at = format!("#{} @{}", r.index, r.offset);
     let who = match (&r.terminal, r.counter) {
@@ -292,7 +178,7 @@ pub(crate) fn verify(
                     } else {
                         "FINDING "
                     },
-                    human_finding(&f)
+                    f
                 );
             }
             if json_out {

@@ -73,29 +73,17 @@ enum Command {
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
-        /// Check an inclusion proof (from `possig prove`) for the single receipt FILE.
+        /// Check an inclusion proof (from `possig journal prove`) for the single receipt FILE.
         #[arg(long)]
         proof: Option<PathBuf>,
         /// Receipt files (DER).
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Journals: append receipts, verify a whole history, count what is inside.
+    /// Journals: append receipts, verify a whole history, count what is inside, prove inclusion.
     Journal {
         #[command(subcommand)]
         command: JournalCommand,
-    },
-    /// Write a proof that a receipt is in a batch closed by a signed dayClose.
-    Prove {
-        /// The journal holding the receipt and the dayClose.
-        #[arg(long)]
-        journal: PathBuf,
-        /// The receipt (DER).
-        #[arg(long)]
-        receipt: PathBuf,
-        /// Where to write the proof (DER).
-        #[arg(long)]
-        out: PathBuf,
     },
     /// Show a receipt's content WITHOUT verifying it.
     Show {
@@ -200,6 +188,18 @@ enum JournalCommand {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Write a proof that a receipt is in a batch closed by a signed dayClose.
+    Prove {
+        /// The journal holding the receipt and the dayClose.
+        #[arg(long)]
+        journal: PathBuf,
+        /// The receipt (DER).
+        #[arg(long)]
+        receipt: PathBuf,
+        /// Where to write the proof (DER).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Verify every record and the chains of a journal (or a directory of receipt files).
     Verify {
         #[command(flatten)]
@@ -273,8 +273,9 @@ enum PkiCommand {
 /// Where trust comes from.
 #[derive(clap::Args)]
 struct TrustArgs {
-    /// Trusted root certificates (PEM bundle or DER); repeatable.
-    #[arg(long = "trust", required = true)]
+    /// Trusted root certificates, the trust anchors (PEM bundle or DER); repeatable.
+    /// `--trust` is an alias.
+    #[arg(long = "root", visible_alias = "trust", required = true)]
     roots: Vec<PathBuf>,
     /// Intermediate CA certificates; repeatable.
     #[arg(long = "intermediate")]
@@ -504,6 +505,11 @@ fn journal(cmd: &JournalCommand) -> Result<bool> {
             journal_cmd::append(journal, files).map(|_| true)
         }
         JournalCommand::Stats { journal, json } => journal_cmd::stats(journal, *json).map(|_| true),
+        JournalCommand::Prove {
+            journal,
+            receipt,
+            out,
+        } => journal_cmd::prove(journal, receipt, out).map(|_| true),
         JournalCommand::Verify {
             trust,
             journal,
@@ -556,11 +562,6 @@ fn run(cli: Cli) -> Result<bool> {
             files,
         } => verify(trust, at.as_deref(), *json, files),
         Command::Journal { command } => journal(command),
-        Command::Prove {
-            journal,
-            receipt,
-            out,
-        } => journal_cmd::prove(journal, receipt, out).map(|_| true),
         Command::Show { json, file } => show(file, *json).map(|_| true),
         Command::ExportTbs {
             file,

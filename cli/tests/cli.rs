@@ -477,6 +477,7 @@ fn journal_append_verify_stats_prove() {
     let proof = dir.path().join("p.der");
     let prove = |r: &Path| {
         possig(&[
+            "journal",
             "prove",
             "--journal",
             s(&journal),
@@ -592,7 +593,7 @@ fn json_output_is_the_library_view() {
     let mut args: Vec<String> = vec!["verify".into(), "--json".into(), "--at".into()];
     args.push(format!("@{NOW}"));
     for (flag, file) in [
-        ("--trust", "root.pem"),
+        ("--root", "root.pem"),
         ("--intermediate", "intermediate.pem"),
         ("--terminal", "term-ok.pem"),
         ("--terminal", "term-revoked.pem"),

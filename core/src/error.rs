@@ -453,7 +453,73 @@ pub enum Error {
     },
 }
 
+/// The family of an error: what a caller usually branches on (the Python binding's exception
+/// classes are these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The input is not the structure it should be, or breaks the format's rules.
+    Malformed,
+    /// Untrusted input above a named limit.
+    Limit,
+    /// No certificate in the trust store has the signer's key.
+    UntrustedSigner,
+    /// The signer's certificate path or key does not hold as of the signing time.
+    Certificate,
+    /// The signature, its encoding, or what it covers is wrong (or missing, or unproven).
+    Signature,
+    /// The receipt's time is after the verification time.
+    Time,
+    /// Reading an input failed.
+    Io,
+}
+
+impl ErrorKind {
+    /// Stable snake_case name.
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::Malformed => "malformed",
+            ErrorKind::Limit => "limit",
+            ErrorKind::UntrustedSigner => "untrusted_signer",
+            ErrorKind::Certificate => "certificate",
+            ErrorKind::Signature => "signature",
+            ErrorKind::Time => "time",
+            ErrorKind::Io => "io",
+        }
+    }
+}
+
 impl Error {
+    /// The error's family (decided here, once, for every binding).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Malformed { .. }
+            | Error::TrailingData { .. }
+            | Error::UnsupportedVersion { .. }
+            | Error::InvalidField { .. }
+            | Error::UnknownCriticalExtension { .. }
+            | Error::InvalidText { .. }
+            | Error::QrUnreadable { .. } => ErrorKind::Malformed,
+            Error::LimitExceeded { .. } => ErrorKind::Limit,
+            Error::UnknownSigner { .. } => ErrorKind::UntrustedSigner,
+            Error::ChainInvalid { .. }
+            | Error::CertificateExpired { .. }
+            | Error::CertificateNotYetValid { .. }
+            | Error::Revoked { .. }
+            | Error::UnsupportedAlgorithm { .. }
+            | Error::InvalidPublicKey => ErrorKind::Certificate,
+            Error::IssuedInFuture => ErrorKind::Time,
+            Error::BadSignature
+            | Error::HighS
+            | Error::WrongRecoveryId { .. }
+            | Error::AttachmentDigestMismatch { .. }
+            | Error::SignerFailed
+            | Error::Unsigned
+            | Error::InclusionProofInvalid => ErrorKind::Signature,
+            Error::Io { .. } => ErrorKind::Io,
+        }
+    }
+
     /// Stable snake_case code, identical in Rust, Python and JavaScript.
     pub fn code(&self) -> &'static str {
         match self {
@@ -636,5 +702,44 @@ impl std::error::Error for Error {}
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
         Error::Io { kind: e.kind() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Error, ErrorKind, Limit};
+
+    #[test]
+    fn every_error_has_its_family() {
+        let cases = [
+            (Error::HighS, ErrorKind::Signature),
+            (Error::IssuedInFuture, ErrorKind::Time),
+            (Error::InvalidPublicKey, ErrorKind::Certificate),
+            (
+                Error::UnknownSigner { key_id: [0; 32] },
+                ErrorKind::UntrustedSigner,
+            ),
+            (
+                Error::LimitExceeded {
+                    limit: Limit::ReceiptSize,
+                    actual: 1,
+                },
+                ErrorKind::Limit,
+            ),
+            (
+                Error::Io {
+                    kind: std::io::ErrorKind::NotFound,
+                },
+                ErrorKind::Io,
+            ),
+            (
+                Error::UnsupportedVersion { version: 2 },
+                ErrorKind::Malformed,
+            ),
+        ];
+        for (e, kind) in cases {
+            assert_eq!(e.kind(), kind, "{}", e.code());
+        }
+        assert_eq!(ErrorKind::UntrustedSigner.code(), "untrusted_signer");
     }
 }

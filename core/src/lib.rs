@@ -12,7 +12,7 @@ pub mod verify;
 #[cfg(feature = "serde")]
 pub mod view;
 
-pub use error::{AlgorithmUse, ChainReason, Error, Field, Limit, Structure};
+pub use error::{AlgorithmUse, ChainReason, Error, ErrorKind, Field, Limit, Structure};
 pub use format::currency::currency_exponent;
 pub use format::oid::Oid;
 pub use format::strokes::Strokes;

@@ -216,6 +216,8 @@ impl From<&Result<VerifiedReceipt, Error>> for OutcomeView {
 pub struct ErrorView {
     /// Stable code ([`Error::code`]).
     pub code: &'static str,
+    /// The family ([`Error::kind`]'s code).
+    pub kind: &'static str,
     /// Plain words.
     pub message: String,
     /// Structure (`malformed`, `trailing_data`).
@@ -243,11 +245,12 @@ pub struct ErrorView {
 }
 
 impl ErrorView {
-    /// A view with its code and message and no data yet (for error types built on possig's,
+    /// A view with its code, family and message and no data yet (for error types built on possig's,
     /// such as reconciliation's, which fill in their own fields).
-    pub fn new(code: &'static str, message: String) -> Self {
+    pub fn new(code: &'static str, kind: crate::ErrorKind, message: String) -> Self {
         ErrorView {
             code,
+            kind: kind.code(),
             message,
             ..ErrorView::default()
         }
@@ -256,7 +259,7 @@ impl ErrorView {
 
 impl From<&Error> for ErrorView {
     fn from(e: &Error) -> Self {
-        let mut v = ErrorView::new(e.code(), e.to_string());
+        let mut v = ErrorView::new(e.code(), e.kind(), e.to_string());
         match *e {
             Error::Malformed { what, offset } | Error::TrailingData { what, offset } => {
                 v.structure = Some(what.code());

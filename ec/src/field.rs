@@ -6,7 +6,7 @@
 //! - **fiat-crypto** (`p256_64`, formally verified generated code) for everything but
 //!   multiplication: addition, subtraction, negation, selection, and the conversions.
 //! - **Our Montgomery multiplication** (CIOS, specialised to `−p⁻¹ ≡ 1` modulo the word): fiat's
-//!   measured slower by more than the 10 % the project allows. It comes in two flavours that
+//!   is slower on the project's machines (docs/BENCHMARKS.md, group `field`). It comes in two flavours that
 //!   differ only in the final subtraction: [`Fe::mul`] selects it with fiat's `cmovznz`,
 //!   [`Fe::mul_vartime`] branches (batch verification, public data). 64-bit words where the
 //!   machine multiplies 64×64→128 bits; 32-bit words where pointers are 32 bits wide (wasm32,

@@ -4,6 +4,7 @@
 use core::fmt;
 use std::io;
 
+use possig::ErrorKind;
 use possig::view::ErrorView;
 
 /// Bytes of one settlement-file line: 4 KiB. A settlement row of the eight documented columns
@@ -128,6 +129,18 @@ impl Error {
         "io",
     ];
 
+    /// The error's family, as [`possig::Error::kind`]'s: a settlement file that cannot be read
+    /// is malformed input.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::SettlementHeader { .. } | Error::SettlementMalformed { .. } => {
+                ErrorKind::Malformed
+            }
+            Error::LimitExceeded { .. } => ErrorKind::Limit,
+            Error::Io { .. } => ErrorKind::Io,
+        }
+    }
+
     /// Stable snake_case code.
     pub fn code(&self) -> &'static str {
         match self {
@@ -169,7 +182,7 @@ impl From<io::Error> for Error {
 /// The same shape as possig's errors: one output schema for every error.
 impl From<&Error> for ErrorView {
     fn from(e: &Error) -> Self {
-        let mut v = ErrorView::new(e.code(), e.to_string());
+        let mut v = ErrorView::new(e.code(), e.kind(), e.to_string());
         match *e {
             Error::SettlementHeader { column } => v.reason = Some(column.code()),
             Error::SettlementMalformed { line } => v.index = Some(line),
@@ -192,7 +205,10 @@ mod tests {
         let v = ErrorView::from(&Error::SettlementHeader {
             column: SettlementColumn::Rrn,
         });
-        assert_eq!((v.code, v.reason), ("settlement_header", Some("rrn")));
+        assert_eq!(
+            (v.code, v.kind, v.reason),
+            ("settlement_header", "malformed", Some("rrn"))
+        );
         let v = ErrorView::from(&Error::SettlementMalformed { line: 7 });
         assert_eq!((v.code, v.index), ("settlement_malformed", Some(7)));
         assert_eq!(v.message, "settlement file is not readable CSV at line 7");

@@ -40,8 +40,8 @@
 //! the digest index; a row keeps 64 bytes plus about 60 in the indexes (RRN and authorization
 //! code chains, flags). Both live in chunked storage that never copies on growth. Sizes are
 //! asserted in unit tests; `make scale-test` reconciles 10⁶ receipts against 10⁶ rows and
-//! asserts that peak memory grows by less than 512 MiB (measured: 433 MiB, allocator overhead
-//! included, about 30 s on 2 cores). Finding items go to the caller's sink and are not kept.
+//! asserts that peak memory grows by less than 512 MiB (allocator overhead included). Finding
+//! items go to the caller's sink and are not kept.
 
 mod chunked;
 mod csv_out;

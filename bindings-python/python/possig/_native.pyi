@@ -31,9 +31,12 @@ __all__ = [
 ]
 
 class Error(ValueError):
-    """Base of every possig error. ``code`` is the crate's stable error code."""
+    """Base of every possig error. ``code`` is the crate's stable error code; ``kind`` its family
+    (``malformed``, ``limit``, ``untrusted_signer``, ``certificate``, ``signature``, ``time``,
+    ``io``), which also picks the subclass."""
 
     code: str
+    kind: str
     message: str
     structure: Optional[str]
     offset: Optional[int]

@@ -52,8 +52,8 @@ pub const CHUNK_BYTES: usize = 4 << 20;
 /// Chain states and terminal counts reserved up front for a trust store's keys (each key is
 /// certified for one terminal), at most. Only the store's keys get a chain, so the per-key map
 /// never needs more; grown as keys arrived instead, the maps rehashed every entry at each
-/// doubling, and the last doubling came late in the input: with a new key and terminal per
-/// record, 5–6 ms of the last chunk's 11–12 ms feed, which nothing overlaps. 32,768 keys
+/// doubling, and the last doubling came late in the input, in the last chunk's feed, which
+/// nothing overlaps (docs/BENCHMARKS.md has the figures). 32,768 keys
 /// reserve about 17 MB of address space (chain states of 184 bytes in a table of 65,536, the
 /// terminal index and counts), whose pages are touched only as keys arrive; a larger store's
 /// maps grow beyond as usual.
@@ -189,9 +189,7 @@ fn equations(
 ///
 /// Each signature's `R` is recovered in the same pass that decodes and prepares its record: the
 /// square roots are the largest cost of a batch, spread record by record they keep the cores
-/// evenly busy, and a pass of their own would add a join where one core waits for the other
-/// (measured against a pass of their own: one key on one core 3% faster; distinct keys on two
-/// cores, medians 2–4% faster).
+/// evenly busy, and a pass of their own would add a join where one core waits for the other.
 fn check_all(
     items: &[(u64, Vec<u8>)],
     store: &TrustStore,

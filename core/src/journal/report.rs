@@ -419,3 +419,187 @@ const INFORMATIONAL: [&str; 6] = [
     "open_batch",
     "rotation",
 ];
+
+/// The first six bytes of a key id or digest in hex, as people compare them.
+struct Prefix([u8; 32]);
+
+impl core::fmt::Display for Prefix {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        for b in self.0.iter().take(6) {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One line in plain words, with the key or digest shortened to its first six bytes.
+impl core::fmt::Display for Finding {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let k = |key: &[u8; 32]| Prefix(*key);
+        match self {
+            Finding::MalformedRecord { offset, len } => {
+                write!(f, "{len} unreadable byte(s) at offset {offset}")
+            }
+            Finding::ChainStart { key, counter, how } => {
+                write!(
+                    f,
+                    "key {}…: chain starts at counter {counter} ({how})",
+                    k(key)
+                )
+            }
+            Finding::Gap { key, from, to } => {
+                write!(f, "key {}…: counters {from}..={to} MISSING", k(key))
+            }
+            Finding::Fork {
+                key,
+                counter,
+                index,
+            } => write!(
+                f,
+                "key {}…: FORK at counter {counter} (record #{index})",
+                k(key)
+            ),
+            Finding::Duplicate {
+                key,
+                counter,
+                index,
+            } => write!(
+                f,
+                "key {}…: duplicate of counter {counter} (record #{index})",
+                k(key)
+            ),
+            Finding::Reordered {
+                key,
+                counter,
+                index,
+            } => write!(
+                f,
+                "key {}…: counter {counter} out of order (record #{index})",
+                k(key)
+            ),
+            Finding::Replay {
+                key,
+                counter,
+                index,
+            } => write!(
+                f,
+                "key {}…: counter {counter} replayed outside the open window (record #{index})",
+                k(key)
+            ),
+            Finding::BrokenLink { key, counter } => {
+                write!(f, "key {}…: BROKEN LINK before counter {counter}", k(key))
+            }
+            Finding::Rotation { from, to, matches } => write!(
+                f,
+                "key rotation {}… -> {}… ({})",
+                k(from),
+                k(to),
+                if *matches {
+                    "continues the chain"
+                } else {
+                    "DOES NOT match the old chain"
+                }
+            ),
+            Finding::Pending {
+                digest,
+                terminal,
+                age,
+                ..
+            } => write!(
+                f,
+                "terminal {terminal}: cardholder signature PENDING for {}h, receipt {}…",
+                age / 3600,
+                Prefix(*digest)
+            ),
+            Finding::ReSigned {
+                digest,
+                resigned_at,
+            } => write!(
+                f,
+                "receipt {}… re-signed at {}",
+                Prefix(*digest),
+                crate::UnixTime(*resigned_at)
+            ),
+            Finding::BadResign { digest, reason } => write!(
+                f,
+                "resign {}… does not resolve a pending signature ({reason:?})",
+                Prefix(*digest)
+            ),
+            Finding::Copy {
+                original, reprint, ..
+            } => write!(f, "reprint #{reprint} of {}…", Prefix(*original)),
+            Finding::BadCopy { digest, original } => write!(
+                f,
+                "copy {}… names an original never seen valid: {}…",
+                Prefix(*digest),
+                Prefix(*original)
+            ),
+            Finding::UnsignedCovered { key, counter } => write!(
+                f,
+                "key {}…: unsigned counter {counter} covered by a recovery",
+                k(key)
+            ),
+            Finding::UnsignedUncovered { key, counter } => write!(
+                f,
+                "key {}…: unsigned counter {counter} NOT covered by any recovery",
+                k(key)
+            ),
+            Finding::BadRecovery { key, counter } => write!(
+                f,
+                "key {}…: recovery at counter {counter} does not match the unsigned records",
+                k(key)
+            ),
+            Finding::BadDayClose {
+                key,
+                counter,
+                reason,
+            } => write!(
+                f,
+                "key {}…: day close at counter {counter} does not match its batch ({reason:?})",
+                k(key)
+            ),
+            Finding::OpenBatch { key, first, count } => write!(
+                f,
+                "key {}…: {count} receipt(s) from counter {first} not yet closed",
+                k(key)
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Finding;
+
+    #[test]
+    fn findings_read_as_plain_words() {
+        let mut key = [0u8; 32];
+        key[..7].copy_from_slice(&[0xab, 0xcd, 0xef, 0x01, 0x23, 0x45, 0x67]);
+        assert_eq!(
+            Finding::Gap {
+                key,
+                from: 4,
+                to: 6
+            }
+            .to_string(),
+            "key abcdef012345…: counters 4..=6 MISSING"
+        );
+        assert_eq!(
+            Finding::ReSigned {
+                digest: key,
+                resigned_at: 1_780_308_000
+            }
+            .to_string(),
+            "receipt abcdef012345… re-signed at 2026-06-01T10:00:00Z"
+        );
+        assert_eq!(
+            Finding::OpenBatch {
+                key,
+                first: 11,
+                count: 12
+            }
+            .to_string(),
+            "key abcdef012345…: 12 receipt(s) from counter 11 not yet closed"
+        );
+    }
+}
