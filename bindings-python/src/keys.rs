@@ -182,26 +182,6 @@ pub(crate) struct PyDraft {
     inner: ReceiptDraft,
 }
 
-/// A signer that hands back a signature made elsewhere (e.g. by pyca/cryptography or an HSM)
-/// over the draft's TBS bytes; the crate normalises it to low-S, computes `v`, and checks it.
-struct External {
-    signature: p256::ecdsa::Signature,
-    key: VerifyingKey,
-}
-
-impl p256::ecdsa::signature::Signer<p256::ecdsa::Signature> for External {
-    fn try_sign(&self, _msg: &[u8]) -> Result<p256::ecdsa::Signature, p256::ecdsa::Error> {
-        Ok(self.signature)
-    }
-}
-
-impl p256::ecdsa::signature::Keypair for External {
-    type VerifyingKey = VerifyingKey;
-    fn verifying_key(&self) -> VerifyingKey {
-        self.key
-    }
-}
-
 #[pymethods]
 impl PyDraft {
     /// The exact bytes that are signed.
@@ -228,10 +208,7 @@ impl PyDraft {
             })
         })?;
         Ok(PyReceipt {
-            inner: self
-                .inner
-                .clone()
-                .sign(&possig::ExternalSigner(External { signature, key }))?,
+            inner: self.inner.clone().assemble(&signature, &key)?,
         })
     }
 }

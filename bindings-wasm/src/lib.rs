@@ -5,7 +5,7 @@
 //! objects, typed by the TypeScript declarations below. Every failure reaches JS as a real
 //! `Error` whose `code` is the crate's `Error::code()`, made by one function, [`js_error`].
 
-use possig::journal::{JournalItem, JournalOptions, JournalReader};
+use possig::journal::JournalOptions;
 use possig::view::{ErrorView, JournalView, ReceiptView, VerifiedView};
 use possig::{UnverifiedReceipt, VerifyOptions};
 use serde::Serialize;
@@ -318,26 +318,5 @@ pub fn scan_qr(image: &[u8]) -> Result<String, JsValue> {
 /// (one DER receipt), `"journal"` (several DER records) or `"unknown"`.
 #[wasm_bindgen(js_name = classify)]
 pub fn classify(data: &[u8]) -> String {
-    let head = data.trim_ascii_start();
-    let kind = if head.starts_with(possig::printable::text::TEXT_PREFIX.as_bytes()) {
-        "text"
-    } else if data.starts_with(b"\x89PNG") || data.starts_with(&[0xff, 0xd8, 0xff]) {
-        "image"
-    } else if data.first() == Some(&0x30) {
-        let mut r = JournalReader::new(data);
-        let mut records = 0;
-        while let Ok(Some(item)) = r.next_item() {
-            match item {
-                JournalItem::Record { .. } => records += 1,
-                JournalItem::Garbage { .. } => records += 2,
-            }
-            if records > 1 {
-                break;
-            }
-        }
-        if records > 1 { "journal" } else { "receipt" }
-    } else {
-        "unknown"
-    };
-    kind.to_string()
+    possig::printable::classify(data).code().to_string()
 }

@@ -68,8 +68,8 @@ enum Command {
         #[command(flatten)]
         trust: TrustArgs,
         /// Verification time (RFC 3339, e.g. 2026-11-22T10:00:00Z, or @UNIX); default: now.
-        #[arg(long)]
-        at: Option<String>,
+        #[arg(long, value_parser = parse_time)]
+        at: Option<u64>,
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
@@ -120,8 +120,8 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
         /// Verification time (RFC 3339 or @UNIX); default: now.
-        #[arg(long)]
-        at: Option<String>,
+        #[arg(long, value_parser = parse_time)]
+        at: Option<u64>,
         /// Seconds a row's time may differ from the receipt's issue time.
         #[arg(long, default_value_t = possig_reconcile::DEFAULT_WINDOW_SECONDS)]
         window: u64,
@@ -210,8 +210,8 @@ enum JournalCommand {
         #[arg(long = "anchor")]
         anchors: Vec<String>,
         /// Verification time (RFC 3339 or @UNIX); default: now.
-        #[arg(long)]
-        at: Option<String>,
+        #[arg(long, value_parser = parse_time)]
+        at: Option<u64>,
         /// Machine-readable output (summary, findings, records that are not plainly valid).
         #[arg(long)]
         json: bool,
@@ -234,8 +234,8 @@ enum PkiCommand {
         #[arg(long)]
         dir: PathBuf,
         /// Start of the CAs' validity (RFC 3339 or @UNIX); default: one day ago.
-        #[arg(long)]
-        not_before: Option<String>,
+        #[arg(long, value_parser = parse_time)]
+        not_before: Option<u64>,
     },
     /// Issue a terminal certificate for a key.
     Issue {
@@ -252,8 +252,8 @@ enum PkiCommand {
         #[arg(long, default_value_t = 730)]
         days: u64,
         /// Start of validity (RFC 3339 or @UNIX); default: now.
-        #[arg(long)]
-        not_before: Option<String>,
+        #[arg(long, value_parser = parse_time)]
+        not_before: Option<u64>,
         #[arg(long)]
         out: PathBuf,
     },
@@ -265,8 +265,8 @@ enum PkiCommand {
         #[arg(long)]
         cert: PathBuf,
         /// Revocation time (RFC 3339 or @UNIX); default: now.
-        #[arg(long)]
-        at: Option<String>,
+        #[arg(long, value_parser = parse_time)]
+        at: Option<u64>,
     },
 }
 
@@ -312,12 +312,9 @@ pub(crate) fn parse_time(s: &str) -> Result<u64> {
     Ok(t.duration_since(std::time::UNIX_EPOCH)?.as_secs())
 }
 
-/// An optional time argument, or now.
-fn time_or_now(at: Option<&str>) -> Result<u64> {
-    match at {
-        Some(t) => parse_time(t),
-        None => now(),
-    }
+/// An optional time argument (parsed by clap with [`parse_time`]), or now.
+fn time_or_now(at: Option<u64>) -> Result<u64> {
+    at.map_or_else(now, Ok)
 }
 
 impl TrustArgs {
@@ -370,7 +367,7 @@ fn sign(key: &Path, cert: &Path, state_path: &Path, input: &Path, out: &Path) ->
         .with_context(|| format!("parsing {}", input.display()))?;
     let kind =
         ReceiptKind::from_name(&tx.kind).ok_or_else(|| anyhow!("unknown kind {:?}", tx.kind))?;
-    let issued_at = time_or_now(tx.issued_at.as_deref())?;
+    let issued_at = time_or_now(tx.issued_at.as_deref().map(parse_time).transpose()?)?;
     let mut state = tx::State::load(state_path)?;
     let (counter, previous) = state.chain(&key_id)?;
     let builder = ReceiptBuilder::new(kind)
@@ -390,14 +387,14 @@ fn sign(key: &Path, cert: &Path, state_path: &Path, input: &Path, out: &Path) ->
     Ok(())
 }
 
-fn verify(trust: &TrustArgs, at: Option<&str>, json: bool, files: &[PathBuf]) -> Result<bool> {
+fn verify(trust: &TrustArgs, at: Option<u64>, json: bool, files: &[PathBuf]) -> Result<bool> {
     let store = trust.build()?;
     let now = time_or_now(at)?;
     let opts = VerifyOptions::at(now);
     let mut all_ok = true;
     let mut outcomes = Vec::new();
     for f in files {
-        let result = printable::decode_receipt(&read(f)?).and_then(|r| r.verify(&store, &opts));
+        let result = UnverifiedReceipt::from_bytes(&read(f)?).and_then(|r| r.verify(&store, &opts));
         all_ok &= result.is_ok();
         let name = f.display().to_string();
         if json {
@@ -453,11 +450,7 @@ fn pki_cmd(cmd: &PkiCommand) -> Result<()> {
         PkiCommand::Init { dir, not_before } => {
             let d = pki::PkiDir { dir: dir.clone() };
             let t = now()?;
-            let from = not_before
-                .as_deref()
-                .map(parse_time)
-                .transpose()?
-                .unwrap_or(t - 86_400);
+            let from = not_before.unwrap_or(t - 86_400);
             d.init(&pki::random_key()?, &pki::random_key()?, from, t)?;
             println!("created root, terminal CA and CRLs in {}", dir.display());
         }
@@ -473,11 +466,7 @@ fn pki_cmd(cmd: &PkiCommand) -> Result<()> {
             let d = pki::PkiDir { dir: dir.clone() };
             let k = pki::read_key(key)?;
             let t = now()?;
-            let from = not_before
-                .as_deref()
-                .map(parse_time)
-                .transpose()?
-                .unwrap_or(t - 60);
+            let from = not_before.unwrap_or(t - 60);
             let cert = d.issue_terminal(
                 k.verifying_key(),
                 terminal,
@@ -491,7 +480,7 @@ fn pki_cmd(cmd: &PkiCommand) -> Result<()> {
         PkiCommand::Revoke { dir, cert, at } => {
             let d = pki::PkiDir { dir: dir.clone() };
             let t = now()?;
-            let at = at.as_deref().map(parse_time).transpose()?.unwrap_or(t);
+            let at = at.unwrap_or(t);
             d.revoke(&pki::read_cert(cert)?, at, t)?;
             println!("revoked {}; CRL re-issued", cert.display());
         }
@@ -518,7 +507,7 @@ fn journal(cmd: &JournalCommand) -> Result<bool> {
             json,
             all_records,
         } => {
-            let now = time_or_now(at.as_deref())?;
+            let now = time_or_now(*at)?;
             let mut opts = possig::journal::JournalOptions::new(VerifyOptions::at(now));
             for a in anchors {
                 let (key, anchor) = journal_cmd::parse_anchor(a)?;
@@ -551,7 +540,7 @@ fn run(cli: Cli) -> Result<bool> {
             let [file] = files.as_slice() else {
                 bail!("--proof checks exactly one receipt")
             };
-            let now = time_or_now(at.as_deref())?;
+            let now = time_or_now(*at)?;
             journal_cmd::verify_proof(proof, file, &trust.build()?, &VerifyOptions::at(now), *json)
         }
         Command::Verify {
@@ -560,7 +549,7 @@ fn run(cli: Cli) -> Result<bool> {
             json,
             proof: None,
             files,
-        } => verify(trust, at.as_deref(), *json, files),
+        } => verify(trust, *at, *json, files),
         Command::Journal { command } => journal(command),
         Command::Show { json, file } => show(file, *json).map(|_| true),
         Command::ExportTbs {
@@ -578,7 +567,7 @@ fn run(cli: Cli) -> Result<bool> {
             pending_days,
             columns,
         } => {
-            let now = time_or_now(at.as_deref())?;
+            let now = time_or_now(*at)?;
             let options = possig_reconcile::ReconcileOptions::new(
                 possig::journal::JournalOptions::new(VerifyOptions::at(now)),
             )

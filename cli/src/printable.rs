@@ -13,23 +13,10 @@ fn coded(e: possig::Error) -> anyhow::Error {
     anyhow!("{e} [{}]", e.code())
 }
 
-/// A receipt in DER or in text form (detected by its `PSR1:` prefix).
-pub(crate) fn decode_receipt(bytes: &[u8]) -> Result<UnverifiedReceipt, possig::Error> {
-    if bytes
-        .trim_ascii_start()
-        .starts_with(possig::printable::text::TEXT_PREFIX.as_bytes())
-    {
-        // Invalid UTF-8: the lossy copy keeps every valid character where it was and turns
-        // the first invalid byte into U+FFFD, which the text decoder reports as a bad character.
-        UnverifiedReceipt::from_text(&String::from_utf8_lossy(bytes))
-    } else {
-        UnverifiedReceipt::from_der(bytes)
-    }
-}
-
 /// A receipt file in DER or in text form.
 pub(crate) fn load_receipt(path: &Path) -> Result<UnverifiedReceipt> {
-    decode_receipt(&read(path)?).map_err(|e| anyhow!("{}: {e} [{}]", path.display(), e.code()))
+    UnverifiedReceipt::from_bytes(&read(path)?)
+        .map_err(|e| anyhow!("{}: {e} [{}]", path.display(), e.code()))
 }
 
 /// `possig encode --text FILE [--out F]`.

@@ -387,6 +387,42 @@ fn signer_failed() {
     );
 }
 
+/// A signature made elsewhere (here p256 over the draft's TBS, as pyca or a hand-driven HSM
+/// would) is assembled into the same receipt the key signs itself; a signature over other
+/// bytes, or the right signature with another key, is refused.
+#[test]
+fn a_signature_made_elsewhere_is_assembled_and_checked() {
+    use signature::Signer;
+    let draft = ok_chain()
+        .builder(ReceiptKind::Sale, T0)
+        .payment(payment(Cvm::Pin, 1))
+        .build()
+        .unwrap();
+    let k = key("term-ok");
+    let tbs = draft.tbs_der().unwrap();
+    let sig: p256::ecdsa::Signature = k.sign(&tbs);
+    let assembled = draft.clone().assemble(&sig, k.verifying_key()).unwrap();
+    let signed = draft.clone().sign(&k).unwrap();
+    assert_eq!(assembled.to_der().unwrap(), signed.to_der().unwrap());
+    verify_now(&assembled.to_der().unwrap()).unwrap();
+    let other: p256::ecdsa::Signature = k.sign(b"other bytes");
+    assert_eq!(
+        draft
+            .clone()
+            .assemble(&other, k.verifying_key())
+            .unwrap_err(),
+        Error::SignerFailed
+    );
+    assert_eq!(
+        draft
+            .assemble(&sig, stranger_key().verifying_key())
+            .unwrap_err(),
+        Error::InvalidField {
+            field: Field::SignerKeyId
+        }
+    );
+}
+
 #[test]
 fn every_code_is_unique_and_snake_case() {
     let mut seen = std::collections::HashSet::new();

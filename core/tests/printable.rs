@@ -91,6 +91,28 @@ fn text_form_of_a_signed_receipt_still_verifies_and_a_changed_character_does_not
     assert_eq!(rejected, text.len() - 5);
 }
 
+/// `from_bytes` reads either form: the same receipt from its DER and from its text form (with
+/// leading whitespace), and a text form with a byte that is not UTF-8 is a bad character.
+#[test]
+fn from_bytes_reads_der_and_text() {
+    for (name, der) in vectors() {
+        let Ok(r) = UnverifiedReceipt::from_der(&der) else {
+            continue;
+        };
+        let from_der = UnverifiedReceipt::from_bytes(&der).unwrap();
+        assert_eq!(from_der.to_der().unwrap(), der, "{name}");
+        let text = format!("\n  {}\n", r.to_text().unwrap());
+        let from_text = UnverifiedReceipt::from_bytes(text.as_bytes()).unwrap();
+        assert_eq!(from_text.digest(), r.digest(), "{name}");
+    }
+    let mut bad = b"PSR1:AB".to_vec();
+    bad.push(0xff);
+    assert!(matches!(
+        UnverifiedReceipt::from_bytes(&bad),
+        Err(Error::InvalidText { offset: 7, .. })
+    ));
+}
+
 #[test]
 fn text_errors_are_precise() {
     assert_eq!(

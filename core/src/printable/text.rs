@@ -120,6 +120,22 @@ impl UnverifiedReceipt {
     pub fn from_text(text: &str) -> Result<Self, Error> {
         Self::from_der(&decode(text)?)
     }
+
+    /// Reads a receipt in either form: the text form when the bytes start with
+    /// [`TEXT_PREFIX`] (after whitespace), else DER. Bytes that are not UTF-8 in a text form
+    /// are reported as a bad character at the first invalid byte. Nothing is verified.
+    ///
+    /// # Errors
+    /// Those of [`UnverifiedReceipt::from_text`] or [`UnverifiedReceipt::from_der`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        if bytes.trim_ascii_start().starts_with(TEXT_PREFIX.as_bytes()) {
+            // The lossy copy keeps every valid character where it was and turns the first
+            // invalid byte into U+FFFD, which the text decoder reports as a bad character.
+            Self::from_text(&String::from_utf8_lossy(bytes))
+        } else {
+            Self::from_der(bytes)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -370,4 +370,25 @@ impl ReceiptDraft {
         let sig = signer.sign_tbs(&msg, &vk)?;
         UnverifiedReceipt::assemble(self.tbs, sig, self.attachments)
     }
+
+    /// The receipt, with a signature made elsewhere over [`ReceiptDraft::tbs_der`] (an HSM
+    /// driven by hand, pyca/cryptography...) by `key`: the signature is made low-S, completed
+    /// with its recovery id `v`, and refused unless it verifies, exactly as
+    /// [`crate::ExternalSigner`]'s.
+    ///
+    /// # Errors
+    /// [`Error::InvalidField`] ([`Field::SignerKeyId`]) if `key` is not the draft's signer;
+    /// [`Error::SignerFailed`] if the signature does not verify over the TBS under `key`.
+    pub fn assemble(
+        self,
+        signature: &p256::ecdsa::Signature,
+        key: &p256::ecdsa::VerifyingKey,
+    ) -> Result<UnverifiedReceipt, Error> {
+        if crate::trust::key_id(key)?[..] != *self.tbs.signer_key_id() {
+            return Err(Error::field(Field::SignerKeyId));
+        }
+        let msg = self.tbs_der()?;
+        let sig = crate::verify::sig::canonicalize(key.as_affine(), &msg, signature)?;
+        UnverifiedReceipt::assemble(self.tbs, sig, self.attachments)
+    }
 }
