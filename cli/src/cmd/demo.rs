@@ -7,6 +7,7 @@
 //! from a fixed seed.
 
 use std::path::Path;
+use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow};
 use possig::journal::{JournalItem, JournalOptions, JournalReader};
@@ -111,14 +112,14 @@ pub(crate) fn run(dir: &Path) -> Result<bool> {
     );
     let options = ReconcileOptions::new(JournalOptions::new(VerifyOptions::at(verify_at)));
     let out = dir.join("report");
-    let (report, findings) = crate::reconcile_cmd::run(
+    let (report, findings) = crate::cmd::reconcile::run(
         std::slice::from_ref(&journal_path),
         &settlement_path,
         &store,
         &options,
         &out,
     )?;
-    crate::reconcile_cmd::print_summary(&report);
+    crate::cmd::reconcile::print_summary(&report);
     let j = &report.journal.total;
     let count = |m: &std::collections::BTreeMap<&str, u64>, k: &str| m.get(k).copied().unwrap_or(0);
     println!(
@@ -209,4 +210,17 @@ fn write_samples(journal: &[u8], dir: &Path, findings: &[Item]) -> Result<()> {
         index += 1;
     }
     Ok(())
+}
+
+/// Build a demo PKI, sign receipts of every kind, tamper one, verify all.
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// Working directory (default: ./demo-out).
+    #[arg(long, default_value = "demo-out")]
+    dir: PathBuf,
+}
+
+/// `possig demo`.
+pub(crate) fn run_command(a: &Args) -> Result<bool> {
+    run(&a.dir)
 }

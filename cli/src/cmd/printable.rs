@@ -2,6 +2,7 @@
 
 use std::io::Read;
 use std::path::Path;
+use std::path::PathBuf;
 
 use anyhow::{Result, anyhow, bail};
 use possig::UnverifiedReceipt;
@@ -88,4 +89,74 @@ pub(crate) fn scan(image: &Path, out: Option<&Path>) -> Result<()> {
         None => println!("{text}"),
     }
     Ok(())
+}
+
+/// Print a receipt's text form (`PSR1:` + Base45 of the DER without attachments).
+#[derive(clap::Args)]
+pub(crate) struct EncodeArgs {
+    /// Text form (the only printable encoding; required for clarity).
+    #[arg(long, required = true)]
+    text: bool,
+    /// Receipt file (DER or text form).
+    file: PathBuf,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// `possig encode`.
+pub(crate) fn run_encode(a: &EncodeArgs) -> Result<bool> {
+    encode(&a.file, a.out.as_deref())?;
+    Ok(true)
+}
+
+/// Read a receipt's text form (file, or - for standard input) and write its DER.
+#[derive(clap::Args)]
+pub(crate) struct DecodeArgs {
+    /// File holding the text form, or - for standard input.
+    input: PathBuf,
+    /// Where to write the receipt (DER).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+/// `possig decode`.
+pub(crate) fn run_decode(a: &DecodeArgs) -> Result<bool> {
+    decode(&a.input, &a.out)?;
+    Ok(true)
+}
+
+/// Render a receipt's QR code (ECC M, text form in alphanumeric mode) as SVG or PNG.
+#[derive(clap::Args)]
+pub(crate) struct QrArgs {
+    /// Receipt file (DER or text form).
+    file: PathBuf,
+    /// Output file: .svg or .png.
+    #[arg(long)]
+    out: PathBuf,
+    /// Pixels (PNG) or user units (SVG) per module.
+    #[arg(long, default_value_t = 4)]
+    module_px: u32,
+}
+
+/// `possig qr`.
+pub(crate) fn run_qr(a: &QrArgs) -> Result<bool> {
+    qr(&a.file, &a.out, a.module_px)?;
+    Ok(true)
+}
+
+/// Read the QR code in an image (PNG or JPEG): print the text form, or write the DER.
+#[derive(clap::Args)]
+pub(crate) struct ScanArgs {
+    /// The image.
+    image: PathBuf,
+    /// Write the receipt (DER) here instead of printing its text form.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// `possig scan`.
+pub(crate) fn run_scan(a: &ScanArgs) -> Result<bool> {
+    scan(&a.image, a.out.as_deref())?;
+    Ok(true)
 }

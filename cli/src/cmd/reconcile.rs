@@ -1,12 +1,14 @@
 //! `possig reconcile`: journals against the acquirer's settlement file; JSON, CSV and HTML
 //! reports in one directory.
 
+use crate::{TrustArgs, parse_time, time_or_now};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
 use possig::TrustStore;
+use possig::journal::JournalOptions;
 use possig_reconcile::SettlementColumn;
 use possig_reconcile::{Category, ColumnMap, Item, ItemsCsv, ReconcileOptions, Report, reconcile};
 
@@ -132,7 +134,7 @@ pub(crate) fn run(
     .map_err(|e| anyhow!("{e}"))?;
     let mut findings: Vec<Item> = Vec::new();
     let mut csv_error = None;
-    let bar = crate::journal_cmd::progress(total);
+    let bar = crate::cmd::journal::progress(total);
     let journal = Concat {
         files: files.into_iter(),
         current: None,
@@ -167,4 +169,53 @@ pub(crate) fn run(
     crate::html::write_html(&mut w, &view.report, &view.items)?;
     w.flush()?;
     Ok((view.report, view.items))
+}
+
+/// Reconcile journals against the acquirer's settlement file (CSV); writes report.json,
+/// items.csv and report.html to --out. Exit 0 when nothing needs review, 1 otherwise.
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    #[command(flatten)]
+    trust: TrustArgs,
+    /// Journal files (concatenated receipts); repeatable, read as one stream.
+    #[arg(long = "journal", required = true)]
+    journals: Vec<PathBuf>,
+    /// The settlement file (CSV with a header line).
+    #[arg(long)]
+    settlement: PathBuf,
+    /// Output directory.
+    #[arg(long)]
+    out: PathBuf,
+    /// Verification time (RFC 3339 or @UNIX); default: now.
+    #[arg(long, value_parser = parse_time)]
+    at: Option<u64>,
+    /// Seconds a row's time may differ from the receipt's issue time.
+    #[arg(long, default_value_t = possig_reconcile::DEFAULT_WINDOW_SECONDS)]
+    window: u64,
+    /// Days a cardholder signature may stay pending before it is a finding.
+    #[arg(long, default_value_t = possig_reconcile::DEFAULT_PENDING_DAYS)]
+    pending_days: u64,
+    /// Header names of other banks' files: COLUMN=HEADER,... (columns: terminal_id, batch,
+    /// rrn, authorization_code, amount, currency, time, kind).
+    #[arg(long)]
+    columns: Option<String>,
+}
+
+/// `possig reconcile`.
+pub(crate) fn run_command(a: &Args) -> Result<bool> {
+    let now = time_or_now(a.at)?;
+    let options = ReconcileOptions::new(JournalOptions::new(possig::VerifyOptions::at(now)))
+        .with_window(a.window)
+        .with_pending_days(a.pending_days)
+        .with_columns(parse_columns(a.columns.as_deref())?);
+    let (report, _) = run(
+        &a.journals,
+        &a.settlement,
+        &a.trust.build()?,
+        &options,
+        &a.out,
+    )?;
+    print_summary(&report);
+    println!("report: {}", a.out.join("report.html").display());
+    Ok(report.is_clean())
 }

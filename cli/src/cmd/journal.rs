@@ -1,5 +1,7 @@
 //! `possig journal append|verify|stats|prove` and proof checking.
 
+use crate::{TrustArgs, parse_time, time_or_now};
+use clap::Subcommand;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -350,4 +352,81 @@ pub(crate) fn verify_proof(
         }
     }
     Ok(result.is_ok())
+}
+
+#[derive(Subcommand)]
+pub(crate) enum JournalCommand {
+    /// Append receipts (DER files, each checked to decode) to a journal, creating it if needed.
+    Append {
+        #[arg(long)]
+        journal: PathBuf,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Write a proof that a receipt is in a batch closed by a signed dayClose.
+    Prove {
+        /// The journal holding the receipt and the dayClose.
+        #[arg(long)]
+        journal: PathBuf,
+        /// The receipt (DER).
+        #[arg(long)]
+        receipt: PathBuf,
+        /// Where to write the proof (DER).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Verify every record and the chains of a journal (or a directory of receipt files).
+    Verify {
+        #[command(flatten)]
+        trust: TrustArgs,
+        /// A journal file or a directory of single-receipt files.
+        journal: PathBuf,
+        /// Last known receipt of a key before this journal: KEYID:COUNTER:DIGEST (hex, decimal, hex).
+        #[arg(long = "anchor")]
+        anchors: Vec<String>,
+        /// Verification time (RFC 3339 or @UNIX); default: now.
+        #[arg(long, value_parser = parse_time)]
+        at: Option<u64>,
+        /// Machine-readable output (summary, findings, records that are not plainly valid).
+        #[arg(long)]
+        json: bool,
+        /// With --json, list every record, valid ones included.
+        #[arg(long)]
+        all_records: bool,
+    },
+    /// Count records per kind and per key (nothing is verified).
+    Stats {
+        journal: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub(crate) fn run_command(cmd: &JournalCommand) -> Result<bool> {
+    match cmd {
+        JournalCommand::Append { journal, files } => append(journal, files).map(|_| true),
+        JournalCommand::Stats { journal, json } => stats(journal, *json).map(|_| true),
+        JournalCommand::Prove {
+            journal,
+            receipt,
+            out,
+        } => prove(journal, receipt, out).map(|_| true),
+        JournalCommand::Verify {
+            trust,
+            journal,
+            anchors,
+            at,
+            json,
+            all_records,
+        } => {
+            let now = time_or_now(*at)?;
+            let mut opts = JournalOptions::new(VerifyOptions::at(now));
+            for a in anchors {
+                let (key, anchor) = parse_anchor(a)?;
+                opts = opts.with_anchor(key, anchor);
+            }
+            let source = Source::open(journal)?;
+            verify(&source, &trust.build()?, &opts, *json, *all_records)
+        }
+    }
 }
