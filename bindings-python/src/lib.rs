@@ -132,7 +132,7 @@ pub(crate) type PResult<T> = Result<T, PossigError>;
 #[pyfunction]
 fn error_codes() -> Vec<&'static str> {
     let mut codes = possig::Error::ALL_CODES.to_vec();
-    for code in possig_reconcile::Error::ALL_CODES {
+    for &code in possig_reconcile::Error::ALL_CODES {
         if !codes.contains(&code) {
             codes.push(code);
         }

@@ -6,7 +6,8 @@
 use core::fmt;
 
 /// Which structure a decoding error happened in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Structure {
     /// A `SignedReceipt`.
@@ -28,20 +29,13 @@ pub enum Structure {
 impl Structure {
     /// Stable snake_case name.
     pub fn code(self) -> &'static str {
-        match self {
-            Structure::Receipt => "receipt",
-            Structure::Strokes => "strokes",
-            Structure::Certificate => "certificate",
-            Structure::Crl => "crl",
-            Structure::Pem => "pem",
-            Structure::PrivateKey => "private_key",
-            Structure::Signature => "signature",
-        }
+        self.into()
     }
 }
 
 /// A field of a receipt whose value breaks the format's rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Field {
     /// `signerKeyId` is not 32 bytes, or does not match the signing key.
@@ -104,40 +98,13 @@ pub enum Field {
 impl Field {
     /// Stable snake_case name.
     pub fn code(self) -> &'static str {
-        match self {
-            Field::SignerKeyId => "signer_key_id",
-            Field::MerchantId => "merchant_id",
-            Field::TerminalId => "terminal_id",
-            Field::Counter => "counter",
-            Field::Previous => "previous",
-            Field::IssuedAt => "issued_at",
-            Field::Body => "body",
-            Field::Amount => "amount",
-            Field::Currency => "currency",
-            Field::CardScheme => "card_scheme",
-            Field::CardBin => "card_bin",
-            Field::CardLast4 => "card_last4",
-            Field::AuthorizationCode => "authorization_code",
-            Field::Rrn => "rrn",
-            Field::Original => "original",
-            Field::SignatureImage => "signature_image",
-            Field::ReprintNumber => "reprint_number",
-            Field::PossiblePan => "possible_pan",
-            Field::ExtensionOrder => "extension_order",
-            Field::ExtensionCritical => "extension_critical",
-            Field::ObjectIdentifier => "object_identifier",
-            Field::SignatureLength => "signature_length",
-            Field::Attachment => "attachment",
-            Field::Strokes => "strokes",
-            Field::Recovery => "recovery",
-            Field::DayClose => "day_close",
-            Field::KeyRotation => "key_rotation",
-        }
+        self.into()
     }
 }
 
 /// A named limit on untrusted input (see [`crate::limits`] for the numbers and why).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Limit {
     /// [`crate::limits::MAX_RECEIPT_SIZE`]
@@ -181,31 +148,13 @@ pub enum Limit {
 impl Limit {
     /// Stable snake_case name.
     pub fn code(self) -> &'static str {
-        match self {
-            Limit::ReceiptSize => "receipt_size",
-            Limit::Attachments => "attachments",
-            Limit::AttachmentSize => "attachment_size",
-            Limit::Strokes => "strokes",
-            Limit::StrokePoints => "stroke_points",
-            Limit::Extensions => "extensions",
-            Limit::ExtensionValue => "extension_value",
-            Limit::TextField => "text_field",
-            Limit::ObjectIdentifier => "object_identifier",
-            Limit::ChainDepth => "chain_depth",
-            Limit::CertificateSize => "certificate_size",
-            Limit::CrlSize => "crl_size",
-            Limit::TrustCertificates => "trust_certificates",
-            Limit::PemSize => "pem_size",
-            Limit::Totals => "totals",
-            Limit::JournalRecord => "journal_record",
-            Limit::TextForm => "text_form",
-            Limit::ImagePixels => "image_pixels",
-        }
+        self.into()
     }
 }
 
 /// Where an unsupported algorithm was met.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum AlgorithmUse {
     /// A certificate's public key is not an EC key on P-256.
@@ -221,17 +170,13 @@ pub enum AlgorithmUse {
 impl AlgorithmUse {
     /// Stable snake_case name.
     pub fn code(self) -> &'static str {
-        match self {
-            AlgorithmUse::CertificateKey => "certificate_key",
-            AlgorithmUse::CertificateSignature => "certificate_signature",
-            AlgorithmUse::CrlSignature => "crl_signature",
-            AlgorithmUse::PrivateKey => "private_key",
-        }
+        self.into()
     }
 }
 
 /// Why a certificate path could not be built or accepted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum ChainReason {
     /// No certificate in the store issued this one (by name and signature).
@@ -259,23 +204,13 @@ pub enum ChainReason {
 impl ChainReason {
     /// Stable snake_case name.
     pub fn code(self) -> &'static str {
-        match self {
-            ChainReason::IssuerNotFound => "issuer_not_found",
-            ChainReason::NotCa => "not_ca",
-            ChainReason::PathLength => "path_length",
-            ChainReason::KeyUsage => "key_usage",
-            ChainReason::ExtendedKeyUsage => "extended_key_usage",
-            ChainReason::TerminalIsCa => "terminal_is_ca",
-            ChainReason::UnknownCriticalExtension => "unknown_critical_extension",
-            ChainReason::CrlSignature => "crl_signature",
-            ChainReason::CrlOutOfDate => "crl_out_of_date",
-            ChainReason::CrlUnsupported => "crl_unsupported",
-        }
+        self.into()
     }
 }
 
 /// Why a text form (`PSR1:` + Base45) could not be read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum TextProblem {
     /// The text does not start with the `PSR1:` prefix (after optional whitespace).
@@ -292,17 +227,13 @@ pub enum TextProblem {
 impl TextProblem {
     /// Stable snake_case name.
     pub fn code(self) -> &'static str {
-        match self {
-            TextProblem::Prefix => "prefix",
-            TextProblem::Character => "character",
-            TextProblem::Length => "length",
-            TextProblem::Value => "value",
-        }
+        self.into()
     }
 }
 
 /// Why a QR code image could not be read as a receipt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum QrProblem {
     /// The image could not be decoded (not a PNG/JPEG/GIF/BMP/WebP image, or corrupt).
@@ -320,20 +251,15 @@ pub enum QrProblem {
 impl QrProblem {
     /// Stable snake_case name.
     pub fn code(self) -> &'static str {
-        match self {
-            QrProblem::Image => "image",
-            QrProblem::NotFound => "not_found",
-            QrProblem::Several => "several",
-            QrProblem::Unreadable => "unreadable",
-            QrProblem::TooLarge => "too_large",
-        }
+        self.into()
     }
 }
 
 /// Everything that can go wrong in possig.
 ///
 /// `depth` in certificate errors counts from the terminal certificate (0) towards the root.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     /// Not valid DER for the expected structure (BER, indefinite or overlong length, non-minimal
@@ -455,7 +381,8 @@ pub enum Error {
 
 /// The family of an error: what a caller usually branches on (the Python binding's exception
 /// classes are these).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// The input is not the structure it should be, or breaks the format's rules.
@@ -477,15 +404,7 @@ pub enum ErrorKind {
 impl ErrorKind {
     /// Stable snake_case name.
     pub fn code(self) -> &'static str {
-        match self {
-            ErrorKind::Malformed => "malformed",
-            ErrorKind::Limit => "limit",
-            ErrorKind::UntrustedSigner => "untrusted_signer",
-            ErrorKind::Certificate => "certificate",
-            ErrorKind::Signature => "signature",
-            ErrorKind::Time => "time",
-            ErrorKind::Io => "io",
-        }
+        self.into()
     }
 }
 
@@ -522,61 +441,11 @@ impl Error {
 
     /// Stable snake_case code, identical in Rust, Python and JavaScript.
     pub fn code(&self) -> &'static str {
-        match self {
-            Error::Malformed { .. } => "malformed",
-            Error::TrailingData { .. } => "trailing_data",
-            Error::UnsupportedVersion { .. } => "unsupported_version",
-            Error::UnsupportedAlgorithm { .. } => "unsupported_algorithm",
-            Error::InvalidPublicKey => "invalid_public_key",
-            Error::UnknownSigner { .. } => "unknown_signer",
-            Error::ChainInvalid { .. } => "chain_invalid",
-            Error::CertificateExpired { .. } => "certificate_expired",
-            Error::CertificateNotYetValid { .. } => "certificate_not_yet_valid",
-            Error::Revoked { .. } => "revoked",
-            Error::IssuedInFuture => "issued_in_future",
-            Error::BadSignature => "bad_signature",
-            Error::HighS => "high_s",
-            Error::WrongRecoveryId { .. } => "wrong_recovery_id",
-            Error::AttachmentDigestMismatch { .. } => "attachment_digest_mismatch",
-            Error::UnknownCriticalExtension { .. } => "unknown_critical_extension",
-            Error::InvalidField { .. } => "invalid_field",
-            Error::LimitExceeded { .. } => "limit_exceeded",
-            Error::SignerFailed => "signer_failed",
-            Error::Unsigned => "unsigned",
-            Error::InclusionProofInvalid => "inclusion_proof_invalid",
-            Error::InvalidText { .. } => "invalid_text",
-            Error::QrUnreadable { .. } => "qr_unreadable",
-            Error::Io { .. } => "io",
-        }
+        self.into()
     }
 
     /// Every code [`Error::code`] can return, for bindings and documentation.
-    pub const ALL_CODES: &'static [&'static str] = &[
-        "malformed",
-        "trailing_data",
-        "unsupported_version",
-        "unsupported_algorithm",
-        "invalid_public_key",
-        "unknown_signer",
-        "chain_invalid",
-        "certificate_expired",
-        "certificate_not_yet_valid",
-        "revoked",
-        "issued_in_future",
-        "bad_signature",
-        "high_s",
-        "wrong_recovery_id",
-        "attachment_digest_mismatch",
-        "unknown_critical_extension",
-        "invalid_field",
-        "limit_exceeded",
-        "signer_failed",
-        "unsigned",
-        "inclusion_proof_invalid",
-        "invalid_text",
-        "qr_unreadable",
-        "io",
-    ];
+    pub const ALL_CODES: &'static [&'static str] = <Self as strum::VariantNames>::VARIANTS;
 
     pub(crate) fn malformed(what: Structure, e: der::Error) -> Self {
         let offset = e

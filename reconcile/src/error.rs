@@ -17,10 +17,23 @@ pub const MAX_SETTLEMENT_LINE: usize = 4 * 1024;
 pub const MAX_SETTLEMENT_ROWS: usize = 50_000_000;
 
 /// A column of a settlement file (see [`crate::settlement`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum SettlementColumn {
     /// Terminal id, as in the receipts' `terminalId`.
+    #[strum(serialize = "terminal_id")]
     Terminal,
     /// The acquirer's batch number (informational).
     Batch,
@@ -53,46 +66,37 @@ impl SettlementColumn {
 
     /// Stable snake_case name; also the column's default header.
     pub fn code(self) -> &'static str {
-        match self {
-            SettlementColumn::Terminal => "terminal_id",
-            SettlementColumn::Batch => "batch",
-            SettlementColumn::Rrn => "rrn",
-            SettlementColumn::AuthorizationCode => "authorization_code",
-            SettlementColumn::Amount => "amount",
-            SettlementColumn::Currency => "currency",
-            SettlementColumn::Time => "time",
-            SettlementColumn::Kind => "kind",
-        }
+        self.into()
     }
 
     /// The column of a stable name.
     pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.code() == code)
+        code.parse().ok()
     }
 }
 
 /// A limit on the settlement file (see the constants of this module).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr)]
 #[non_exhaustive]
 pub enum SettlementLimit {
     /// [`MAX_SETTLEMENT_LINE`]
+    #[strum(serialize = "settlement_line")]
     Line,
     /// [`MAX_SETTLEMENT_ROWS`]
+    #[strum(serialize = "settlement_rows")]
     Rows,
 }
 
 impl SettlementLimit {
     /// Stable snake_case name.
     pub fn code(self) -> &'static str {
-        match self {
-            SettlementLimit::Line => "settlement_line",
-            SettlementLimit::Rows => "settlement_rows",
-        }
+        self.into()
     }
 }
 
 /// Everything that can stop a reconciliation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     /// A settlement file lacks a required column (after the column mapping is applied).
@@ -122,12 +126,7 @@ pub enum Error {
 impl Error {
     /// Every code [`Error::code`] returns. `limit_exceeded` and `io` mean what they mean in
     /// [`possig::Error`].
-    pub const ALL_CODES: [&'static str; 4] = [
-        "settlement_header",
-        "settlement_malformed",
-        "limit_exceeded",
-        "io",
-    ];
+    pub const ALL_CODES: &'static [&'static str] = <Self as strum::VariantNames>::VARIANTS;
 
     /// The error's family, as [`possig::Error::kind`]'s: a settlement file that cannot be read
     /// is malformed input.
@@ -143,12 +142,7 @@ impl Error {
 
     /// Stable snake_case code.
     pub fn code(&self) -> &'static str {
-        match self {
-            Error::SettlementHeader { .. } => "settlement_header",
-            Error::SettlementMalformed { .. } => "settlement_malformed",
-            Error::LimitExceeded { .. } => "limit_exceeded",
-            Error::Io { .. } => "io",
-        }
+        self.into()
     }
 }
 

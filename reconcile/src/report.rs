@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use possig::journal::Summary;
 
 /// The category of an item. Every receipt and every settlement row ends in exactly one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Category {
@@ -66,21 +69,7 @@ impl Category {
 
     /// Stable snake_case code.
     pub fn code(self) -> &'static str {
-        match self {
-            Category::Matched => "matched",
-            Category::Mismatch => "mismatch",
-            Category::MissingReceipt => "missing_receipt",
-            Category::NotSettled => "not_settled",
-            Category::InvalidReceipt => "invalid_receipt",
-            Category::Duplicate => "duplicate",
-            Category::Copy => "copy",
-            Category::PendingSignature => "pending_signature",
-            Category::Unsigned => "unsigned",
-            Category::Voided => "voided",
-            Category::ReferenceMismatch => "reference_mismatch",
-            Category::NoSettlementExpected => "no_settlement_expected",
-            Category::MalformedRow => "malformed_row",
-        }
+        self.into()
     }
 
     /// Plain words for people (the HTML report).
@@ -113,7 +102,8 @@ impl Category {
 }
 
 /// Why an item is in its category, where the category alone does not say.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Reason {
@@ -148,21 +138,7 @@ pub enum Reason {
 impl Reason {
     /// Stable snake_case code.
     pub fn code(self) -> &'static str {
-        match self {
-            Reason::Amount => "amount",
-            Reason::Currency => "currency",
-            Reason::Kind => "kind",
-            Reason::Time => "time",
-            Reason::VoidedButSettled => "voided_but_settled",
-            Reason::OriginalNotFound => "original_not_found",
-            Reason::OtherTerminal => "other_terminal",
-            Reason::OriginalKind => "original_kind",
-            Reason::RefundExceedsOriginal => "refund_exceeds_original",
-            Reason::SameReceipt => "same_receipt",
-            Reason::RrnReused => "rrn_reused",
-            Reason::SameRow => "same_row",
-            Reason::ClaimedByInvalidReceipt => "claimed_by_invalid_receipt",
-        }
+        self.into()
     }
 }
 

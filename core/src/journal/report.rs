@@ -30,7 +30,8 @@ fn kind_name<S: serde::Serializer>(v: &Option<ReceiptKind>, s: S) -> Result<S::O
 }
 
 /// The verdict on one record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[cfg_attr(
     feature = "serde",
     derive(serde::Serialize),
@@ -50,12 +51,7 @@ pub enum Status {
 impl Status {
     /// Stable snake_case name.
     pub fn code(self) -> &'static str {
-        match self {
-            Status::Valid => "valid",
-            Status::ValidWithWarnings => "valid_with_warnings",
-            Status::Invalid => "invalid",
-            Status::Unsigned => "unsigned",
-        }
+        self.into()
     }
 }
 
@@ -133,7 +129,8 @@ pub enum BadDayCloseReason {
 }
 
 /// A chain-level finding. Keys are signing key ids.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[cfg_attr(
     feature = "serde",
     derive(serde::Serialize),
@@ -327,27 +324,7 @@ pub enum Finding {
 impl Finding {
     /// Stable snake_case code.
     pub fn code(&self) -> &'static str {
-        match self {
-            Finding::MalformedRecord { .. } => "malformed_record",
-            Finding::ChainStart { .. } => "chain_start",
-            Finding::Gap { .. } => "gap",
-            Finding::Fork { .. } => "fork",
-            Finding::Duplicate { .. } => "duplicate",
-            Finding::Reordered { .. } => "reordered",
-            Finding::Replay { .. } => "replay",
-            Finding::BrokenLink { .. } => "broken_link",
-            Finding::Rotation { .. } => "rotation",
-            Finding::Pending { .. } => "pending",
-            Finding::ReSigned { .. } => "re_signed",
-            Finding::BadResign { .. } => "bad_resign",
-            Finding::Copy { .. } => "copy",
-            Finding::BadCopy { .. } => "bad_copy",
-            Finding::UnsignedCovered { .. } => "unsigned_covered",
-            Finding::UnsignedUncovered { .. } => "unsigned_uncovered",
-            Finding::BadRecovery { .. } => "bad_recovery",
-            Finding::BadDayClose { .. } => "bad_day_close",
-            Finding::OpenBatch { .. } => "open_batch",
-        }
+        self.into()
     }
 
     /// Whether the finding is informational (chain start, rotation that matches, re-signed,

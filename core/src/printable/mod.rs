@@ -8,7 +8,8 @@ pub mod text;
 use crate::journal::{JournalItem, JournalReader};
 
 /// What a loaded input is (see [`classify`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum InputKind {
     /// A text form (`PSR1:` after optional whitespace).
@@ -26,13 +27,7 @@ pub enum InputKind {
 impl InputKind {
     /// Stable snake_case name.
     pub fn code(self) -> &'static str {
-        match self {
-            InputKind::Text => "text",
-            InputKind::Image => "image",
-            InputKind::Receipt => "receipt",
-            InputKind::Journal => "journal",
-            InputKind::Unknown => "unknown",
-        }
+        self.into()
     }
 }
 

@@ -56,7 +56,8 @@ const UNDERSTOOD_CRL_EXTENSIONS: [der::asn1::ObjectIdentifier; 2] = [
 ];
 
 /// What a certificate is trusted as.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Role {
     /// A trust anchor.
@@ -70,11 +71,7 @@ pub enum Role {
 impl Role {
     /// Stable lowercase name.
     pub fn name(self) -> &'static str {
-        match self {
-            Role::Root => "root",
-            Role::Intermediate => "intermediate",
-            Role::Terminal => "terminal",
-        }
+        self.into()
     }
 }
 
@@ -157,7 +154,8 @@ struct Crl {
 }
 
 /// A warning attached to a valid receipt.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Warning {
     /// A certificate of the path was valid at `issuedAt` but has expired by `now`.
@@ -182,11 +180,7 @@ pub enum Warning {
 impl Warning {
     /// Stable snake_case code.
     pub fn code(&self) -> &'static str {
-        match self {
-            Warning::CertificateExpiredNow { .. } => "certificate_expired_now",
-            Warning::RevokedAfterSigning { .. } => "revoked_after_signing",
-            Warning::NoRevocationInfo { .. } => "no_revocation_info",
-        }
+        self.into()
     }
 }
 

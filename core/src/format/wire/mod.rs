@@ -12,41 +12,25 @@ use crate::format::oid::Oid;
 mod short;
 pub(crate) use short::{DigestOctets, ShortPrintable, ShortUtf8, SignatureOctets};
 
-/// `name()` and `from_name()` for an enum, from one table of the names used in the ASN.1 module.
+/// `name()` and `from_name()` for an enum whose names are its variants in camelCase, as in
+/// the ASN.1 module (`#[strum(serialize_all = "camelCase")]` on the enum).
 macro_rules! asn1_names {
-    ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+    ($($ty:ident),+) => {$(
         impl $ty {
             /// Stable name, as in the ASN.1 module.
             pub fn name(self) -> &'static str {
-                match self {
-                    $($ty::$variant => $name),+
-                }
+                self.into()
             }
 
             /// Parses a name produced by `name()`.
             pub fn from_name(name: &str) -> Option<Self> {
-                match name {
-                    $($name => Some($ty::$variant),)+
-                    _ => None,
-                }
+                name.parse().ok()
             }
         }
-    };
+    )+};
 }
 
-asn1_names!(ReceiptKind {
-    Sale => "sale", Refund => "refund", Void => "void", Preauth => "preauth",
-    Completion => "completion", Copy => "copy", Resign => "resign",
-    Recovery => "recovery", DayClose => "dayClose",
-});
-asn1_names!(EntryMode {
-    Chip => "chip", Contactless => "contactless", Magstripe => "magstripe",
-    Manual => "manual", Ecommerce => "ecommerce",
-});
-asn1_names!(CardholderVerification {
-    None => "none", Pin => "pin", Signature => "signature", Pending => "pending",
-    ConsumerDevice => "consumerDevice",
-});
+asn1_names!(ReceiptKind, EntryMode, CardholderVerification);
 
 /// ```asn1
 /// ReceiptKind ::= ENUMERATED {
@@ -55,7 +39,10 @@ asn1_names!(CardholderVerification {
 ///   recovery(7), dayClose(8)
 /// }
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Enumerated)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Enumerated, strum::IntoStaticStr, strum::EnumString,
+)]
+#[strum(serialize_all = "camelCase")]
 #[repr(u32)]
 #[non_exhaustive]
 pub enum ReceiptKind {
@@ -104,7 +91,10 @@ impl ReceiptKind {
 /// ```asn1
 /// EntryMode ::= ENUMERATED { chip(0), contactless(1), magstripe(2), manual(3), ecommerce(4), ... }
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Enumerated)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Enumerated, strum::IntoStaticStr, strum::EnumString,
+)]
+#[strum(serialize_all = "camelCase")]
 #[repr(u32)]
 #[non_exhaustive]
 pub enum EntryMode {
@@ -125,7 +115,10 @@ pub enum EntryMode {
 ///   none(0), pin(1), signature(2), pending(3), consumerDevice(4), ...
 /// }
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Enumerated)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Enumerated, strum::IntoStaticStr, strum::EnumString,
+)]
+#[strum(serialize_all = "camelCase")]
 #[repr(u32)]
 #[non_exhaustive]
 pub enum CardholderVerification {
