@@ -29,31 +29,25 @@ use crate::trust::key_id_map::KeyIdMap;
 use crate::trust::key_table::KeyTables;
 use possig_ec::{KeyTable, PublicKey};
 
-const OID_ECDSA_SHA256: der::asn1::ObjectIdentifier =
-    der::asn1::ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
-const OID_EC_PUBLIC_KEY: der::asn1::ObjectIdentifier =
-    der::asn1::ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
-const OID_P256: der::asn1::ObjectIdentifier =
-    der::asn1::ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
-const OID_BASIC_CONSTRAINTS: der::asn1::ObjectIdentifier =
-    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.19");
-const OID_KEY_USAGE: der::asn1::ObjectIdentifier =
-    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.15");
-const OID_EXT_KEY_USAGE: der::asn1::ObjectIdentifier =
-    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.37");
-/// Extensions understood well enough to accept when critical (the rest only matter non-critical).
-const UNDERSTOOD_CERT_EXTENSIONS: [der::asn1::ObjectIdentifier; 6] = [
-    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.19"), // basicConstraints
-    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.15"), // keyUsage
-    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.37"), // extKeyUsage
-    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.14"), // subjectKeyIdentifier
-    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.35"), // authorityKeyIdentifier
-    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.17"), // subjectAltName (informational; no name checks for terminals)
+use const_oid::ObjectIdentifier;
+use const_oid::db::rfc5280::{
+    ID_CE_AUTHORITY_KEY_IDENTIFIER, ID_CE_BASIC_CONSTRAINTS, ID_CE_CRL_NUMBER, ID_CE_EXT_KEY_USAGE,
+    ID_CE_KEY_USAGE, ID_CE_SUBJECT_ALT_NAME, ID_CE_SUBJECT_KEY_IDENTIFIER,
+};
+use const_oid::db::rfc5912::{ECDSA_WITH_SHA_256, ID_EC_PUBLIC_KEY, SECP_256_R_1};
+
+/// Extensions understood well enough to accept when critical (the rest only matter
+/// non-critical). subjectAltName is informational: terminals get no name checks.
+const UNDERSTOOD_CERT_EXTENSIONS: [ObjectIdentifier; 6] = [
+    ID_CE_BASIC_CONSTRAINTS,
+    ID_CE_KEY_USAGE,
+    ID_CE_EXT_KEY_USAGE,
+    ID_CE_SUBJECT_KEY_IDENTIFIER,
+    ID_CE_AUTHORITY_KEY_IDENTIFIER,
+    ID_CE_SUBJECT_ALT_NAME,
 ];
-const UNDERSTOOD_CRL_EXTENSIONS: [der::asn1::ObjectIdentifier; 2] = [
-    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.20"), // cRLNumber
-    der::asn1::ObjectIdentifier::new_unwrap("2.5.29.35"), // authorityKeyIdentifier
-];
+const UNDERSTOOD_CRL_EXTENSIONS: [ObjectIdentifier; 2] =
+    [ID_CE_CRL_NUMBER, ID_CE_AUTHORITY_KEY_IDENTIFIER];
 
 /// What a certificate is trusted as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::IntoStaticStr)]
@@ -348,9 +342,9 @@ fn p256_key(spki: &spki::SubjectPublicKeyInfoOwned) -> Result<AffinePoint, Error
         .algorithm
         .parameters
         .as_ref()
-        .and_then(|p| p.decode_as::<der::asn1::ObjectIdentifier>().ok())
-        == Some(OID_P256);
-    if spki.algorithm.oid != OID_EC_PUBLIC_KEY || !params_ok {
+        .and_then(|p| p.decode_as::<ObjectIdentifier>().ok())
+        == Some(SECP_256_R_1);
+    if spki.algorithm.oid != ID_EC_PUBLIC_KEY || !params_ok {
         return Err(Error::UnsupportedAlgorithm {
             what: AlgorithmUse::CertificateKey,
         });
@@ -392,7 +386,7 @@ fn parse_cert(der_bytes: &[u8], role: Role) -> Result<Cert, Error> {
     let what = Structure::Certificate;
     let cert = Certificate::from_der(der_bytes).map_err(|e| Error::malformed(what, e))?;
     let tbs = cert.tbs_certificate();
-    let sig_alg_ok = cert.signature_algorithm().oid == OID_ECDSA_SHA256
+    let sig_alg_ok = cert.signature_algorithm().oid == ECDSA_WITH_SHA_256
         && cert.signature_algorithm().parameters.is_none()
         && tbs.signature() == cert.signature_algorithm();
     let spki = tbs.subject_public_key_info();
@@ -405,12 +399,12 @@ fn parse_cert(der_bytes: &[u8], role: Role) -> Result<Cert, Error> {
     let mut unknown_critical = false;
     for ext in tbs.extensions().map(|e| e.as_slice()).unwrap_or(&[]) {
         let value = ext.extn_value.as_bytes();
-        if ext.extn_id == OID_BASIC_CONSTRAINTS {
+        if ext.extn_id == ID_CE_BASIC_CONSTRAINTS {
             let bc = BasicConstraints::from_der(value).map_err(|e| Error::malformed(what, e))?;
             ca = bc.ca.then_some(bc.path_len_constraint);
-        } else if ext.extn_id == OID_KEY_USAGE {
+        } else if ext.extn_id == ID_CE_KEY_USAGE {
             key_usage = Some(KeyUsage::from_der(value).map_err(|e| Error::malformed(what, e))?);
-        } else if ext.extn_id == OID_EXT_KEY_USAGE {
+        } else if ext.extn_id == ID_CE_EXT_KEY_USAGE {
             // Parsed with our own Oid type: const-oid cannot hold the 2.25 UUID arc.
             eku = Some(Vec::<Oid>::from_der(value).map_err(|e| Error::malformed(what, e))?);
         } else if ext.critical && !UNDERSTOOD_CERT_EXTENSIONS.contains(&ext.extn_id) {
@@ -464,7 +458,7 @@ fn parse_crl(der_bytes: &[u8]) -> Result<Crl, Error> {
     let what = Structure::Crl;
     let crl = CertificateList::<x509_cert::certificate::Rfc5280>::from_der(der_bytes)
         .map_err(|e| Error::malformed(what, e))?;
-    if crl.signature_algorithm.oid != OID_ECDSA_SHA256
+    if crl.signature_algorithm.oid != ECDSA_WITH_SHA_256
         || crl.tbs_cert_list.signature != crl.signature_algorithm
     {
         return Err(Error::UnsupportedAlgorithm {
