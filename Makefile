@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help demo test bench-scaling wasm-bench fuzz-smoke fuzz fuzz-deps ct-check audit deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench scale-test bench vectors vectors-check spec-check fixtures
+.PHONY: help demo test msrv bench-scaling wasm-bench fuzz-smoke fuzz fuzz-deps ct-check audit deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench scale-test bench vectors vectors-check spec-check fixtures
 
 ## The targets and what they do (the first sentence of the comment above each).
 help:
@@ -39,8 +39,8 @@ python-deps: deps
 	@[ -x $(VENV)/bin/maturin ] && $(PY) -c 'import pytest, hypothesis, cryptography, mypy, pandas, typing_extensions' 2>/dev/null \
 	  || $(VENV)/bin/pip install -q $(PY_TEST_DEPS)
 
-## Every suite: lint, Rust, Python, WASM, scale, vectors, spec, constant time, fuzz smoke.
-test: deps lint rust-test python-test wasm-test scale-test vectors-check spec-check ct-check fuzz-smoke
+## Every suite: lint, MSRV, Rust, Python, WASM, scale, vectors, spec, constant time, fuzz smoke.
+test: deps lint msrv rust-test python-test wasm-test scale-test vectors-check spec-check ct-check fuzz-smoke
 
 ## rustfmt, clippy -D warnings (every crate and feature set), rustdoc, cargo-deny when installed.
 lint:
@@ -57,6 +57,12 @@ lint:
 ## Formats every crate.
 fmt:
 	$(CARGO) fmt --all
+
+## The library crates build with the declared minimum Rust (rust-version in Cargo.toml).
+MSRV := 1.88
+msrv:
+	@rustup toolchain list | grep -q '^$(MSRV)-' || rustup toolchain install $(MSRV) --profile minimal
+	CARGO_TARGET_DIR=target/msrv $(CARGO) +$(MSRV) check -q -p possig -p possig-ec -p possig-reconcile --all-features
 
 ## The Rust tests of the whole workspace.
 rust-test:
