@@ -26,18 +26,11 @@ fn esc(s: &str) -> String {
 
 /// An amount in minor units with its currency's exponent: `1999 EUR` → `19.99 EUR`.
 pub(crate) fn money(amount: u64, currency: &str) -> String {
-    let exp = u32::from(possig::currency_exponent(currency).unwrap_or(0));
-    let unit = 10u64.pow(exp);
-    if exp == 0 {
-        format!("{amount} {currency}")
-    } else {
-        format!(
-            "{}.{:0w$} {currency}",
-            amount / unit,
-            amount % unit,
-            w = exp as usize
-        )
+    possig::Amount {
+        minor: amount,
+        currency,
     }
+    .to_string()
 }
 
 fn time(t: Option<u64>) -> String {

@@ -1,26 +1,12 @@
 //! Human-readable text of receipts and results; `--json` serializes `possig::view` values.
 
 use possig::view::OutcomeView;
-use possig::{ReceiptBody, TbsReceipt, UnverifiedReceipt};
+use possig::{Amount, ReceiptBody, TbsReceipt, UnverifiedReceipt};
 use serde::Serialize;
 
 /// RFC 3339 UTC rendering of Unix seconds (possig's [`possig::UnixTime`]).
 pub(crate) fn rfc3339(unix: u64) -> String {
     possig::UnixTime(unix).to_string()
-}
-
-/// An amount in minor units written with the currency's exponent: 1999 EUR → "19.99".
-pub(crate) fn format_amount(amount: u64, exponent: u8) -> String {
-    if exponent == 0 {
-        return amount.to_string();
-    }
-    let p = 10u64.pow(u32::from(exponent));
-    format!(
-        "{}.{:0width$}",
-        amount / p,
-        amount % p,
-        width = usize::from(exponent)
-    )
 }
 
 /// One file's outcome in `possig verify --json`: the file, then possig's [`OutcomeView`].
@@ -35,10 +21,12 @@ pub(crate) struct FileOutcome {
 pub(crate) fn summary(tbs: &TbsReceipt) -> String {
     let what = match tbs.body() {
         ReceiptBody::Payment(p) => format!(
-            "{} {} {} {} ****{} cvm={}",
+            "{} {} {} ****{} cvm={}",
             tbs.kind().name(),
-            format_amount(p.amount(), p.currency_exponent()),
-            p.currency(),
+            Amount {
+                minor: p.amount(),
+                currency: p.currency()
+            },
             p.card().scheme(),
             p.card().last4(),
             p.cardholder_verification().name()
@@ -77,11 +65,11 @@ pub(crate) fn show_human(r: &UnverifiedReceipt) -> String {
         ReceiptBody::Payment(p) => {
             line(
                 "amount",
-                format!(
-                    "{} {}",
-                    format_amount(p.amount(), p.currency_exponent()),
-                    p.currency()
-                ),
+                Amount {
+                    minor: p.amount(),
+                    currency: p.currency(),
+                }
+                .to_string(),
             );
             line(
                 "card",

@@ -13,7 +13,7 @@ pub mod verify;
 pub mod view;
 
 pub use error::{AlgorithmUse, ChainReason, Error, ErrorKind, Field, Limit, Structure};
-pub use format::currency::currency_exponent;
+pub use format::currency::{Amount, currency_exponent};
 pub use format::oid::Oid;
 pub use format::strokes::Strokes;
 pub use format::time::UnixTime;
