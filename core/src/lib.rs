@@ -1,5 +1,15 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+// Casts that can lose bits or a sign are refused here unless a function says why it is exact
+// (test code excepted).
+#![cfg_attr(
+    not(test),
+    warn(
+        clippy::cast_possible_truncation,
+        clippy::cast_possible_wrap,
+        clippy::cast_sign_loss
+    )
+)]
 
 pub mod error;
 pub mod format;

@@ -114,6 +114,12 @@ impl Fe {
 
     /// From 32 big-endian bytes, if the value is below p. Constant time (the range check is a
     /// borrow chain); the [`CtOption`] is the caller's to open.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_possible_wrap,
+        clippy::cast_sign_loss,
+        reason = "the low word of a double-width product or sum, and 0/1 flags, by design"
+    )]
     pub fn from_bytes(be: &[u8; 32]) -> CtOption<Fe> {
         // be − p borrows exactly when be < p.
         let mut borrow = 0u16;
@@ -144,6 +150,12 @@ impl Fe {
 
     /// `self · rhs`.
     #[inline(always)]
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_possible_wrap,
+        clippy::cast_sign_loss,
+        reason = "the low word of a double-width product or sum, and 0/1 flags, by design"
+    )]
     pub fn mul(self, rhs: &Fe) -> Fe {
         let (r, carry) = mont_mul_unreduced(&self.0, &rhs.0);
         // r < 2p: subtract p when the carry is set or r ≥ p, selected by mask.
@@ -156,6 +168,12 @@ impl Fe {
 
     /// `self²`.
     #[inline(always)]
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_possible_wrap,
+        clippy::cast_sign_loss,
+        reason = "the low word of a double-width product or sum, and 0/1 flags, by design"
+    )]
     pub fn square(self) -> Fe {
         let (r, carry) = mont_sqr_unreduced(&self.0);
         let (d, borrow) = sub_p(&r);
@@ -320,6 +338,12 @@ macro_rules! cios {
 #[cfg(target_pointer_width = "64")]
 #[inline(always)]
 #[allow(clippy::indexing_slicing, clippy::needless_range_loop)] // fixed sizes, loop counters
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "the low word of a double-width product or sum, and 0/1 flags, by design"
+)]
 fn mont_mul_unreduced(a: &Limbs, b: &Limbs) -> (Limbs, u64) {
     let t = cios!(a, b, &P_LIMBS, 4, u64, u128);
     ([t[0], t[1], t[2], t[3]], t[4])
@@ -330,6 +354,12 @@ fn mont_mul_unreduced(a: &Limbs, b: &Limbs) -> (Limbs, u64) {
 #[cfg(target_pointer_width = "64")]
 #[inline(always)]
 #[allow(clippy::indexing_slicing, clippy::needless_range_loop)] // fixed sizes, loop counters
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "the low word of a double-width product or sum, and 0/1 flags, by design"
+)]
 fn mont_sqr_unreduced(a: &Limbs) -> (Limbs, u64) {
     let mut t = [0u64; 8];
     // The cross products aᵢ·aⱼ (i < j), then doubled: below 2⁵¹¹, so no bit is lost.
@@ -387,6 +417,12 @@ fn mont_sqr_unreduced(a: &Limbs) -> (Limbs, u64) {
 #[cfg(not(target_pointer_width = "64"))]
 #[inline(always)]
 #[allow(clippy::indexing_slicing, clippy::needless_range_loop)] // fixed sizes, loop counters
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "the low word of a double-width product or sum, and 0/1 flags, by design"
+)]
 fn mont_mul_unreduced(a: &Limbs, b: &Limbs) -> (Limbs, u64) {
     let t = cios!(&split(a), &split(b), &P32, 8, u32, u64);
     (join(&t), u64::from(t[8]))
@@ -395,6 +431,12 @@ fn mont_mul_unreduced(a: &Limbs, b: &Limbs) -> (Limbs, u64) {
 /// Four 64-bit limbs as eight 32-bit words, little-endian.
 #[cfg_attr(target_pointer_width = "64", allow(dead_code))]
 #[allow(clippy::indexing_slicing)] // i < 8
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "the low word of a double-width product or sum, and 0/1 flags, by design"
+)]
 fn split(x: &Limbs) -> [u32; 8] {
     core::array::from_fn(|i| (x[i / 2] >> (32 * (i % 2))) as u32)
 }

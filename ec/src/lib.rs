@@ -13,6 +13,16 @@
 //! | [`vartime`], [`msm`], [`batch`], [`ecdsa::recover_r`] | variable | batch verification (public data) |
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
+// Casts that can lose bits or a sign are refused here unless a function says why it is exact
+// (test code excepted).
+#![cfg_attr(
+    not(test),
+    warn(
+        clippy::cast_possible_truncation,
+        clippy::cast_possible_wrap,
+        clippy::cast_sign_loss
+    )
+)]
 
 extern crate alloc;
 #[cfg(all(feature = "std", not(test)))]

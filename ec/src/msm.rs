@@ -41,6 +41,12 @@ fn limbs(k: &Scalar) -> [u64; 4] {
 }
 
 /// `c` bits of `l` from bit `at` (little-endian), `c ≤ 16`.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "window digits have at most c ≤ 16 bits"
+)]
 fn bits(l: &[u64; 4], at: usize, c: usize) -> u32 {
     let (limb, shift) = (at / 64, at % 64);
     let lo = l.get(limb).copied().unwrap_or(0) >> shift;
@@ -54,6 +60,12 @@ fn bits(l: &[u64; 4], at: usize, c: usize) -> u32 {
 
 /// Signed base-2^c digits of `k` in `[−2^(c−1), 2^(c−1)]`, least significant first, written to
 /// `out` (`windows` of them); returns how many are needed (the rest are 0).
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "window digits have at most c ≤ 16 bits"
+)]
 fn signed_digits(k: &Scalar, c: usize, out: &mut [i32]) -> usize {
     let l = limbs(k);
     let half = 1i32 << (c - 1);

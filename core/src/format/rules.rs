@@ -14,6 +14,12 @@ use crate::limits::{MAX_AMOUNT, MAX_COUNTER, MAX_EXTENSION_VALUE, MAX_EXTENSIONS
 ///
 /// Runs every receipt's text fields, so it allocates nothing: it keeps the last [`KEPT`] digits
 /// of the current run and checks each window as soon as its run shows which windows count.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "a decimal digit is below 10"
+)]
 pub(crate) fn looks_like_pan(text: &str) -> bool {
     const PAN: std::ops::RangeInclusive<usize> = 13..=19;
     // Most fields have fewer digits than the shortest card number: no run can be one.

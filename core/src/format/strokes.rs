@@ -96,6 +96,12 @@ impl Strokes {
     ///
     /// # Errors
     /// [`Error::LimitExceeded`] if the encoding exceeds [`MAX_ATTACHMENT_SIZE`].
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_possible_wrap,
+        clippy::cast_sign_loss,
+        reason = "deltas are range-checked to fit i8 and stored as two's-complement bytes"
+    )]
     pub fn to_der(&self) -> Result<Vec<u8>, Error> {
         let mut strokes = Vec::with_capacity(self.strokes.len());
         for stroke in &self.strokes {
@@ -162,6 +168,12 @@ impl Strokes {
     }
 }
 
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "deltas are range-checked to fit i8 and stored as two's-complement bytes"
+)]
 fn unpack(mut b: &[u8]) -> Result<Vec<(u16, u16)>, Error> {
     let bad = Error::field(Field::Strokes);
     let abs = |b: &[u8]| -> Option<(u16, u16)> {

@@ -136,6 +136,12 @@ impl ReceiptQr {
 /// [`MAX_IMAGE_PIXELS`]; [`Error::QrUnreadable`] when the image does not decode, holds no QR
 /// code or several, or the code cannot be read; [`Error::LimitExceeded`] ([`Limit::TextForm`])
 /// for a payload longer than any text form.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "image dimensions are bounded by MAX_IMAGE_PIXELS, far below u32::MAX"
+)]
 pub fn scan(image_bytes: &[u8]) -> Result<String, Error> {
     let fail = |problem| Error::QrUnreadable { problem };
     let reader = image::ImageReader::new(Cursor::new(image_bytes))

@@ -21,6 +21,12 @@ pub const TEXT_PREFIX: &str = "PSR1:";
 /// The Base45 alphabet (RFC 9285 §4), in value order.
 const ALPHABET: &[u8; 45] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "an index into the 45-character Base45 alphabet"
+)]
 fn value_of(c: u8) -> Option<u32> {
     ALPHABET.iter().position(|&a| a == c).map(|v| v as u32)
 }

@@ -193,6 +193,12 @@ impl Jacobian {
 }
 
 /// `k' = k + n` or `k + 2n`, whichever is odd, as five little-endian limbs (constant time).
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "the low word of a wider sum, and 0/1 flags, by design"
+)]
 fn odd_representative(k: &Scalar) -> [u64; 5] {
     let repr = k.to_repr();
     let mut limbs = [0u64; 4];
@@ -240,6 +246,12 @@ fn select(table: &[Affine; TABLE_LEN], index: u32) -> Affine {
 /// is `2·index + 1` with `index = (w >> 1) − 8`; below, it is the negation of
 /// `2·(7 − (w >> 1)) + 1`.
 #[inline(always)]
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "the low word of a wider sum, and 0/1 flags, by design"
+)]
 fn digit_point(table: &[Affine; TABLE_LEN], w: u32) -> Affine {
     let negative = (w >> 4) ^ 1;
     let index = ((w >> 1) & 7) ^ (negative * 7);
