@@ -523,7 +523,7 @@ impl fmt::Display for Error {
             Error::Revoked { depth, revoked_at } => write!(
                 f,
                 "certificate at depth {depth} was revoked at {}, before the receipt was issued",
-                crate::format::time::UnixTime(*revoked_at)
+                crate::time::UnixTime(*revoked_at)
             ),
             Error::IssuedInFuture => f.write_str("receipt is issued after the verification time"),
             Error::BadSignature => f.write_str("signature does not verify"),

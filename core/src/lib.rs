@@ -17,6 +17,7 @@ pub mod journal;
 pub mod limits;
 pub mod printable;
 pub mod sign;
+pub mod time;
 pub mod trust;
 pub mod verify;
 #[cfg(feature = "serde")]
@@ -26,7 +27,6 @@ pub use error::{AlgorithmUse, ChainReason, Error, ErrorKind, Field, Limit, Struc
 pub use format::currency::{Amount, currency_exponent};
 pub use format::oid::Oid;
 pub use format::strokes::Strokes;
-pub use format::time::UnixTime;
 pub use format::wire::{
     Attachment, AttachmentType, Card, CardholderVerification, CopyBody, DayCloseBody, EntryMode,
     Extension, KeyRotation, PaymentBody, ReceiptBody, ReceiptKind, RecoveryBody, ResignBody,
@@ -35,6 +35,7 @@ pub use format::wire::{
 pub use sign::builder::{DayClose, Payment, ReceiptBuilder, ReceiptDraft, TotalSpec};
 pub use sign::signer::{ExternalSigner, ReceiptSigner};
 pub use sign::terminal::Terminal;
+pub use time::UnixTime;
 pub use trust::{CertificateInfo, Role, TrustStore, TrustStoreBuilder, Warning, key_id};
 pub use verify::receipt::{UnverifiedReceipt, VerifiedReceipt, VerifyOptions};
 

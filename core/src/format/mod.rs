@@ -8,5 +8,4 @@ pub mod oid;
 pub(crate) mod raw;
 pub(crate) mod rules;
 pub mod strokes;
-pub mod time;
 pub mod wire;

@@ -188,7 +188,7 @@ impl core::fmt::Display for Warning {
             Warning::RevokedAfterSigning { depth, revoked_at } => write!(
                 f,
                 "certificate at depth {depth} was revoked after the receipt was issued (at {})",
-                crate::format::time::UnixTime(*revoked_at)
+                crate::time::UnixTime(*revoked_at)
             ),
             Warning::NoRevocationInfo { depth } => {
                 write!(
