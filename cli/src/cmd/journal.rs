@@ -188,13 +188,13 @@ pub(crate) fn verify(
             }
         }
     })?;
+    let clean = summary.is_clean();
     if json_out {
-        let view = view.finish(summary.clone());
-        println!("{}", serde_json::to_string_pretty(&view)?);
+        println!("{}", serde_json::to_string_pretty(&view.finish(summary))?);
     } else {
         print_summary(&summary);
     }
-    Ok(summary.is_clean())
+    Ok(clean)
 }
 
 fn print_summary(s: &Summary) {
