@@ -67,6 +67,7 @@ msrv:
 ## The Rust tests of the whole workspace.
 rust-test:
 	$(CARGO) test --workspace
+	$(CARGO) test -q -p possig-ec --features words32
 
 ## The Python package: built into the venv by maturin (abi3 wheel, editable), then pytest
 ## (golden vectors, errors, pyca/cryptography interop, reconciliation, Hypothesis), stubtest
@@ -166,14 +167,19 @@ fuzz: fuzz-deps
 ## Constant-time check of signing: ct-check/ signs under valgrind memcheck with the secret
 ## scalar marked undefined, and computes single verification's u1·G + u2·Q with u1, u2 marked
 ## (profile `ct`: release, line tables, no overflow checks or debug assertions in the crypto
-## crates). Fails on any unsuppressed secret-dependent branch or index,
+## crates). Runs twice: with the 64-bit-word field multiplication, then with the 32-bit one that
+## wasm32 runs (feature `words32`). Fails on any unsuppressed secret-dependent branch or index,
 ## if its leaky control is not caught, or if it is not running under valgrind.
 ct-check:
 	@command -v valgrind >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y valgrind; }
-	$(CARGO) build -q --profile ct -p possig-ct-check
-	valgrind -q -s --suppressions=ct-check/ct.supp target/ct/possig-ct-check 2>&1 \
-	  | grep -v '^==[0-9]*==  ' | tee target/ct-check.log
-	grep -q '^ct-check: PASS' target/ct-check.log
+	@for words in 64 32; do \
+	  features=; if [ $$words = 32 ]; then features=--features=words32; fi; \
+	  echo "ct-check: field multiplication with $$words-bit words"; \
+	  $(CARGO) build -q --profile ct -p possig-ct-check $$features || exit 1; \
+	  valgrind -q -s --suppressions=ct-check/ct.supp target/ct/possig-ct-check 2>&1 \
+	    | grep -v '^==[0-9]*==  ' | tee target/ct-check-$$words.log; \
+	  grep -q '^ct-check: PASS' target/ct-check-$$words.log || exit 1; \
+	done
 
 ## Dependency audit (deny.toml): licences, bans and sources must pass; advisories must pass
 ## too when the RustSec database can be fetched (it lives on GitHub, not on a package registry),

@@ -5,14 +5,20 @@
 //!
 //! - **fiat-crypto** (`p256_64`, formally verified generated code) for everything but
 //!   multiplication: addition, subtraction, negation, selection, and the conversions.
-//! - **Our Montgomery multiplication** (CIOS, specialised to `−p⁻¹ ≡ 1` modulo the word): fiat's
-//!   is slower on the project's machines (docs/BENCHMARKS.md, group `field`). It comes in two flavours that
+//! - **Our Montgomery multiplication**, specialised to P-256's prime: fiat's is slower on the
+//!   project's machines (docs/BENCHMARKS.md, group `field`). It comes in two flavours that
 //!   differ only in the final subtraction: [`Fe::mul`] selects it with fiat's `cmovznz`,
-//!   [`Fe::mul_vartime`] branches (batch verification, public data). 64-bit words where the
-//!   machine multiplies 64×64→128 bits; 32-bit words where pointers are 32 bits wide (wasm32,
-//!   microcontrollers), which have no such instruction; on 64-bit targets [`Fe::square`] has
-//!   its own routine. The tests check every flavour and word size against fiat's verified
-//!   `p256_64` and `p256_32` multiplications.
+//!   [`Fe::mul_vartime`] branches (batch verification, public data).
+//!   - Where the machine multiplies 64×64→128 bits: 64-bit words, the CIOS loop (the
+//!     reduction multiplier is the low word, since `−p⁻¹ ≡ 1` modulo the word), and a
+//!     squaring of its own.
+//!   - Where pointers are 32 bits wide (wasm32, microcontrollers), which have no such
+//!     instruction: 32-bit words, the product as carry-free column sums of split 64-bit
+//!     partial products, and a reduction without multiplication (`m·p` is `m` added and
+//!     subtracted at four shifted words, from the shape of `p`).
+//!
+//!   The tests check every flavour and both word sizes against fiat's verified `p256_64` and
+//!   `p256_32` multiplications.
 //!
 //! **Constant time**: everything but the functions named `*_vartime` (and [`PartialEq`], for
 //! tests and public values) runs in time independent of the values: straight-line limb
@@ -284,58 +290,12 @@ impl Fe {
 /// p in the limbs of [`Fe`], little-endian.
 const P_LIMBS: Limbs = Fe::from_be_unchecked_plain(&P_BYTES);
 
-/// p in 32-bit words, little-endian.
-#[cfg_attr(target_pointer_width = "64", allow(dead_code))]
-const P32: [u32; 8] = [
-    0xffff_ffff,
-    0xffff_ffff,
-    0xffff_ffff,
-    0,
-    0,
-    0,
-    1,
-    0xffff_ffff,
-];
-
-/// The CIOS loop of Montgomery multiplication over `$n` words of type `$w` with double-width
-/// products `$d`, for P-256's prime `$p` in those words: `a·b·R⁻¹` in `$n + 1` words (the top
-/// one a carry of 0 or 1), with `R = 2²⁵⁶`. For both word sizes −p⁻¹ ≡ 1 modulo the word, so
-/// the reduction multiplier is the low word itself. Every step fits the double width:
-/// `(2ʷ−1)² + 2·(2ʷ−1) = 2²ʷ−1`. Straight-line arithmetic: no branch, no secret index.
-macro_rules! cios {
-    ($a:expr, $b:expr, $p:expr, $n:literal, $w:ty, $d:ty) => {{
-        let (a, b, p): (&[$w; $n], &[$w; $n], &[$w; $n]) = ($a, $b, $p);
-        let bits = <$w>::BITS;
-        let mut t = [0 as $w; $n + 2];
-        for i in 0..$n {
-            let mut carry: $d = 0;
-            for j in 0..$n {
-                let s = <$d>::from(t[j]) + <$d>::from(a[j]) * <$d>::from(b[i]) + carry;
-                t[j] = s as $w;
-                carry = s >> bits;
-            }
-            let s = <$d>::from(t[$n]) + carry;
-            t[$n] = s as $w;
-            t[$n + 1] = (s >> bits) as $w;
-            // m = t[0]·(−p⁻¹) = t[0]; adding m·p clears t[0], then shift one word.
-            let m = <$d>::from(t[0]);
-            let mut carry = (<$d>::from(t[0]) + m * <$d>::from(p[0])) >> bits;
-            for j in 1..$n {
-                let s = <$d>::from(t[j]) + m * <$d>::from(p[j]) + carry;
-                t[j - 1] = s as $w;
-                carry = s >> bits;
-            }
-            let s = <$d>::from(t[$n]) + carry;
-            t[$n - 1] = s as $w;
-            t[$n] = t[$n + 1] + (s >> bits) as $w;
-        }
-        t
-    }};
-}
-
 /// `a·b·2⁻²⁵⁶` before the final subtraction: a value below `2p` as four limbs and the carry
-/// of its 2²⁵⁶ bit (0 or 1). 64-bit words with 128-bit products.
-#[cfg(target_pointer_width = "64")]
+/// of its 2²⁵⁶ bit (0 or 1). 64-bit words with 128-bit products, by the CIOS loop of
+/// Montgomery multiplication: since `−p⁻¹ ≡ 1 (mod 2⁶⁴)`, the reduction multiplier is the low
+/// word itself. Every step fits the double width: `(2⁶⁴−1)² + 2·(2⁶⁴−1) = 2¹²⁸−1`.
+/// Straight-line arithmetic: no branch, no secret index.
+#[cfg(all(target_pointer_width = "64", not(feature = "words32")))]
 #[inline(always)]
 #[allow(clippy::indexing_slicing, clippy::needless_range_loop)] // fixed sizes, loop counters
 #[allow(
@@ -345,13 +305,36 @@ macro_rules! cios {
     reason = "the low word of a double-width product or sum, and 0/1 flags, by design"
 )]
 fn mont_mul_unreduced(a: &Limbs, b: &Limbs) -> (Limbs, u64) {
-    let t = cios!(a, b, &P_LIMBS, 4, u64, u128);
+    let p = &P_LIMBS;
+    let mut t = [0u64; 6];
+    for i in 0..4 {
+        let mut carry = 0u128;
+        for j in 0..4 {
+            let s = u128::from(t[j]) + u128::from(a[j]) * u128::from(b[i]) + carry;
+            t[j] = s as u64;
+            carry = s >> 64;
+        }
+        let s = u128::from(t[4]) + carry;
+        t[4] = s as u64;
+        t[5] = (s >> 64) as u64;
+        // m = t[0]·(−p⁻¹) = t[0]; adding m·p clears t[0], then shift one word.
+        let m = u128::from(t[0]);
+        let mut carry = (u128::from(t[0]) + m * u128::from(p[0])) >> 64;
+        for j in 1..4 {
+            let s = u128::from(t[j]) + m * u128::from(p[j]) + carry;
+            t[j - 1] = s as u64;
+            carry = s >> 64;
+        }
+        let s = u128::from(t[4]) + carry;
+        t[3] = s as u64;
+        t[4] = t[5] + (s >> 64) as u64;
+    }
     ([t[0], t[1], t[2], t[3]], t[4])
 }
 
 /// [`mont_mul_unreduced`] of `a·a`, with the product computed once per pair of limbs (10
 /// multiplications instead of 16), then reduced word by word (separated operand scanning).
-#[cfg(target_pointer_width = "64")]
+#[cfg(all(target_pointer_width = "64", not(feature = "words32")))]
 #[inline(always)]
 #[allow(clippy::indexing_slicing, clippy::needless_range_loop)] // fixed sizes, loop counters
 #[allow(
@@ -405,31 +388,120 @@ fn mont_sqr_unreduced(a: &Limbs) -> (Limbs, u64) {
     ([t[4], t[5], t[6], t[7]], above)
 }
 
-/// `a·a` by [`mont_mul_unreduced`] where there is no 64×64→128-bit multiplication.
-#[cfg(not(target_pointer_width = "64"))]
+/// [`mont_sqr_unreduced`] with 32-bit words and 64-bit products (no 64×64→128-bit
+/// multiplication on these machines: a `u128` product is a library call there).
+#[cfg(any(not(target_pointer_width = "64"), feature = "words32"))]
 #[inline(always)]
 fn mont_sqr_unreduced(a: &Limbs) -> (Limbs, u64) {
-    mont_mul_unreduced(a, a)
+    let (r, carry) = reduce_columns(&sqr_columns(&split(a)));
+    (join(&r), u64::from(carry))
 }
 
-/// [`mont_mul_unreduced`] with 32-bit words and 64-bit products (no 64×64→128-bit
-/// multiplication on these machines: a `u128` product is a library call there).
-#[cfg(not(target_pointer_width = "64"))]
+/// [`mont_mul_unreduced`] with 32-bit words and 64-bit products.
+#[cfg(any(not(target_pointer_width = "64"), feature = "words32"))]
+#[inline(always)]
+fn mont_mul_unreduced(a: &Limbs, b: &Limbs) -> (Limbs, u64) {
+    let (r, carry) = reduce_columns(&mul_columns(&split(a), &split(b)));
+    (join(&r), u64::from(carry))
+}
+
+/// The product `a·b` of two 8-word numbers as 16 column sums, `a·b = Σ col[k]·2³²ᵏ`: each
+/// 64-bit partial product is split, its low half into its own column and its high half into
+/// the next. A column gathers at most 16 halves, so it stays below 2³⁶ and no carry is
+/// propagated while multiplying (the reduction does it once).
+#[cfg_attr(
+    all(target_pointer_width = "64", not(feature = "words32")),
+    allow(dead_code)
+)]
 #[inline(always)]
 #[allow(clippy::indexing_slicing, clippy::needless_range_loop)] // fixed sizes, loop counters
+fn mul_columns(a: &[u32; 8], b: &[u32; 8]) -> [u64; 16] {
+    let mut col = [0u64; 16];
+    for i in 0..8 {
+        for j in 0..8 {
+            let p = u64::from(a[i]) * u64::from(b[j]);
+            col[i + j] += p & 0xffff_ffff;
+            col[i + j + 1] += p >> 32;
+        }
+    }
+    col
+}
+
+/// [`mul_columns`] of `a·a`: the 28 cross products once, the columns doubled (below 2³⁷),
+/// then the 8 squares (below 2³⁸).
+#[cfg_attr(
+    all(target_pointer_width = "64", not(feature = "words32")),
+    allow(dead_code)
+)]
+#[inline(always)]
+#[allow(clippy::indexing_slicing, clippy::needless_range_loop)] // fixed sizes, loop counters
+fn sqr_columns(a: &[u32; 8]) -> [u64; 16] {
+    let mut col = [0u64; 16];
+    for i in 0..8 {
+        for j in i + 1..8 {
+            let p = u64::from(a[i]) * u64::from(a[j]);
+            col[i + j] += p & 0xffff_ffff;
+            col[i + j + 1] += p >> 32;
+        }
+    }
+    for c in &mut col {
+        *c <<= 1;
+    }
+    for i in 0..8 {
+        let p = u64::from(a[i]) * u64::from(a[i]);
+        col[2 * i] += p & 0xffff_ffff;
+        col[2 * i + 1] += p >> 32;
+    }
+    col
+}
+
+/// Montgomery reduction of column sums (each below 2³⁸, of a value `T < p²`): `T·2⁻²⁵⁶ mod p`
+/// as a value below `2p`, eight words and the carry of its 2²⁵⁶ bit (0 or 1).
+///
+/// Word by word from the bottom: the word is made exact (its carry moves up), and
+/// `m·p·2³²ⁱ` is added with `m` the word itself, since `−p⁻¹ ≡ 1 (mod 2³²)`. With
+/// `p = 2²⁵⁶ − 2²²⁴ + 2¹⁹² + 2⁹⁶ − 1`, that addition clears word `i` and adds or subtracts `m`
+/// at words `i + 3`, `i + 6`, `i + 7` and `i + 8`: no multiplication. The columns are signed
+/// (a subtraction may leave one negative); an arithmetic shift carries a negative column
+/// correctly, and every column stays below 2⁴⁰ in magnitude. The result is
+/// `(T + M·p)/2²⁵⁶ < (p² + 2²⁵⁶·p)/2²⁵⁶ < 2p`, so the last carry is 0 or 1.
+#[cfg_attr(
+    all(target_pointer_width = "64", not(feature = "words32")),
+    allow(dead_code)
+)]
+#[inline(always)]
+#[allow(clippy::indexing_slicing)] // fixed sizes, loop counters
 #[allow(
     clippy::cast_possible_truncation,
     clippy::cast_possible_wrap,
     clippy::cast_sign_loss,
-    reason = "the low word of a double-width product or sum, and 0/1 flags, by design"
+    reason = "columns below 2³⁸ as signed words, low halves of words, and a carry of 0 or 1"
 )]
-fn mont_mul_unreduced(a: &Limbs, b: &Limbs) -> (Limbs, u64) {
-    let t = cios!(&split(a), &split(b), &P32, 8, u32, u64);
-    (join(&t), u64::from(t[8]))
+fn reduce_columns(col: &[u64; 16]) -> ([u32; 8], u32) {
+    let mut c: [i64; 16] = core::array::from_fn(|k| col[k] as i64);
+    for i in 0..8 {
+        let m = c[i] & 0xffff_ffff;
+        c[i + 1] += c[i] >> 32;
+        c[i + 3] += m;
+        c[i + 6] += m;
+        c[i + 7] -= m;
+        c[i + 8] += m;
+    }
+    let mut out = [0u32; 8];
+    let mut carry = 0i64;
+    for (o, v) in out.iter_mut().zip(&c[8..]) {
+        let v = *v + carry;
+        *o = v as u32;
+        carry = v >> 32;
+    }
+    (out, carry as u32)
 }
 
 /// Four 64-bit limbs as eight 32-bit words, little-endian.
-#[cfg_attr(target_pointer_width = "64", allow(dead_code))]
+#[cfg_attr(
+    all(target_pointer_width = "64", not(feature = "words32")),
+    allow(dead_code)
+)]
 #[allow(clippy::indexing_slicing)] // i < 8
 #[allow(
     clippy::cast_possible_truncation,
@@ -442,7 +514,10 @@ fn split(x: &Limbs) -> [u32; 8] {
 }
 
 /// The first eight 32-bit words as four 64-bit limbs.
-#[cfg_attr(target_pointer_width = "64", allow(dead_code))]
+#[cfg_attr(
+    all(target_pointer_width = "64", not(feature = "words32")),
+    allow(dead_code)
+)]
 #[allow(clippy::indexing_slicing)] // i < 4, words.len() ≥ 8
 fn join(words: &[u32]) -> Limbs {
     core::array::from_fn(|i| u64::from(words[2 * i]) | (u64::from(words[2 * i + 1]) << 32))
@@ -731,11 +806,26 @@ mod tests {
                     &f32::fiat_p256_montgomery_domain_field_element(split(&y.0)),
                 );
                 assert_eq!(join(&want32.0), want.0, "fiat's two word sizes");
-                let t = cios!(&split(&x.0), &split(&y.0), &P32, 8, u32, u64);
-                let (r, carry) = (join(&t), t[8]);
-                let (d, borrow) = sub_p(&r);
-                let words32 = if carry == 0 && borrow == 1 { r } else { d };
-                assert_eq!(words32, want.0, "CIOS with 32-bit words");
+                for (cols, what) in [
+                    (mul_columns(&split(&x.0), &split(&y.0)), "product"),
+                    (mul_columns(&split(&x.0), &split(&x.0)), "product a·a"),
+                ] {
+                    let (r, carry) = reduce_columns(&cols);
+                    let (r, carry) = (join(&r), carry);
+                    let (d, borrow) = sub_p(&r);
+                    let words32 = if carry == 0 && borrow == 1 { r } else { d };
+                    let want = if what == "product" {
+                        want.0
+                    } else {
+                        x.square().0
+                    };
+                    assert_eq!(words32, want, "32-bit words, {what} of {a:x?}, {b:x?}");
+                }
+                assert_eq!(
+                    sqr_columns(&split(&x.0)),
+                    mul_columns(&split(&x.0), &split(&x.0)),
+                    "32-bit squaring's columns"
+                );
             }
         }
     }
