@@ -621,6 +621,70 @@ fn crl_signed_by_the_wrong_issuer() {
     }
 }
 
+/// `signed` (a certificate or CRL) with the other `s` of its ECDSA signature, `n − s`: the
+/// same signature, valid too (X.509 has no low-S rule).
+fn with_other_s(signed: &[u8]) -> Vec<u8> {
+    let parts = elements(signed);
+    let bits = BitString::from_der(&parts[2].to_der().unwrap()).unwrap();
+    let sig = p256::ecdsa::Signature::from_der(bits.raw_bytes()).unwrap();
+    let (r, s) = sig.split_scalars();
+    let other =
+        p256::ecdsa::Signature::from_scalars(r.to_bytes(), (-*s.as_ref()).to_bytes()).unwrap();
+    assert_ne!(other, sig);
+    let bits = BitString::from_bytes(other.to_der().as_bytes()).unwrap();
+    sequence(&[
+        parts[0].clone(),
+        parts[1].clone(),
+        any(&bits.to_der().unwrap()),
+    ])
+}
+
+#[test]
+fn certificate_and_crl_signatures_in_either_half_of_s() {
+    // Certificate and CRL signatures are checked by possig-ec's arithmetic, which must accept
+    // both forms of each signature, and refuse one flipped bit.
+    let build = |intermediate: &[u8], crl: &[u8]| {
+        let mut b = TrustStore::builder();
+        b.add_root(&fixture("root.pem")).unwrap();
+        b.add_intermediate(intermediate).unwrap();
+        b.add_terminal(&fixture("term-ok.pem")).unwrap();
+        b.add_crl(crl).unwrap();
+        b.build()
+    };
+    let intermediate = pem_to_der(&fixture("intermediate.pem"));
+    let crl = pem_to_der(&fixture("intermediate.crl.pem"));
+    let receipt = ok_chain().sale(Cvm::Pin, 1, T0).to_der().unwrap();
+    for (i, c) in [
+        (intermediate.clone(), crl.clone()),
+        (with_other_s(&intermediate), crl.clone()),
+        (intermediate.clone(), with_other_s(&crl)),
+    ] {
+        let store = build(&i, &c).unwrap();
+        UnverifiedReceipt::from_der(&receipt)
+            .unwrap()
+            .verify(&store, &VerifyOptions::at(NOW))
+            .unwrap();
+    }
+    let mut flipped = intermediate.clone();
+    let n = flipped.len();
+    flipped[n - 5] ^= 1;
+    let err = match build(&flipped, &crl) {
+        Err(e) => e,
+        Ok(store) => UnverifiedReceipt::from_der(&receipt)
+            .unwrap()
+            .verify(&store, &VerifyOptions::at(NOW))
+            .unwrap_err(),
+    };
+    assert_eq!(
+        err,
+        Error::ChainInvalid {
+            depth: 1,
+            reason: ChainReason::IssuerNotFound
+        },
+        "an intermediate with one bit of its signature flipped has no issuer"
+    );
+}
+
 #[test]
 fn crl_out_of_date() {
     // The fixture CRLs are current from their thisUpdate for ten years: verifying before it

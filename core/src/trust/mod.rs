@@ -13,7 +13,6 @@ use std::collections::HashMap;
 
 use der::{Decode, Encode};
 use p256::AffinePoint;
-use p256::ecdsa::signature::Verifier;
 use sha2::{Digest, Sha256};
 use x509_cert::Certificate;
 use x509_cert::crl::CertificateList;
@@ -500,14 +499,20 @@ fn parse_crl(der_bytes: &[u8]) -> Result<Crl, Error> {
     })
 }
 
+/// Whether `signature_der` (an X.509 `ECDSA-Sig-Value`) is `key`'s ECDSA P-256/SHA-256
+/// signature of `tbs`, by possig-ec's arithmetic as for receipts (high-S accepted: X.509 has
+/// no low-S rule; the DER decoding has already put `r` and `s` in `[1, n − 1]`).
 fn signed_by(tbs: &[u8], signature_der: &[u8], key: &AffinePoint) -> bool {
-    let Ok(vk) = p256::ecdsa::VerifyingKey::from_affine(*key) else {
+    use p256::elliptic_curve::ops::Reduce;
+    let (Ok(sig), Some(key)) = (
+        p256::ecdsa::Signature::from_der(signature_der),
+        PublicKey::from_p256(key),
+    ) else {
         return false;
     };
-    let Ok(sig) = p256::ecdsa::Signature::from_der(signature_der) else {
-        return false;
-    };
-    vk.verify(tbs, &sig).is_ok()
+    let digest: [u8; 32] = Sha256::digest(tbs).into();
+    let z = <p256::Scalar as Reduce<p256::FieldBytes>>::reduce(&digest.into());
+    possig_ec::ecdsa::verify(&key, None, &z, sig.r().as_ref(), sig.s().as_ref()).is_some()
 }
 
 impl TrustStoreBuilder {
