@@ -9,9 +9,9 @@
 //!   project's machines (docs/BENCHMARKS.md, group `field`). It comes in two flavours that
 //!   differ only in the final subtraction: [`Fe::mul`] selects it with fiat's `cmovznz`,
 //!   [`Fe::mul_vartime`] branches (batch verification, public data).
-//!   - Where the machine multiplies 64×64→128 bits: 64-bit words, the CIOS loop (the
-//!     reduction multiplier is the low word, since `−p⁻¹ ≡ 1` modulo the word), and a
-//!     squaring of its own.
+//!   - Where the machine multiplies 64×64→128 bits: 64-bit words, the CIOS loop, and a
+//!     squaring of its own. The reduction multiplier is the low word `m` itself (`−p⁻¹ ≡ 1`
+//!     modulo the word) and `m·p = m·2⁹⁶ − m + m·p₃·2¹⁹²`: one multiplication per word.
 //!   - Where pointers are 32 bits wide (wasm32, microcontrollers), which have no such
 //!     instruction: 32-bit words, the product as carry-free column sums of split 64-bit
 //!     partial products, and a reduction without multiplication (`m·p` is `m` added and
@@ -293,7 +293,8 @@ const P_LIMBS: Limbs = Fe::from_be_unchecked_plain(&P_BYTES);
 /// `a·b·2⁻²⁵⁶` before the final subtraction: a value below `2p` as four limbs and the carry
 /// of its 2²⁵⁶ bit (0 or 1). 64-bit words with 128-bit products, by the CIOS loop of
 /// Montgomery multiplication: since `−p⁻¹ ≡ 1 (mod 2⁶⁴)`, the reduction multiplier is the low
-/// word itself. Every step fits the double width: `(2⁶⁴−1)² + 2·(2⁶⁴−1) = 2¹²⁸−1`.
+/// word itself, and the shape of `p` leaves one multiplication in each reduction step. Every
+/// step fits the double width: `(2⁶⁴−1)² + 2·(2⁶⁴−1) = 2¹²⁸−1`.
 /// Straight-line arithmetic: no branch, no secret index.
 #[cfg(all(target_pointer_width = "64", not(feature = "words32")))]
 #[inline(always)]
@@ -317,15 +318,18 @@ fn mont_mul_unreduced(a: &Limbs, b: &Limbs) -> (Limbs, u64) {
         let s = u128::from(t[4]) + carry;
         t[4] = s as u64;
         t[5] = (s >> 64) as u64;
-        // m = t[0]·(−p⁻¹) = t[0]; adding m·p clears t[0], then shift one word.
-        let m = u128::from(t[0]);
-        let mut carry = (u128::from(t[0]) + m * u128::from(p[0])) >> 64;
-        for j in 1..4 {
-            let s = u128::from(t[j]) + m * u128::from(p[j]) + carry;
-            t[j - 1] = s as u64;
-            carry = s >> 64;
-        }
-        let s = u128::from(t[4]) + carry;
+        // m = t[0]·(−p⁻¹) = t[0]. With p = 2²⁵⁶ − 2²²⁴ + 2¹⁹² + 2⁹⁶ − 1,
+        // m·p = m·2⁹⁶ − m + m·p₃·2¹⁹² (p₃ = 2⁶⁴ − 2³² + 1, p's top limb): adding it clears
+        // t[0] exactly, so the shift by one word keeps `t[1] + m·2³²`, `t[2] + m·2⁻³²`,
+        // and `m·p₃` at words 3 and 4 (one multiplication instead of four).
+        let m = t[0];
+        let s = u128::from(t[1]) + u128::from(m << 32);
+        t[0] = s as u64;
+        let s = u128::from(t[2]) + u128::from(m >> 32) + (s >> 64);
+        t[1] = s as u64;
+        let s = u128::from(t[3]) + u128::from(m) * u128::from(p[3]) + (s >> 64);
+        t[2] = s as u64;
+        let s = u128::from(t[4]) + (s >> 64);
         t[3] = s as u64;
         t[4] = t[5] + (s >> 64) as u64;
     }
@@ -371,17 +375,19 @@ fn mont_sqr_unreduced(a: &Limbs) -> (Limbs, u64) {
         t[2 * i + 1] = hi as u64;
         carry = hi >> 64;
     }
-    // Four reduction rounds: t += m·p·2⁶⁴ⁱ with m = tᵢ (−p⁻¹ ≡ 1), carries kept for the next.
+    // Four reduction rounds: t += m·p·2⁶⁴ⁱ with m = tᵢ (−p⁻¹ ≡ 1), carries kept for the next;
+    // m·p = m·2⁹⁶ − m + m·p₃·2¹⁹², as in [`mont_mul_unreduced`].
     let mut above = 0u64;
     for i in 0..4 {
-        let m = u128::from(t[i]);
-        let mut c = 0u128;
-        for j in 0..4 {
-            let s = u128::from(t[i + j]) + m * u128::from(P_LIMBS[j]) + c;
-            t[i + j] = s as u64;
-            c = s >> 64;
-        }
-        let s = u128::from(t[i + 4]) + c + u128::from(above);
+        let m = t[i];
+        t[i] = 0;
+        let s = u128::from(t[i + 1]) + u128::from(m << 32);
+        t[i + 1] = s as u64;
+        let s = u128::from(t[i + 2]) + u128::from(m >> 32) + (s >> 64);
+        t[i + 2] = s as u64;
+        let s = u128::from(t[i + 3]) + u128::from(m) * u128::from(P_LIMBS[3]) + (s >> 64);
+        t[i + 3] = s as u64;
+        let s = u128::from(t[i + 4]) + (s >> 64) + u128::from(above);
         t[i + 4] = s as u64;
         above = (s >> 64) as u64;
     }
