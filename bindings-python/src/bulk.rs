@@ -29,8 +29,8 @@ fn journal_options(now: u64, anchors: Vec<AnchorArg>) -> PResult<JournalOptions>
         })
     };
     for (key, counter, digest) in anchors {
-        let key = <[u8; 32]>::try_from(key.as_slice()).map_err(|_| bad())?;
-        let digest = <[u8; 32]>::try_from(digest.as_slice()).map_err(|_| bad())?;
+        let key = possig::KeyId::try_from(key.as_slice()).map_err(|_| bad())?;
+        let digest = possig::Digest::try_from(digest.as_slice()).map_err(|_| bad())?;
         o = o.with_anchor(key, Anchor { counter, digest });
     }
     Ok(o)
@@ -76,7 +76,7 @@ impl PyRecordOutcome {
     }
     #[getter]
     fn key_id<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
-        bytes32(py, self.0.key_id.as_ref())
+        bytes32(py, self.0.key_id.as_ref().map(|k| k.as_bytes()))
     }
     #[getter]
     fn terminal(&self) -> Option<&str> {
@@ -92,7 +92,7 @@ impl PyRecordOutcome {
     }
     #[getter]
     fn digest<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
-        bytes32(py, self.0.digest.as_ref())
+        bytes32(py, self.0.digest.as_ref().map(|d| d.as_bytes()))
     }
 
     fn __eq__(&self, other: &Self) -> bool {
@@ -125,11 +125,11 @@ impl PyRecordOutcome {
             o.status.code(),
             text(o.code),
             o.warnings,
-            hex(o.key_id),
+            hex(o.key_id.map(|k| k.to_bytes())),
             text(o.terminal.as_deref()),
             o.counter.map_or("None".into(), |c| c.to_string()),
             text(self.kind_name()),
-            hex(o.digest),
+            hex(o.digest.map(|d| d.to_bytes())),
         )
     }
 }

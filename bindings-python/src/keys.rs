@@ -79,7 +79,7 @@ impl PySigningKey {
     fn key_id<'py>(&self, py: Python<'py>) -> PResult<Bound<'py, PyBytes>> {
         Ok(PyBytes::new(
             py,
-            &possig::key_id(self.inner.verifying_key())?,
+            possig::key_id(self.inner.verifying_key())?.as_bytes(),
         ))
     }
 }
@@ -122,7 +122,7 @@ impl PyPayment {
                 cardholder_verification: CardholderVerification::from_name(cardholder_verification)
                     .ok_or_else(|| field(possig::Field::Body))?,
                 original: original
-                    .map(|o| bytes32(o, possig::Field::Original))
+                    .map(|o| bytes32(o, possig::Field::Original).map(possig::Digest))
                     .transpose()?,
             },
         })
@@ -315,7 +315,7 @@ impl PyTerminal {
     }
 
     fn key_id<'py>(&self, py: Python<'py>) -> PResult<Bound<'py, PyBytes>> {
-        self.with(|t| Ok(PyBytes::new(py, &t.key_id())))
+        self.with(|t| Ok(PyBytes::new(py, t.key_id().as_bytes())))
     }
 }
 

@@ -103,11 +103,11 @@ impl PyReceipt {
     }
 
     fn digest<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.inner.digest())
+        PyBytes::new(py, self.inner.digest().as_bytes())
     }
 
     fn key_id<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.inner.key_id())
+        PyBytes::new(py, self.inner.key_id().as_bytes())
     }
 
     fn tbs_der<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context, Result, anyhow, bail};
-use possig::{CardholderVerification, EntryMode, Payment, ReceiptBuilder, ReceiptKind, Strokes};
+use possig::{
+    CardholderVerification, Digest, EntryMode, KeyId, Payment, ReceiptBuilder, ReceiptKind, Strokes,
+};
 use serde::{Deserialize, Serialize};
 
 /// A card as printed: scheme, BIN and last 4 digits. There is no field for a full card number.
@@ -47,10 +49,11 @@ pub(crate) struct Tx {
     pub(crate) signature_strokes: Option<StrokesJson>,
 }
 
-fn digest(hex_str: &str) -> Result<[u8; 32]> {
-    let v = hex::decode(hex_str.trim()).context("original: not hex")?;
-    <[u8; 32]>::try_from(v.as_slice())
-        .map_err(|_| anyhow!("original: must be 32 bytes (64 hex digits)"))
+fn digest(hex_str: &str) -> Result<Digest> {
+    hex_str
+        .trim()
+        .parse()
+        .map_err(|e| anyhow!("original: must be 32 bytes in hex, 64 digits ({e})"))
 }
 
 impl Tx {
@@ -145,19 +148,19 @@ impl State {
         std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))
     }
 
-    pub(crate) fn chain(&self, key_id: &[u8; 32]) -> Result<(u64, [u8; 32])> {
-        match self.keys.get(&hex::encode(key_id)) {
-            None => Ok((0, [0; 32])),
+    pub(crate) fn chain(&self, key_id: &KeyId) -> Result<(u64, Digest)> {
+        match self.keys.get(&key_id.to_string()) {
+            None => Ok((0, Digest::default())),
             Some(k) => Ok((k.counter, digest(&k.previous)?)),
         }
     }
 
-    pub(crate) fn advance(&mut self, key_id: &[u8; 32], counter: u64, digest: [u8; 32]) {
+    pub(crate) fn advance(&mut self, key_id: &KeyId, counter: u64, digest: Digest) {
         self.keys.insert(
-            hex::encode(key_id),
+            key_id.to_string(),
             KeyState {
                 counter: counter + 1,
-                previous: hex::encode(digest),
+                previous: digest.to_string(),
             },
         );
     }

@@ -5,6 +5,8 @@
 
 use core::fmt;
 
+use crate::hash::KeyId;
+
 /// Which structure a decoding error happened in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
@@ -292,7 +294,7 @@ pub enum Error {
     /// No terminal certificate in the trust store has this key id.
     UnknownSigner {
         /// The receipt's `signerKeyId`.
-        key_id: [u8; 32],
+        key_id: KeyId,
     },
     /// The terminal certificate does not chain to a trusted root.
     ChainInvalid {
@@ -495,11 +497,7 @@ impl fmt::Display for Error {
             }
             Error::InvalidPublicKey => f.write_str("invalid or non-uncompressed P-256 public key"),
             Error::UnknownSigner { key_id } => {
-                f.write_str("no terminal certificate for signer key id ")?;
-                for b in key_id {
-                    write!(f, "{b:02x}")?;
-                }
-                Ok(())
+                write!(f, "no terminal certificate for signer key id {key_id}")
             }
             Error::ChainInvalid { depth, reason } => {
                 write!(
@@ -585,7 +583,9 @@ mod tests {
             (Error::IssuedInFuture, ErrorKind::Time),
             (Error::InvalidPublicKey, ErrorKind::Certificate),
             (
-                Error::UnknownSigner { key_id: [0; 32] },
+                Error::UnknownSigner {
+                    key_id: crate::hash::KeyId([0; 32]),
+                },
                 ErrorKind::UntrustedSigner,
             ),
             (

@@ -13,6 +13,7 @@
 
 pub mod error;
 pub mod format;
+pub mod hash;
 pub mod journal;
 pub mod limits;
 pub mod printable;
@@ -32,6 +33,7 @@ pub use format::wire::{
     Extension, KeyRotation, PaymentBody, ReceiptBody, ReceiptKind, RecoveryBody, ResignBody,
     TbsReceipt, Total,
 };
+pub use hash::{Digest, KeyId};
 pub use sign::builder::{DayClose, Payment, ReceiptBuilder, ReceiptDraft, TotalSpec};
 pub use sign::signer::{ExternalSigner, ReceiptSigner};
 pub use sign::terminal::Terminal;

@@ -10,19 +10,6 @@ use crate::format::wire::{ReceiptBody, TbsReceipt};
 use crate::trust::{CertificateInfo, Warning};
 use crate::verify::receipt::{UnverifiedReceipt, VerifiedReceipt};
 
-fn hex(b: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(b.len() * 2);
-    for byte in b {
-        for nibble in [byte >> 4, byte & 15] {
-            s.push(char::from(
-                DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0'),
-            ));
-        }
-    }
-    s
-}
-
 /// A payment body.
 #[derive(Clone, Debug, Serialize)]
 pub struct PaymentView {
@@ -267,7 +254,7 @@ impl From<&Error> for ErrorView {
             }
             Error::UnsupportedVersion { version } => v.version = Some(version),
             Error::UnsupportedAlgorithm { what } => v.reason = Some(what.code()),
-            Error::UnknownSigner { key_id } => v.key_id = Some(hex(&key_id)),
+            Error::UnknownSigner { key_id } => v.key_id = Some(key_id.to_string()),
             Error::ChainInvalid { depth, reason } => {
                 v.depth = Some(depth);
                 v.reason = Some(reason.code());
@@ -306,11 +293,11 @@ impl From<&Error> for ErrorView {
 fn tbs_view(t: &TbsReceipt) -> TbsView {
     let mut v = TbsView {
         version: t.version(),
-        signer_key_id: hex(t.signer_key_id()),
+        signer_key_id: hex::encode(t.signer_key_id()),
         merchant_id: t.merchant_id().to_string(),
         terminal_id: t.terminal_id().to_string(),
         counter: t.counter(),
-        previous: hex(t.previous()),
+        previous: hex::encode(t.previous()),
         issued_at: t.issued_at(),
         kind: t.kind().name(),
         payment: None,
@@ -325,7 +312,7 @@ fn tbs_view(t: &TbsReceipt) -> TbsView {
         extensions: t
             .extensions()
             .iter()
-            .map(|e| (e.id().to_string(), e.critical(), hex(e.value())))
+            .map(|e| (e.id().to_string(), e.critical(), hex::encode(e.value())))
             .collect(),
     };
     match t.body() {
@@ -341,28 +328,28 @@ fn tbs_view(t: &TbsReceipt) -> TbsView {
                 authorization_code: p.authorization_code().map(str::to_string),
                 rrn: p.rrn().to_string(),
                 cardholder_verification: p.cardholder_verification().name(),
-                original: p.original().map(hex),
-                signature_image: p.signature_image().map(hex),
+                original: p.original().map(hex::encode),
+                signature_image: p.signature_image().map(hex::encode),
             });
         }
         ReceiptBody::Copy(c) => {
-            v.original = Some(hex(c.original()));
+            v.original = Some(hex::encode(c.original()));
             v.reprint_number = Some(c.reprint_number());
         }
         ReceiptBody::Resign(r) => {
-            v.original = Some(hex(r.original()));
-            v.signature_image = Some(hex(r.signature_image()));
+            v.original = Some(hex::encode(r.original()));
+            v.signature_image = Some(hex::encode(r.signature_image()));
         }
         ReceiptBody::Recovery(r) => {
             v.first_counter = Some(r.first_counter());
             v.count = Some(r.count());
-            v.root = Some(hex(r.root()));
+            v.root = Some(hex::encode(r.root()));
         }
         ReceiptBody::DayClose(d) => {
             v.batch_number = Some(d.batch_number());
             v.first_counter = Some(d.first_counter());
             v.count = Some(d.count());
-            v.root = Some(hex(d.root()));
+            v.root = Some(hex::encode(d.root()));
             v.totals = d
                 .totals()
                 .iter()
@@ -381,9 +368,9 @@ fn tbs_view(t: &TbsReceipt) -> TbsView {
 impl From<&UnverifiedReceipt> for ReceiptView {
     fn from(r: &UnverifiedReceipt) -> Self {
         ReceiptView {
-            digest: hex(&r.digest()),
+            digest: r.digest().to_string(),
             tbs: tbs_view(r.tbs()),
-            signature: hex(r.signature()),
+            signature: hex::encode(r.signature()),
             unsigned: r.is_unsigned(),
             signature_strokes: r.signature_strokes().map(|s| StrokesView {
                 width: s.width(),
@@ -402,7 +389,7 @@ fn cert_view(c: &CertificateInfo) -> CertificateView {
         serial: c.serial_hex().to_string(),
         not_before: c.not_before(),
         not_after: c.not_after(),
-        sha256: hex(&c.sha256()),
+        sha256: c.sha256().to_string(),
     }
 }
 

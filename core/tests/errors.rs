@@ -195,7 +195,7 @@ fn invalid_fields() {
     p.last4 = "12a4".into();
     assert_eq!(build(p), field(Field::CardLast4));
     let mut p = payment(Cvm::Pin, 1);
-    p.original = Some([1; 32]);
+    p.original = Some(possig::Digest([1; 32]));
     assert_eq!(build(p), field(Field::Original));
     assert_eq!(
         build(payment(Cvm::Signature, 1)),

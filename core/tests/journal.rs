@@ -106,7 +106,7 @@ fn partial_export_with_and_without_anchor() {
         ka,
         Anchor {
             counter: 10,
-            digest: [1; 32],
+            digest: possig::Digest([1; 32]),
         },
     );
     let (_, broken, _) = run_journal(tail, &bad);
@@ -597,7 +597,7 @@ fn a_day_close_closes_only_its_own_keys_window() {
 fn summary_of_events(events: &[Event]) -> possig::journal::Summary {
     use std::collections::HashMap;
     let mut s = possig::journal::Summary::default();
-    let mut key_terminal: HashMap<[u8; 32], String> = HashMap::new();
+    let mut key_terminal: HashMap<possig::KeyId, String> = HashMap::new();
     let mut last_terminal: Option<String> = None;
     for e in events {
         match e {

@@ -21,8 +21,14 @@ fn verify_with(store: &TrustStore, der: &[u8]) -> Result<possig::VerifiedReceipt
 }
 
 /// What a verification result says, in comparable form.
-type Verdict =
-    Result<([u8; 32], Vec<possig::Warning>, Vec<possig::CertificateInfo>), possig::Error>;
+type Verdict = Result<
+    (
+        possig::Digest,
+        Vec<possig::Warning>,
+        Vec<possig::CertificateInfo>,
+    ),
+    possig::Error,
+>;
 
 fn verdict(r: Result<possig::VerifiedReceipt, possig::Error>) -> Verdict {
     r.map(|v| (v.digest(), v.warnings().to_vec(), v.path().to_vec()))

@@ -64,6 +64,7 @@ use possig::format::wire::{CardholderVerification, ReceiptBody, ReceiptKind};
 use possig::journal::{Event, Finding, JournalOptions, Status};
 use possig::trust::TrustStore;
 use possig::verify::receipt::UnverifiedReceipt;
+use possig::{Digest, KeyId};
 use settlement::{AuthCode, Currency, Interner, Row, Rrn, Settlement, Short};
 
 /// Default matching window: 900 s. Terminal clocks and the acquirer host's time stamps differ
@@ -129,7 +130,7 @@ struct Pay {
 #[derive(Clone, Debug)]
 struct Rec {
     offset: u64,
-    digest: Option<[u8; 32]>,
+    digest: Option<Digest>,
     terminal: u32,
     merchant: u32,
     counter: u64,
@@ -165,9 +166,9 @@ impl Rec {
 struct Collector<'a> {
     recs: Chunked<Rec>,
     /// The original of each refund, void, completion, copy or resign, by slot.
-    originals: HashMap<u32, [u8; 32]>,
-    by_digest: HashMap<[u8; 32], u32>,
-    unsigned: HashMap<([u8; 32], u64), u32>,
+    originals: HashMap<u32, Digest>,
+    by_digest: HashMap<Digest, u32>,
+    unsigned: HashMap<(KeyId, u64), u32>,
     terminals: &'a mut Interner,
     merchants: Interner,
 }
@@ -204,7 +205,7 @@ impl Collector<'_> {
                 ReceiptBody::Resign(c) => Some(c.original()),
                 _ => None,
             };
-            if let Some(o) = original.and_then(|b| <[u8; 32]>::try_from(b).ok()) {
+            if let Some(o) = original.and_then(|b| Digest::try_from(b).ok()) {
                 self.originals.insert(slot, o);
             }
             if let ReceiptBody::Payment(p) = t.body() {
@@ -327,8 +328,8 @@ pub fn reconcile<J: Read, S: Read>(
 /// What the streaming part hands to matching.
 struct Received {
     recs: Chunked<Rec>,
-    originals: HashMap<u32, [u8; 32]>,
-    by_digest: HashMap<[u8; 32], u32>,
+    originals: HashMap<u32, Digest>,
+    by_digest: HashMap<Digest, u32>,
     merchants: Interner,
 }
 
@@ -336,8 +337,8 @@ struct Received {
 struct Matcher<'a> {
     s: &'a Settlement,
     recs: Chunked<Rec>,
-    originals: HashMap<u32, [u8; 32]>,
-    by_digest: HashMap<[u8; 32], u32>,
+    originals: HashMap<u32, Digest>,
+    by_digest: HashMap<Digest, u32>,
     merchants: Interner,
     opts: &'a ReconcileOptions,
     /// First row of each (terminal, RRN), and the next row with the same key.
@@ -791,7 +792,7 @@ impl<'a> Matcher<'a> {
             offset: r.offset,
             status: r.status.code(),
             code: r.code(),
-            digest: r.digest.map(hex),
+            digest: r.digest.map(|d| d.to_string()),
             merchant: decoded.then(|| self.merchants.name(r.merchant).to_string()),
             terminal: decoded.then(|| self.s.terminals.name(r.terminal).to_string()),
             counter: decoded.then_some(r.counter),
@@ -836,19 +837,6 @@ fn same_row(a: &Row, b: &Row) -> bool {
         && a.currency == b.currency
 }
 
-fn hex(d: [u8; 32]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(64);
-    for b in d {
-        for nibble in [b >> 4, b & 15] {
-            s.push(char::from(
-                DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0'),
-            ));
-        }
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -858,6 +846,6 @@ mod tests {
     fn record_sizes() {
         assert!(size_of::<Rec>() <= 136, "{}", size_of::<Rec>());
         assert!(size_of::<Row>() <= 72, "{}", size_of::<Row>());
-        assert_eq!(hex([0xab; 32]), "ab".repeat(32));
+        assert_eq!(Digest([0xab; 32]).to_string(), "ab".repeat(32));
     }
 }

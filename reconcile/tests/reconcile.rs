@@ -224,7 +224,7 @@ fn refunds_voids_and_completions_are_checked_against_their_originals() {
         )
         .unwrap();
     p.rrn = "R4".into();
-    p.original = Some([9; 32]);
+    p.original = Some(possig::Digest([9; 32]));
     let orphan = t
         .sign(t.builder(possig::ReceiptKind::Void, T0 + 30).payment(p))
         .unwrap();

@@ -135,7 +135,7 @@ impl Chain {
     pub fn sign(&mut self, b: ReceiptBuilder) -> UnverifiedReceipt {
         let r = b.build().unwrap().sign(&self.key).unwrap();
         self.counter += 1;
-        self.previous = r.digest();
+        self.previous = r.digest().to_bytes();
         r
     }
 
@@ -272,7 +272,7 @@ pub fn generate_day() -> Day {
     let b1 = a.sign(sale(&a, t + 8, 800)).unwrap();
     let b2 = a.sign(sale(&a, t + 9, 900)).unwrap();
     let mut dc = a.day_close();
-    dc.root = [9; 32];
+    dc.root = possig::Digest([9; 32]);
     let close2 = a
         .sign(a.builder(ReceiptKind::DayClose, t + 10).day_close(dc))
         .unwrap();
@@ -302,7 +302,7 @@ pub fn generate_day() -> Day {
         .signer_key_id(ka)
         .merchant_id("M-1")
         .terminal_id("T-OK")
-        .chain(20, r20.tbs().previous().try_into().unwrap())
+        .chain(20, possig::Digest::try_from(r20.tbs().previous()).unwrap())
         .issued_at(t + 20)
         .payment(payment(Cvm::Pin, 1))
         .build()

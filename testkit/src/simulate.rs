@@ -173,7 +173,7 @@ impl Day {
     }
 }
 
-fn payment(tx: &Tx, amount: u64, cvm: Cvm, original: Option<[u8; 32]>) -> Payment {
+fn payment(tx: &Tx, amount: u64, cvm: Cvm, original: Option<possig::Digest>) -> Payment {
     Payment {
         amount,
         currency: "EUR".into(),
@@ -459,7 +459,7 @@ fn simulate_terminal(
                 out.push((c, true));
             }
             _ if roll < 18 && !sales.is_empty() => {
-                let orig = sales.last().map(|s| s.digest()).unwrap_or([0; 32]);
+                let orig = sales.last().map(|s| s.digest()).unwrap_or_default();
                 out.push((
                     t.sign(t.builder(ReceiptKind::Copy, time).copy_of(orig, 1))?,
                     false,

@@ -12,7 +12,7 @@ use possig::journal::{
     Anchor, Event, Finding, InclusionProof, JournalItem, JournalOptions, JournalReader,
     JournalWriter, RecordOutcome, Status, Summary, verify_journal, verify_many,
 };
-use possig::{TrustStore, UnverifiedReceipt, VerifyOptions};
+use possig::{KeyId, TrustStore, UnverifiedReceipt, VerifyOptions};
 use serde_json::json;
 
 use crate::view;
@@ -40,23 +40,19 @@ impl Source {
 }
 
 /// `KEYID:COUNTER:DIGEST` (hex key id, decimal counter, hex receipt digest).
-pub(crate) fn parse_anchor(s: &str) -> Result<([u8; 32], Anchor)> {
+pub(crate) fn parse_anchor(s: &str) -> Result<(KeyId, Anchor)> {
     let parts: Vec<&str> = s.split(':').collect();
     let [k, c, d] = parts.as_slice() else {
         bail!("anchor {s:?}: expected KEYID:COUNTER:DIGEST")
     };
-    let hex32 = |h: &str| -> Result<[u8; 32]> {
-        let v = hex::decode(h).map_err(|e| anyhow!("anchor {s:?}: {e}"))?;
-        <[u8; 32]>::try_from(v.as_slice())
-            .map_err(|_| anyhow!("anchor {s:?}: key id and digest are 32 bytes"))
-    };
+    let bad = |e| anyhow!("anchor {s:?}: key id and digest are 32 bytes in hex ({e})");
     Ok((
-        hex32(k)?,
+        k.parse().map_err(bad)?,
         Anchor {
             counter: c
                 .parse()
                 .map_err(|_| anyhow!("anchor {s:?}: bad counter"))?,
-            digest: hex32(d)?,
+            digest: d.parse().map_err(bad)?,
         },
     ))
 }

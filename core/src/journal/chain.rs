@@ -13,6 +13,7 @@ use super::report::{BadDayCloseReason, BadResignReason, Finding};
 use super::tally::TerminalRef;
 use crate::format::merkle;
 use crate::format::wire::{CardholderVerification, ReceiptBody, ReceiptKind};
+use crate::hash::{Digest, KeyId};
 use crate::trust::key_id_map::KeyIdMap;
 use crate::verify::receipt::UnverifiedReceipt;
 
@@ -21,8 +22,8 @@ use crate::verify::receipt::UnverifiedReceipt;
 struct Slot {
     tbs_digest: [u8; 32],
     /// Receipt digest; `None` for an invalid occupant (its content is not trusted).
-    digest: Option<[u8; 32]>,
-    previous: [u8; 32],
+    digest: Option<Digest>,
+    previous: Digest,
     /// Kind, currency (three ASCII letters, checked by the rules) and amount.
     payment: Option<(ReceiptKind, [u8; 3], u64)>,
 }
@@ -30,7 +31,7 @@ struct Slot {
 #[derive(Debug)]
 struct KeyState {
     /// Highest counter processed and its digest (`None` digest: invalid occupant).
-    head: Option<(u64, Option<[u8; 32]>)>,
+    head: Option<(u64, Option<Digest>)>,
     /// The key's number in [`Chains::windows`] (the order of first appearance).
     number: usize,
     /// Counters below this are outside the window (closed, or before the chain start).
@@ -51,7 +52,7 @@ struct PendingSig {
 
 /// The chain analyzer.
 pub(crate) struct Chains<'a> {
-    anchors: &'a HashMap<[u8; 32], Anchor>,
+    anchors: &'a HashMap<KeyId, Anchor>,
     /// Per signing key of the trust store (hashed: looked up once per record, and once per
     /// finding to count it under the key's terminal; the end-of-input findings sort the keys,
     /// so the output order stays the key order).
@@ -60,10 +61,10 @@ pub(crate) struct Chains<'a> {
     /// start): (key number, counter) → slot. One map for all keys: a key with one open receipt
     /// costs an entry, not a B-tree node of its own (a journal may have a key per receipt).
     windows: BTreeMap<(usize, u64), Slot>,
-    pending: BTreeMap<[u8; 32], PendingSig>,
+    pending: BTreeMap<Digest, PendingSig>,
     /// Receipts in open windows: digest → whether its cardholder verification is pending.
     /// (std's hasher: a journal's author chooses these digests, see [`KeyIdMap`].)
-    known: HashMap<[u8; 32], bool>,
+    known: HashMap<Digest, bool>,
 }
 
 /// A payment's currency code as stored in the window. The rules admit only three-letter ISO
@@ -99,7 +100,7 @@ fn remove_missing(missing: &mut BTreeMap<u64, u64>, c: u64) -> bool {
 
 impl<'a> Chains<'a> {
     /// The analyzer, with room for `keys` chains (see [`super::RESERVED_KEYS`]).
-    pub(crate) fn new(anchors: &'a HashMap<[u8; 32], Anchor>, keys: usize) -> Self {
+    pub(crate) fn new(anchors: &'a HashMap<KeyId, Anchor>, keys: usize) -> Self {
         let keys = KeyIdMap::with_capacity_and_hasher(keys, Default::default());
         Chains {
             anchors,
@@ -129,7 +130,7 @@ impl<'a> Chains<'a> {
         let slot = Slot {
             tbs_digest,
             digest,
-            previous: tbs.previous().try_into().unwrap_or([0; 32]),
+            previous: Digest::try_from(tbs.previous()).unwrap_or_default(),
             payment: tbs
                 .payment()
                 .map(|p| (tbs.kind(), currency_code(p.currency()), p.amount())),
@@ -253,7 +254,7 @@ impl<'a> Chains<'a> {
         }
         let d = r.digest();
         if r.is_unsigned() {
-            st.unsigned.insert(c, d);
+            st.unsigned.insert(c, d.to_bytes());
         }
         let is_close = tbs.kind() == ReceiptKind::DayClose;
         if !is_close {
@@ -278,7 +279,7 @@ impl<'a> Chains<'a> {
                 self.resign(d, rs.original(), tbs.terminal_id(), tbs.issued_at(), out)
             }
             ReceiptBody::Copy(cp) => {
-                let original: [u8; 32] = cp.original().try_into().unwrap_or([0; 32]);
+                let original = Digest(cp.original().try_into().unwrap_or([0; 32]));
                 out.push(if self.known.contains_key(&original) {
                     Finding::Copy {
                         digest: d,
@@ -299,7 +300,7 @@ impl<'a> Chains<'a> {
         if c == 0
             && let Some(rot) = tbs.key_rotation()
         {
-            let from: [u8; 32] = rot.previous_key_id().try_into().unwrap_or([0; 32]);
+            let from = KeyId(rot.previous_key_id().try_into().unwrap_or([0; 32]));
             if let Some(prev) = self.keys.get(&from) {
                 let named = (
                     rot.previous_counter(),
@@ -320,13 +321,13 @@ impl<'a> Chains<'a> {
 
     fn resign(
         &mut self,
-        digest: [u8; 32],
+        digest: Digest,
         original: &[u8],
         terminal: &str,
         at: u64,
         out: &mut Vec<Finding>,
     ) {
-        let original: [u8; 32] = original.try_into().unwrap_or([0; 32]);
+        let original = Digest(original.try_into().unwrap_or([0; 32]));
         match self.pending.get(&original) {
             Some(p) if **p.terminal.name() == *terminal => {
                 self.pending.remove(&original);
@@ -351,7 +352,7 @@ impl<'a> Chains<'a> {
 
     fn recovery(
         &mut self,
-        key: [u8; 32],
+        key: KeyId,
         counter: u64,
         rec: &crate::format::wire::RecoveryBody,
         out: &mut Vec<Finding>,
@@ -377,7 +378,7 @@ impl<'a> Chains<'a> {
 
     fn day_close(
         &mut self,
-        key: [u8; 32],
+        key: KeyId,
         counter: u64,
         close: &crate::format::wire::DayCloseBody,
         out: &mut Vec<Finding>,
@@ -396,7 +397,7 @@ impl<'a> Chains<'a> {
             match self
                 .windows
                 .get(&(st.number, k))
-                .and_then(|s| s.digest.map(|d| (d, s)))
+                .and_then(|s| s.digest.map(|d| (d.to_bytes(), s)))
             {
                 Some((d, s)) => {
                     leaves.push(d);
@@ -455,7 +456,7 @@ impl<'a> Chains<'a> {
     /// End of input: final gaps, uncovered unsigned records, pending signatures, open batches,
     /// each with the terminal it is counted under.
     pub(crate) fn finish(self, now: u64, out: &mut Vec<(Finding, TerminalRef)>) {
-        let mut keys: Vec<(&[u8; 32], &KeyState)> = self.keys.iter().collect();
+        let mut keys: Vec<(&KeyId, &KeyState)> = self.keys.iter().collect();
         keys.sort_unstable_by_key(|&(k, _)| k);
         for &(key, st) in &keys {
             for (&from, &to) in &st.missing {
@@ -503,7 +504,7 @@ impl<'a> Chains<'a> {
     }
 
     /// The terminal of a key's chain (for per-terminal counts).
-    pub(crate) fn terminal_of(&self, key: &[u8; 32]) -> Option<&TerminalRef> {
+    pub(crate) fn terminal_of(&self, key: &KeyId) -> Option<&TerminalRef> {
         self.keys.get(key).map(|s| &s.terminal)
     }
 }
@@ -516,6 +517,6 @@ mod tests {
     fn a_chain_state_is_the_size_the_reservation_assumes() {
         // `RESERVED_KEYS` (journal/mod.rs) states the address space it reserves from this
         // size: 32-byte key id + state, in a table of twice the reserved keys.
-        assert_eq!(size_of::<([u8; 32], KeyState)>(), 184);
+        assert_eq!(size_of::<(KeyId, KeyState)>(), 184);
     }
 }

@@ -37,6 +37,7 @@ use possig_ec::batch::Weights;
 use possig_ec::{Affine, PublicKey};
 
 use crate::error::Error;
+use crate::hash::{Digest, KeyId};
 use crate::trust::TrustStore;
 use crate::verify::receipt::{UnverifiedReceipt, VerifyOptions};
 use crate::verify::sig::Prechecked;
@@ -65,7 +66,7 @@ pub struct Anchor {
     /// Counter of the last known receipt.
     pub counter: u64,
     /// Its receipt digest.
-    pub digest: [u8; 32],
+    pub digest: Digest,
 }
 
 /// Where batch verification's random weights come from (see [`JournalOptions::with_batch_seed`]).
@@ -83,7 +84,7 @@ enum BatchWeights {
 #[derive(Clone, Debug)]
 pub struct JournalOptions {
     verify: VerifyOptions,
-    anchors: HashMap<[u8; 32], Anchor>,
+    anchors: HashMap<KeyId, Anchor>,
     batch: BatchWeights,
 }
 
@@ -116,8 +117,8 @@ impl JournalOptions {
     }
     /// Declares the last known receipt of key `key_id` before this input: its chain continues
     /// from there instead of starting at the first receipt seen.
-    pub fn with_anchor(mut self, key_id: [u8; 32], anchor: Anchor) -> Self {
-        self.anchors.insert(key_id, anchor);
+    pub fn with_anchor(mut self, key_id: impl Into<KeyId>, anchor: Anchor) -> Self {
+        self.anchors.insert(key_id.into(), anchor);
         self
     }
 }
@@ -159,7 +160,7 @@ fn map_all<T, R>(items: &[T], f: impl Fn(&T) -> R) -> Vec<R> {
 }
 
 /// A prepared signature: the signature, its signer's key and key id.
-type Signed<'a> = (&'a Prechecked, &'a PublicKey, [u8; 32]);
+type Signed<'a> = (&'a Prechecked, &'a PublicKey, KeyId);
 
 /// The signature equations of the prepared records: batched when `weights` is available, one
 /// by one otherwise. Results are in the order of `signed`; `r[i]` is the `R` of `signed[i]`.
@@ -177,7 +178,7 @@ fn equations(
     };
     let batch: Vec<_> = signed
         .iter()
-        .map(|(p, key, id)| p.batch_item(*id, key))
+        .map(|(p, key, id)| p.batch_item(id.to_bytes(), key))
         .collect();
     #[cfg(feature = "parallel")]
     return possig_ec::batch::verify_parallel(&batch, r, weights, single);
@@ -508,7 +509,7 @@ impl<F: FnMut(Event, Option<&UnverifiedReceipt>)> Feeder<'_, F> {
     }
 }
 
-fn finding_key(f: &Finding) -> Option<[u8; 32]> {
+fn finding_key(f: &Finding) -> Option<KeyId> {
     match f {
         Finding::ChainStart { key, .. }
         | Finding::Gap { key, .. }

@@ -87,7 +87,7 @@ impl InclusionProof {
                 }
                 digests.clear();
             } else {
-                digests.entry(c).or_insert(r.digest());
+                digests.entry(c).or_insert(r.digest().to_bytes());
             }
         }
         Ok(None)
@@ -181,7 +181,7 @@ impl InclusionProof {
             && self.leaf_index < body.count()
             && receipt.tbs().counter() == body.first_counter().saturating_add(self.leaf_index)
             && merkle::verify_inclusion(
-                &receipt.digest(),
+                receipt.digest().as_bytes(),
                 self.leaf_index,
                 body.count(),
                 &self.path,

@@ -5,21 +5,8 @@ use std::sync::Arc;
 
 use crate::error::Error;
 use crate::format::wire::ReceiptKind;
+use crate::hash::{Digest, KeyId};
 use crate::trust::Warning;
-
-#[cfg(feature = "serde")]
-fn hex32<S: serde::Serializer>(v: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
-    let h: String = v.iter().map(|b| format!("{b:02x}")).collect();
-    s.serialize_str(&h)
-}
-
-#[cfg(feature = "serde")]
-fn hex32_opt<S: serde::Serializer>(v: &Option<[u8; 32]>, s: S) -> Result<S::Ok, S::Error> {
-    match v {
-        Some(v) => hex32(v, s),
-        None => s.serialize_none(),
-    }
-}
 
 #[cfg(feature = "serde")]
 fn kind_name<S: serde::Serializer>(v: &Option<ReceiptKind>, s: S) -> Result<S::Ok, S::Error> {
@@ -73,8 +60,7 @@ pub struct RecordOutcome {
     /// Warning codes when valid with warnings.
     pub warnings: Vec<&'static str>,
     /// Signer key id, when the record decodes.
-    #[cfg_attr(feature = "serde", serde(serialize_with = "hex32_opt"))]
-    pub key_id: Option<[u8; 32]>,
+    pub key_id: Option<KeyId>,
     /// Terminal id as claimed (verified only when status is valid). Shared by the outcomes of
     /// one terminal: a journal does not allocate it per record.
     pub terminal: Option<Arc<str>>,
@@ -84,8 +70,7 @@ pub struct RecordOutcome {
     #[cfg_attr(feature = "serde", serde(serialize_with = "kind_name"))]
     pub kind: Option<ReceiptKind>,
     /// Receipt digest, when the record decodes.
-    #[cfg_attr(feature = "serde", serde(serialize_with = "hex32_opt"))]
-    pub digest: Option<[u8; 32]>,
+    pub digest: Option<Digest>,
 }
 
 impl RecordOutcome {
@@ -148,8 +133,7 @@ pub enum Finding {
     /// key rotation, or at the first receipt seen (unanchored: earlier history was not checked).
     ChainStart {
         /// Key.
-        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
-        key: [u8; 32],
+        key: KeyId,
         /// First counter seen.
         counter: u64,
         /// `genesis`, `anchor`, `rotation` or `first_seen`.
@@ -158,8 +142,7 @@ pub enum Finding {
     /// Counters missing from the chain (inclusive range).
     Gap {
         /// Key.
-        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
-        key: [u8; 32],
+        key: KeyId,
         /// First missing counter.
         from: u64,
         /// Last missing counter.
@@ -168,8 +151,7 @@ pub enum Finding {
     /// Two different receipts with one counter.
     Fork {
         /// Key.
-        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
-        key: [u8; 32],
+        key: KeyId,
         /// The counter.
         counter: u64,
         /// Index of the second receipt.
@@ -178,8 +160,7 @@ pub enum Finding {
     /// The same receipt (same key, counter and TBS) again.
     Duplicate {
         /// Key.
-        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
-        key: [u8; 32],
+        key: KeyId,
         /// The counter.
         counter: u64,
         /// Index of the repeated record.
@@ -188,8 +169,7 @@ pub enum Finding {
     /// A receipt that arrived after a later counter of its key (it fills an earlier gap).
     Reordered {
         /// Key.
-        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
-        key: [u8; 32],
+        key: KeyId,
         /// The counter.
         counter: u64,
         /// Index of the late record.
@@ -199,8 +179,7 @@ pub enum Finding {
     /// anchor, the chain start or the last day close): a replay that cannot be matched.
     Replay {
         /// Key.
-        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
-        key: [u8; 32],
+        key: KeyId,
         /// The counter.
         counter: u64,
         /// Index of the record.
@@ -210,27 +189,23 @@ pub enum Finding {
     /// anchor, or the rotated-from key's last receipt).
     BrokenLink {
         /// Key.
-        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
-        key: [u8; 32],
+        key: KeyId,
         /// Counter of the receipt whose link is broken.
         counter: u64,
     },
     /// A key rotation: the new key's first receipt names the previous key's last receipt.
     Rotation {
         /// Previous key.
-        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
-        from: [u8; 32],
+        from: KeyId,
         /// New key.
-        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
-        to: [u8; 32],
+        to: KeyId,
         /// Whether the named last receipt matches the previous key's chain head.
         matches: bool,
     },
     /// A cardholder signature still pending at the end of the input.
     Pending {
         /// Digest of the pending payment.
-        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
-        digest: [u8; 32],
+        digest: Digest,
         /// Terminal.
         terminal: String,
         /// Its issue time.
@@ -241,27 +216,23 @@ pub enum Finding {
     /// A pending payment resolved by a `resign` receipt.
     ReSigned {
         /// Digest of the payment.
-        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
-        digest: [u8; 32],
+        digest: Digest,
         /// Issue time of the `resign` receipt.
         resigned_at: u64,
     },
     /// A `resign` that does not resolve a pending payment.
     BadResign {
         /// Digest of the `resign` receipt.
-        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
-        digest: [u8; 32],
+        digest: Digest,
         /// Why.
         reason: BadResignReason,
     },
     /// A `copy` (reprint) of an earlier receipt; never counted as a duplicate.
     Copy {
         /// Digest of the copy.
-        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
-        digest: [u8; 32],
+        digest: Digest,
         /// Digest of the original.
-        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
-        original: [u8; 32],
+        original: Digest,
         /// Reprint number.
         reprint: u16,
     },
@@ -269,41 +240,35 @@ pub enum Finding {
     /// not verify), or outside this input. A reprint vouches for nothing by itself.
     BadCopy {
         /// Digest of the copy.
-        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
-        digest: [u8; 32],
+        digest: Digest,
         /// Digest it names as the original.
-        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
-        original: [u8; 32],
+        original: Digest,
     },
     /// An unsigned record covered by a valid `recovery` receipt.
     UnsignedCovered {
         /// Key.
-        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
-        key: [u8; 32],
+        key: KeyId,
         /// Its counter.
         counter: u64,
     },
     /// An unsigned record no valid `recovery` covers.
     UnsignedUncovered {
         /// Key.
-        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
-        key: [u8; 32],
+        key: KeyId,
         /// Its counter.
         counter: u64,
     },
     /// A `recovery` whose commitment does not match the unsigned records it names.
     BadRecovery {
         /// Key.
-        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
-        key: [u8; 32],
+        key: KeyId,
         /// Counter of the recovery receipt.
         counter: u64,
     },
     /// A `dayClose` whose batch does not match.
     BadDayClose {
         /// Key.
-        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
-        key: [u8; 32],
+        key: KeyId,
         /// Counter of the dayClose receipt.
         counter: u64,
         /// Why.
@@ -312,8 +277,7 @@ pub enum Finding {
     /// Receipts after the key's last `dayClose` (or with no close at all).
     OpenBatch {
         /// Key.
-        #[cfg_attr(feature = "serde", serde(serialize_with = "hex32"))]
-        key: [u8; 32],
+        key: KeyId,
         /// First counter of the open batch.
         first: u64,
         /// Number of receipts in it.
@@ -397,22 +361,9 @@ const INFORMATIONAL: [&str; 6] = [
     "rotation",
 ];
 
-/// The first six bytes of a key id or digest in hex, as people compare them.
-struct Prefix([u8; 32]);
-
-impl core::fmt::Display for Prefix {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        for b in self.0.iter().take(6) {
-            write!(f, "{b:02x}")?;
-        }
-        Ok(())
-    }
-}
-
 /// One line in plain words, with the key or digest shortened to its first six bytes.
 impl core::fmt::Display for Finding {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let k = |key: &[u8; 32]| Prefix(*key);
         match self {
             Finding::MalformedRecord { offset, len } => {
                 write!(f, "{len} unreadable byte(s) at offset {offset}")
@@ -421,11 +372,11 @@ impl core::fmt::Display for Finding {
                 write!(
                     f,
                     "key {}…: chain starts at counter {counter} ({how})",
-                    k(key)
+                    key.short()
                 )
             }
             Finding::Gap { key, from, to } => {
-                write!(f, "key {}…: counters {from}..={to} MISSING", k(key))
+                write!(f, "key {}…: counters {from}..={to} MISSING", key.short())
             }
             Finding::Fork {
                 key,
@@ -434,7 +385,7 @@ impl core::fmt::Display for Finding {
             } => write!(
                 f,
                 "key {}…: FORK at counter {counter} (record #{index})",
-                k(key)
+                key.short()
             ),
             Finding::Duplicate {
                 key,
@@ -443,7 +394,7 @@ impl core::fmt::Display for Finding {
             } => write!(
                 f,
                 "key {}…: duplicate of counter {counter} (record #{index})",
-                k(key)
+                key.short()
             ),
             Finding::Reordered {
                 key,
@@ -452,7 +403,7 @@ impl core::fmt::Display for Finding {
             } => write!(
                 f,
                 "key {}…: counter {counter} out of order (record #{index})",
-                k(key)
+                key.short()
             ),
             Finding::Replay {
                 key,
@@ -461,16 +412,20 @@ impl core::fmt::Display for Finding {
             } => write!(
                 f,
                 "key {}…: counter {counter} replayed outside the open window (record #{index})",
-                k(key)
+                key.short()
             ),
             Finding::BrokenLink { key, counter } => {
-                write!(f, "key {}…: BROKEN LINK before counter {counter}", k(key))
+                write!(
+                    f,
+                    "key {}…: BROKEN LINK before counter {counter}",
+                    key.short()
+                )
             }
             Finding::Rotation { from, to, matches } => write!(
                 f,
                 "key rotation {}… -> {}… ({})",
-                k(from),
-                k(to),
+                from.short(),
+                to.short(),
                 if *matches {
                     "continues the chain"
                 } else {
@@ -486,7 +441,7 @@ impl core::fmt::Display for Finding {
                 f,
                 "terminal {terminal}: cardholder signature PENDING for {}h, receipt {}…",
                 age / 3600,
-                Prefix(*digest)
+                digest.short()
             ),
             Finding::ReSigned {
                 digest,
@@ -494,37 +449,37 @@ impl core::fmt::Display for Finding {
             } => write!(
                 f,
                 "receipt {}… re-signed at {}",
-                Prefix(*digest),
+                digest.short(),
                 crate::UnixTime(*resigned_at)
             ),
             Finding::BadResign { digest, reason } => write!(
                 f,
                 "resign {}… does not resolve a pending signature ({reason:?})",
-                Prefix(*digest)
+                digest.short()
             ),
             Finding::Copy {
                 original, reprint, ..
-            } => write!(f, "reprint #{reprint} of {}…", Prefix(*original)),
+            } => write!(f, "reprint #{reprint} of {}…", original.short()),
             Finding::BadCopy { digest, original } => write!(
                 f,
                 "copy {}… names an original never seen valid: {}…",
-                Prefix(*digest),
-                Prefix(*original)
+                digest.short(),
+                original.short()
             ),
             Finding::UnsignedCovered { key, counter } => write!(
                 f,
                 "key {}…: unsigned counter {counter} covered by a recovery",
-                k(key)
+                key.short()
             ),
             Finding::UnsignedUncovered { key, counter } => write!(
                 f,
                 "key {}…: unsigned counter {counter} NOT covered by any recovery",
-                k(key)
+                key.short()
             ),
             Finding::BadRecovery { key, counter } => write!(
                 f,
                 "key {}…: recovery at counter {counter} does not match the unsigned records",
-                k(key)
+                key.short()
             ),
             Finding::BadDayClose {
                 key,
@@ -533,12 +488,12 @@ impl core::fmt::Display for Finding {
             } => write!(
                 f,
                 "key {}…: day close at counter {counter} does not match its batch ({reason:?})",
-                k(key)
+                key.short()
             ),
             Finding::OpenBatch { key, first, count } => write!(
                 f,
                 "key {}…: {count} receipt(s) from counter {first} not yet closed",
-                k(key)
+                key.short()
             ),
         }
     }
@@ -547,6 +502,7 @@ impl core::fmt::Display for Finding {
 #[cfg(test)]
 mod tests {
     use super::Finding;
+    use crate::hash::{Digest, KeyId};
 
     #[test]
     fn findings_read_as_plain_words() {
@@ -554,7 +510,7 @@ mod tests {
         key[..7].copy_from_slice(&[0xab, 0xcd, 0xef, 0x01, 0x23, 0x45, 0x67]);
         assert_eq!(
             Finding::Gap {
-                key,
+                key: KeyId(key),
                 from: 4,
                 to: 6
             }
@@ -563,7 +519,7 @@ mod tests {
         );
         assert_eq!(
             Finding::ReSigned {
-                digest: key,
+                digest: Digest(key),
                 resigned_at: 1_780_308_000
             }
             .to_string(),
@@ -571,7 +527,7 @@ mod tests {
         );
         assert_eq!(
             Finding::OpenBatch {
-                key,
+                key: KeyId(key),
                 first: 11,
                 count: 12
             }

@@ -3,7 +3,7 @@
 use der::DateTime;
 use der::Encode;
 use der::asn1::{GeneralizedTime, OctetString};
-use sha2::{Digest, Sha256};
+use sha2::{Digest as _, Sha256};
 
 use crate::error::{Error, Field, Structure};
 use crate::format::strokes::Strokes;
@@ -12,6 +12,7 @@ use crate::format::wire::{
     EntryMode, Extension, PaymentBody, ReceiptBody, ReceiptKind, RecoveryBody, ResignBody,
     ShortPrintable, ShortUtf8, TbsReceipt, Total,
 };
+use crate::hash::{Digest, KeyId};
 use crate::verify::receipt::UnverifiedReceipt;
 
 /// The payment part of `sale`, `refund`, `void`, `preauth` and `completion` receipts.
@@ -40,7 +41,7 @@ pub struct Payment {
     /// [`ReceiptBuilder::signature_strokes`].
     pub cardholder_verification: CardholderVerification,
     /// Receipt digest of the original payment (refund, void, completion).
-    pub original: Option<[u8; 32]>,
+    pub original: Option<Digest>,
 }
 
 /// One line of a `dayClose`'s totals.
@@ -68,7 +69,7 @@ pub struct DayClose {
     /// Totals per payment kind and currency (sorted when built).
     pub totals: Vec<TotalSpec>,
     /// RFC 9162 Merkle tree hash of the batch's receipt digests in counter order.
-    pub root: [u8; 32],
+    pub root: Digest,
 }
 
 /// Builds a [`TbsReceipt`] (and its attachments) field by field; [`ReceiptBuilder::build`]
@@ -132,8 +133,8 @@ impl ReceiptBuilder {
         }
     }
     /// Key id of the signing key (see [`crate::key_id`]).
-    pub fn signer_key_id(mut self, key_id: [u8; 32]) -> Self {
-        self.signer_key_id = key_id;
+    pub fn signer_key_id(mut self, key_id: impl Into<KeyId>) -> Self {
+        self.signer_key_id = key_id.into().to_bytes();
         self
     }
     /// Merchant identifier.
@@ -147,9 +148,9 @@ impl ReceiptBuilder {
         self
     }
     /// Counter and previous receipt digest (zeros for counter 0) of this key's chain.
-    pub fn chain(mut self, counter: u64, previous: [u8; 32]) -> Self {
+    pub fn chain(mut self, counter: u64, previous: impl Into<Digest>) -> Self {
         self.counter = counter;
-        self.previous = previous;
+        self.previous = previous.into().to_bytes();
         self
     }
     /// Issue time, Unix seconds UTC.
@@ -163,13 +164,13 @@ impl ReceiptBuilder {
         self
     }
     /// For `copy`: the reprinted receipt's digest and the reprint number (from 1).
-    pub fn copy_of(mut self, original: [u8; 32], reprint_number: u16) -> Self {
-        self.copy = Some((original, reprint_number));
+    pub fn copy_of(mut self, original: impl Into<Digest>, reprint_number: u16) -> Self {
+        self.copy = Some((original.into().to_bytes(), reprint_number));
         self
     }
     /// For `resign`: the `pending` receipt's digest (also call [`ReceiptBuilder::signature_strokes`]).
-    pub fn resign_of(mut self, original: [u8; 32]) -> Self {
-        self.resign_original = Some(original);
+    pub fn resign_of(mut self, original: impl Into<Digest>) -> Self {
+        self.resign_original = Some(original.into().to_bytes());
         self
     }
     /// The captured handwritten signature: carried as an attachment, its digest signed.
@@ -179,8 +180,8 @@ impl ReceiptBuilder {
     }
     /// For `recovery`: the unsigned records it covers (counters `first_counter ..
     /// first_counter + count − 1`) and the Merkle tree hash of their receipt digests.
-    pub fn recovery(mut self, first_counter: u64, count: u64, root: [u8; 32]) -> Self {
-        self.recovery = Some((first_counter, count, root));
+    pub fn recovery(mut self, first_counter: u64, count: u64, root: impl Into<Digest>) -> Self {
+        self.recovery = Some((first_counter, count, root.into().to_bytes()));
         self
     }
     /// For `dayClose`: the batch it closes.

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use crate::error::Error;
 use crate::format::merkle;
 use crate::format::wire::{KeyRotation, ReceiptKind};
+use crate::hash::{Digest, KeyId};
 use crate::sign::builder::{DayClose, ReceiptBuilder, TotalSpec};
 use crate::verify::receipt::UnverifiedReceipt;
 
@@ -56,9 +57,10 @@ impl<S: crate::ReceiptSigner> Terminal<S> {
         merchant: &str,
         terminal: &str,
         next_counter: u64,
-        previous: [u8; 32],
+        previous: impl Into<Digest>,
     ) -> Result<Self, Error> {
-        let key_id = crate::key_id(&signer.verifying_key())?;
+        let key_id = crate::key_id(&signer.verifying_key())?.to_bytes();
+        let previous = previous.into().to_bytes();
         Ok(Terminal {
             signer,
             key_id,
@@ -94,16 +96,16 @@ impl<S: crate::ReceiptSigner> Terminal<S> {
         self.signer.verifying_key()
     }
     /// The key id.
-    pub fn key_id(&self) -> [u8; 32] {
-        self.key_id
+    pub fn key_id(&self) -> KeyId {
+        KeyId(self.key_id)
     }
     /// The counter the next receipt will carry.
     pub fn next_counter(&self) -> u64 {
         self.counter
     }
     /// Digest of the last receipt (zeros before the first).
-    pub fn previous(&self) -> [u8; 32] {
-        self.previous
+    pub fn previous(&self) -> Digest {
+        Digest(self.previous)
     }
 
     /// A builder with signer, merchant, terminal, chain position and time filled in.
@@ -119,7 +121,7 @@ impl<S: crate::ReceiptSigner> Terminal<S> {
     fn advance(&mut self, r: &UnverifiedReceipt) {
         let tbs = r.tbs();
         self.counter += 1;
-        self.previous = r.digest();
+        self.previous = r.digest().to_bytes();
         if tbs.kind() == ReceiptKind::DayClose {
             self.batch_number += 1;
             self.batch_first = self.counter;
@@ -127,7 +129,7 @@ impl<S: crate::ReceiptSigner> Terminal<S> {
             self.totals.clear();
             return;
         }
-        self.batch.push(r.digest());
+        self.batch.push(r.digest().to_bytes());
         if let Some(p) = tbs.payment() {
             let t = self
                 .totals
@@ -169,7 +171,8 @@ impl<S: crate::ReceiptSigner> Terminal<S> {
     pub fn record_unsigned(&mut self, b: ReceiptBuilder) -> Result<UnverifiedReceipt, Error> {
         let b = self.with_rotation(b)?;
         let r = b.build()?.unsigned()?;
-        self.unsigned.push((r.tbs().counter(), r.digest()));
+        self.unsigned
+            .push((r.tbs().counter(), r.digest().to_bytes()));
         self.advance(&r);
         Ok(r)
     }
@@ -204,7 +207,7 @@ impl<S: crate::ReceiptSigner> Terminal<S> {
             first_counter: self.batch_first,
             count: self.batch.len() as u64,
             totals: self.totals.values().cloned().collect(),
-            root: merkle::root(&self.batch),
+            root: Digest(merkle::root(&self.batch)),
         }
     }
 

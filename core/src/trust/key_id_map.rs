@@ -11,5 +11,7 @@
 
 use std::collections::HashMap;
 
+use crate::hash::KeyId;
+
 /// A hash map keyed by the key id of a certificate in the trust store.
-pub(crate) type KeyIdMap<V> = HashMap<[u8; 32], V, foldhash::fast::RandomState>;
+pub(crate) type KeyIdMap<V> = HashMap<KeyId, V, foldhash::fast::RandomState>;

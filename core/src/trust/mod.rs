@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use der::{Decode, Encode};
 use p256::AffinePoint;
-use sha2::{Digest, Sha256};
+use sha2::{Digest as _, Sha256};
 use x509_cert::Certificate;
 use x509_cert::crl::CertificateList;
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsage};
@@ -21,6 +21,7 @@ use x509_cert::ext::pkix::{BasicConstraints, KeyUsage};
 use crate::error::{AlgorithmUse, ChainReason, Error, Limit, Structure};
 use crate::format::oid::Oid;
 use crate::format::raw::raw_tbs;
+use crate::hash::{Digest, KeyId};
 use crate::limits::{
     MAX_CERTIFICATE_SIZE, MAX_CHAIN_DEPTH, MAX_CRL_SIZE, MAX_PEM_SIZE, MAX_TRUST_CERTIFICATES,
 };
@@ -81,7 +82,7 @@ struct Cert {
     key: AffinePoint,
     /// The same key for the signature arithmetic (never the identity).
     public: PublicKey,
-    key_id: [u8; 32],
+    key_id: KeyId,
     not_before: u64,
     not_after: u64,
     /// `Some(path_len)` when basicConstraints says cA.
@@ -130,8 +131,8 @@ impl CertificateInfo {
         self.not_after
     }
     /// SHA-256 of the certificate DER.
-    pub fn sha256(&self) -> [u8; 32] {
-        self.sha256
+    pub fn sha256(&self) -> Digest {
+        Digest(self.sha256)
     }
 }
 
@@ -331,10 +332,6 @@ fn unix(t: x509_cert::time::Time) -> u64 {
     t.to_unix_duration().as_secs()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Parses an uncompressed SEC1 P-256 point from a SubjectPublicKeyInfo.
 fn p256_key(spki: &spki::SubjectPublicKeyInfoOwned) -> Result<AffinePoint, Error> {
     let params_ok = spki
@@ -362,15 +359,15 @@ fn p256_key(spki: &spki::SubjectPublicKeyInfoOwned) -> Result<AffinePoint, Error
 }
 
 /// The possig key id of a SubjectPublicKeyInfo: SHA-256 of its DER.
-pub fn key_id_of_spki_der(spki_der: &[u8]) -> [u8; 32] {
-    Sha256::digest(spki_der).into()
+pub fn key_id_of_spki_der(spki_der: &[u8]) -> KeyId {
+    KeyId(Sha256::digest(spki_der).into())
 }
 
 /// The key id of a P-256 verifying key (SHA-256 of its uncompressed SubjectPublicKeyInfo DER).
 ///
 /// # Errors
 /// [`Error::InvalidPublicKey`] if the key cannot be encoded (never for a valid key).
-pub fn key_id(key: &p256::ecdsa::VerifyingKey) -> Result<[u8; 32], Error> {
+pub fn key_id(key: &p256::ecdsa::VerifyingKey) -> Result<KeyId, Error> {
     use spki::EncodePublicKey;
     let der = key
         .to_public_key_der()
@@ -424,7 +421,7 @@ fn parse_cert(der_bytes: &[u8], role: Role) -> Result<Cert, Error> {
         role,
         subject: tbs.subject().to_string(),
         issuer: tbs.issuer().to_string(),
-        serial_hex: hex(&serial),
+        serial_hex: hex::encode(&serial),
         not_before: unix(validity.not_before),
         not_after: unix(validity.not_after),
         sha256: Sha256::digest(der_bytes).into(),
@@ -729,7 +726,7 @@ impl TrustStore {
     }
 
     /// Whether a terminal certificate with this key id is present.
-    pub fn knows_key(&self, key_id: &[u8; 32]) -> bool {
+    pub fn knows_key(&self, key_id: &KeyId) -> bool {
         self.by_key_id.contains_key(key_id)
     }
 
@@ -744,7 +741,7 @@ impl TrustStore {
     /// candidate; returns the first valid path, else the error of the first attempt.
     pub(crate) fn validate(
         &self,
-        key_id: &[u8; 32],
+        key_id: &KeyId,
         at: u64,
         now: u64,
     ) -> Result<ValidatedPath, Error> {

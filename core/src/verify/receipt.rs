@@ -2,13 +2,14 @@
 
 use crate::format::raw::raw_tbs;
 use der::{Decode, Encode, Header, SliceReader, Tag};
-use sha2::{Digest, Sha256};
+use sha2::{Digest as _, Sha256};
 
 use crate::error::{Error, Field, Limit, Structure};
 use crate::format::strokes::Strokes;
 use crate::format::wire::{
     Attachment, AttachmentType, SignatureOctets, SignedReceiptWire, TbsReceipt,
 };
+use crate::hash::{Digest, KeyId};
 use crate::limits::{MAX_ATTACHMENT_SIZE, MAX_ATTACHMENTS, MAX_RECEIPT_SIZE};
 use crate::trust::{CertificateInfo, TrustStore, ValidatedPath, Warning};
 
@@ -188,8 +189,8 @@ impl UnverifiedReceipt {
     }
     /// The receipt digest: SHA-256 of `SEQUENCE { tbs, signature }` DER (attachments excluded),
     /// the value `previous`, `original` and journal chains refer to.
-    pub fn digest(&self) -> [u8; 32] {
-        self.digest
+    pub fn digest(&self) -> Digest {
+        Digest(self.digest)
     }
     /// Attachments as carried (not part of the signature; checked against TBS digests on verify).
     pub fn attachments(&self) -> &[Attachment] {
@@ -200,8 +201,8 @@ impl UnverifiedReceipt {
         self.strokes.first()
     }
     /// The signer key id (SHA-256 of its SubjectPublicKeyInfo DER).
-    pub fn key_id(&self) -> [u8; 32] {
-        <[u8; 32]>::try_from(self.tbs().signer_key_id()).unwrap_or([0; 32])
+    pub fn key_id(&self) -> KeyId {
+        KeyId(<[u8; 32]>::try_from(self.tbs().signer_key_id()).unwrap_or([0; 32]))
     }
 
     /// Encodes to DER. For a decoded receipt this equals the input bytes.
@@ -338,7 +339,7 @@ impl VerifiedReceipt {
         self.receipt.tbs()
     }
     /// The receipt digest (see [`UnverifiedReceipt::digest`]).
-    pub fn digest(&self) -> [u8; 32] {
+    pub fn digest(&self) -> Digest {
         self.receipt.digest()
     }
     /// The certificate path, terminal first, root last.
