@@ -8,7 +8,6 @@ use std::sync::Arc;
 use possig::journal::{Anchor, JournalItem, JournalOptions, JournalReader};
 use possig::view::JournalView;
 use possig::{Terminal, VerifyOptions};
-use possig_reconcile::SettlementColumn;
 use possig_reconcile::{ColumnMap, ReconcileOptions};
 use possig_testkit::simulate::{SimTerminal, simulate_day as simulate};
 use pyo3::prelude::*;
@@ -252,12 +251,7 @@ fn reconcile(
 ) -> PResult<String> {
     let mut map = ColumnMap::default();
     for (column, header) in &columns {
-        let c = SettlementColumn::from_code(column).ok_or(PossigError::from(
-            possig_reconcile::Error::SettlementHeader {
-                column: SettlementColumn::Terminal,
-            },
-        ))?;
-        map = map.with(c, header);
+        map = map.with_code(column, header)?;
     }
     let options = ReconcileOptions::new(JournalOptions::new(VerifyOptions::at(now)))
         .with_window(window)

@@ -128,7 +128,8 @@ impl From<PossigError> for PyErr {
 pub(crate) type PResult<T> = Result<T, PossigError>;
 
 /// Every error code: possig's (`possig::Error::ALL_CODES`), then the reconciliation's own
-/// (`settlement_header`, `settlement_malformed`; its `limit_exceeded` and `io` are possig's).
+/// (`settlement_header`, `unknown_column`, `settlement_malformed`; its `limit_exceeded` and
+/// `io` are possig's).
 #[pyfunction]
 fn error_codes() -> Vec<&'static str> {
     let mut codes = possig::Error::ALL_CODES.to_vec();

@@ -61,6 +61,9 @@ def test_structured_attributes(store):
         possig.reconcile(store, journals=[b""], settlement=b"rrn,amount\n", at=NOW)
     assert (e.value.code, e.value.reason) == ("settlement_header", "terminal_id")
     with pytest.raises(possig.MalformedError) as e:
+        possig.reconcile(store, journals=[b""], settlement=b"rrn,amount\n", at=NOW, columns={"tid": "TID"})
+    assert e.value.code == "unknown_column" and "terminal_id" in str(e.value)
+    with pytest.raises(possig.MalformedError) as e:
         possig.Receipt.from_qr_image(b"not an image")
     assert (e.value.code, e.value.reason) == ("qr_unreadable", "image")
     with pytest.raises(possig.IoError) as e:

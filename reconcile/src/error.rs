@@ -104,6 +104,9 @@ pub enum Error {
         /// The missing column.
         column: SettlementColumn,
     },
+    /// A column mapping names no settlement column (the names are
+    /// [`SettlementColumn::code`]s: `terminal_id`, `rrn`, …).
+    UnknownColumn,
     /// A settlement file is not CSV that can be read (not UTF-8, unterminated quote...).
     SettlementMalformed {
         /// 1-based line of the problem.
@@ -132,9 +135,9 @@ impl Error {
     /// is malformed input.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::SettlementHeader { .. } | Error::SettlementMalformed { .. } => {
-                ErrorKind::Malformed
-            }
+            Error::SettlementHeader { .. }
+            | Error::UnknownColumn
+            | Error::SettlementMalformed { .. } => ErrorKind::Malformed,
             Error::LimitExceeded { .. } => ErrorKind::Limit,
             Error::Io { .. } => ErrorKind::Io,
         }
@@ -154,6 +157,11 @@ impl fmt::Display for Error {
                 "settlement file has no column for {} (map it with a column mapping)",
                 column.code()
             ),
+            Error::UnknownColumn => {
+                f.write_str("unknown settlement column in a column mapping (one of ")?;
+                let codes = SettlementColumn::ALL.map(|c| c.code());
+                write!(f, "{})", codes.join(", "))
+            }
             Error::SettlementMalformed { line } => {
                 write!(f, "settlement file is not readable CSV at line {line}")
             }
@@ -184,7 +192,7 @@ impl From<&Error> for ErrorView {
                 v.limit = Some(limit.code());
                 v.actual = Some(actual);
             }
-            Error::Io { .. } => {}
+            Error::UnknownColumn | Error::Io { .. } => {}
         }
         v
     }

@@ -49,6 +49,16 @@ impl ColumnMap {
         self
     }
 
+    /// [`ColumnMap::with`] for the column whose code is `code` (`terminal_id`, `rrn`, …), as
+    /// a command line or a binding receives it.
+    ///
+    /// # Errors
+    /// [`Error::UnknownColumn`] if `code` is no column's code.
+    pub fn with_code(self, code: &str, header: &str) -> Result<Self, Error> {
+        let column = SettlementColumn::from_code(code.trim()).ok_or(Error::UnknownColumn)?;
+        Ok(self.with(column, header))
+    }
+
     /// The header name of `column`.
     pub fn header(&self, column: SettlementColumn) -> &str {
         self.names

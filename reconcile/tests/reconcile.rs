@@ -166,6 +166,25 @@ fn pending_days_and_window_are_options() {
 }
 
 #[test]
+fn columns_named_by_code() {
+    // The codes the CLI and the bindings take map the same columns as the enumeration.
+    let by_code = ColumnMap::default()
+        .with_code("terminal_id", "TID")
+        .and_then(|m| m.with_code(" rrn ", "Retrieval Ref"))
+        .unwrap();
+    assert_eq!(by_code.header(SettlementColumn::Terminal), "TID");
+    assert_eq!(by_code.header(SettlementColumn::Rrn), "Retrieval Ref");
+    assert_eq!(by_code.header(SettlementColumn::Amount), "amount");
+    for unknown in ["terminal", "TERMINAL_ID", "", "rrn=x"] {
+        let err = ColumnMap::default().with_code(unknown, "x").unwrap_err();
+        assert_eq!(err, possig_reconcile::Error::UnknownColumn, "{unknown:?}");
+        assert_eq!(err.code(), "unknown_column");
+        assert_eq!(err.kind(), possig::ErrorKind::Malformed);
+        assert!(err.to_string().contains("terminal_id, batch, rrn"), "{err}");
+    }
+}
+
+#[test]
 fn renamed_columns_are_mapped() {
     let sim = day(30, 5, false);
     let renamed = sim.settlement_csv.replacen(

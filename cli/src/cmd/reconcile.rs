@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow, bail};
 use possig::TrustStore;
 use possig::journal::JournalOptions;
-use possig_reconcile::SettlementColumn;
 use possig_reconcile::{Category, ColumnMap, Item, ItemsCsv, ReconcileOptions, Report, reconcile};
 
 /// Finding items kept in memory for report.json and report.html; items.csv has every item.
@@ -50,13 +49,9 @@ pub(crate) fn parse_columns(spec: Option<&str>) -> Result<ColumnMap> {
         let (col, header) = pair
             .split_once('=')
             .ok_or_else(|| anyhow!("--columns {pair:?}: expected COLUMN=HEADER"))?;
-        let column = SettlementColumn::from_code(col.trim()).ok_or_else(|| {
-            anyhow!(
-                "--columns: unknown column {col:?} (one of {})",
-                SettlementColumn::ALL.map(|c| c.code()).join(", ")
-            )
-        })?;
-        map = map.with(column, header);
+        map = map
+            .with_code(col, header)
+            .map_err(|e| anyhow!("--columns {col:?}: {e}"))?;
     }
     Ok(map)
 }
