@@ -1,7 +1,7 @@
-//! The 32-byte values of receipts and the trust store: SHA-256 [`Digest`]s (of a receipt's signed bytes, of the
-//! receipt before it in a chain, of Merkle nodes) and [`KeyId`]s (the SHA-256 of a key's
-//! `SubjectPublicKeyInfo` DER). Both are shown, serialized and compared in one way, written
-//! here once: 64 lower-case hex digits.
+//! The 32-byte values of receipts and the trust store: SHA-256 [`Digest`]s (of a receipt, of
+//! the receipt before it in a chain, of a certificate, of Merkle nodes) and [`KeyId`]s (the
+//! SHA-256 of a key's `SubjectPublicKeyInfo` DER). Both are shown, serialized and compared in
+//! one way, written here once: 64 lower-case hex digits.
 
 use core::fmt;
 
@@ -129,8 +129,9 @@ macro_rules! hash_type {
 }
 
 hash_type!(
-    /// A SHA-256 digest: of a receipt's signed bytes (its TBS), of the receipt before it in a
-    /// terminal's chain, or of a Merkle node.
+    /// A SHA-256 digest: of a receipt (its `SEQUENCE { tbs, signature }` DER, attachments
+    /// excluded), of the receipt before it in a key's chain, of a certificate's DER, or of a
+    /// Merkle node.
     Digest
 );
 
