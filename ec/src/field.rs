@@ -306,7 +306,6 @@ const P_LIMBS: Limbs = Fe::from_be_unchecked_plain(&P_BYTES);
     reason = "the low word of a double-width product or sum, and 0/1 flags, by design"
 )]
 fn mont_mul_unreduced(a: &Limbs, b: &Limbs) -> (Limbs, u64) {
-    let p = &P_LIMBS;
     let mut t = [0u64; 6];
     for i in 0..4 {
         let mut carry = 0u128;
@@ -318,22 +317,34 @@ fn mont_mul_unreduced(a: &Limbs, b: &Limbs) -> (Limbs, u64) {
         let s = u128::from(t[4]) + carry;
         t[4] = s as u64;
         t[5] = (s >> 64) as u64;
-        // m = t[0]·(−p⁻¹) = t[0]. With p = 2²⁵⁶ − 2²²⁴ + 2¹⁹² + 2⁹⁶ − 1,
-        // m·p = m·2⁹⁶ − m + m·p₃·2¹⁹² (p₃ = 2⁶⁴ − 2³² + 1, p's top limb): adding it clears
-        // t[0] exactly, so the shift by one word keeps `t[1] + m·2³²`, `t[2] + m·2⁻³²`,
-        // and `m·p₃` at words 3 and 4 (one multiplication instead of four).
-        let m = t[0];
-        let s = u128::from(t[1]) + u128::from(m << 32);
-        t[0] = s as u64;
-        let s = u128::from(t[2]) + u128::from(m >> 32) + (s >> 64);
-        t[1] = s as u64;
-        let s = u128::from(t[3]) + u128::from(m) * u128::from(p[3]) + (s >> 64);
-        t[2] = s as u64;
-        let s = u128::from(t[4]) + (s >> 64);
-        t[3] = s as u64;
-        t[4] = t[5] + (s >> 64) as u64;
+        // m = t[0]·(−p⁻¹) = t[0]; adding m·p clears t[0], then shift one word.
+        let mut above = [t[1], t[2], t[3]];
+        let carry = add_m_p(t[0], &mut above);
+        let [t1, t2, t3] = above;
+        let s = u128::from(t[4]) + carry;
+        t = [t1, t2, t3, s as u64, t[5] + (s >> 64) as u64, 0];
     }
     ([t[0], t[1], t[2], t[3]], t[4])
+}
+
+/// One step of Montgomery reduction on 64-bit words: `m·p` added to the word `m` (which it
+/// clears exactly) and to the three `words` above it, as `words + m·p·2⁻⁶⁴`; returns the carry
+/// into the next word. With `p = 2²⁵⁶ − 2²²⁴ + 2¹⁹² + 2⁹⁶ − 1`,
+/// `m·p = m·2⁹⁶ − m + m·p₃·2¹⁹²` (`p₃ = 2⁶⁴ − 2³² + 1`, p's top limb): `m·2³²` and `m·2⁻³²`
+/// land in the first two words and `m·p₃` in the third, one multiplication instead of four.
+#[cfg(all(target_pointer_width = "64", not(feature = "words32")))]
+#[inline(always)]
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "the low word of a double-width sum, by design"
+)]
+fn add_m_p(m: u64, words: &mut [u64; 3]) -> u128 {
+    let [w0, w1, w2] = *words;
+    let s0 = u128::from(w0) + u128::from(m << 32);
+    let s1 = u128::from(w1) + u128::from(m >> 32) + (s0 >> 64);
+    let s2 = u128::from(w2) + u128::from(m) * u128::from(P_LIMBS[3]) + (s1 >> 64);
+    *words = [s0 as u64, s1 as u64, s2 as u64];
+    s2 >> 64
 }
 
 /// [`mont_mul_unreduced`] of `a·a`, with the product computed once per pair of limbs (10
@@ -375,19 +386,14 @@ fn mont_sqr_unreduced(a: &Limbs) -> (Limbs, u64) {
         t[2 * i + 1] = hi as u64;
         carry = hi >> 64;
     }
-    // Four reduction rounds: t += m·p·2⁶⁴ⁱ with m = tᵢ (−p⁻¹ ≡ 1), carries kept for the next;
-    // m·p = m·2⁹⁶ − m + m·p₃·2¹⁹², as in [`mont_mul_unreduced`].
+    // Four reduction rounds: t += m·p·2⁶⁴ⁱ with m = tᵢ (−p⁻¹ ≡ 1), carries kept for the next.
     let mut above = 0u64;
     for i in 0..4 {
-        let m = t[i];
+        let mut words = [t[i + 1], t[i + 2], t[i + 3]];
+        let carry = add_m_p(t[i], &mut words);
+        [t[i + 1], t[i + 2], t[i + 3]] = words;
         t[i] = 0;
-        let s = u128::from(t[i + 1]) + u128::from(m << 32);
-        t[i + 1] = s as u64;
-        let s = u128::from(t[i + 2]) + u128::from(m >> 32) + (s >> 64);
-        t[i + 2] = s as u64;
-        let s = u128::from(t[i + 3]) + u128::from(m) * u128::from(P_LIMBS[3]) + (s >> 64);
-        t[i + 3] = s as u64;
-        let s = u128::from(t[i + 4]) + (s >> 64) + u128::from(above);
+        let s = u128::from(t[i + 4]) + carry + u128::from(above);
         t[i + 4] = s as u64;
         above = (s >> 64) as u64;
     }
