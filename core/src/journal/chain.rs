@@ -279,7 +279,7 @@ impl<'a> Chains<'a> {
                 self.resign(d, rs.original(), tbs.terminal_id(), tbs.issued_at(), out)
             }
             ReceiptBody::Copy(cp) => {
-                let original = Digest(cp.original().try_into().unwrap_or([0; 32]));
+                let original = Digest::try_from(cp.original()).unwrap_or_default();
                 out.push(if self.known.contains_key(&original) {
                     Finding::Copy {
                         digest: d,
@@ -300,7 +300,7 @@ impl<'a> Chains<'a> {
         if c == 0
             && let Some(rot) = tbs.key_rotation()
         {
-            let from = KeyId(rot.previous_key_id().try_into().unwrap_or([0; 32]));
+            let from = KeyId::try_from(rot.previous_key_id()).unwrap_or_default();
             if let Some(prev) = self.keys.get(&from) {
                 let named = (
                     rot.previous_counter(),
@@ -327,7 +327,7 @@ impl<'a> Chains<'a> {
         at: u64,
         out: &mut Vec<Finding>,
     ) {
-        let original = Digest(original.try_into().unwrap_or([0; 32]));
+        let original = Digest::try_from(original).unwrap_or_default();
         match self.pending.get(&original) {
             Some(p) if **p.terminal.name() == *terminal => {
                 self.pending.remove(&original);

@@ -79,8 +79,7 @@ struct Cert {
     subject: Vec<u8>,
     issuer: Vec<u8>,
     serial: Vec<u8>,
-    key: AffinePoint,
-    /// The same key for the signature arithmetic (never the identity).
+    /// The certified key (never the identity).
     public: PublicKey,
     key_id: KeyId,
     not_before: u64,
@@ -434,7 +433,6 @@ fn parse_cert(der_bytes: &[u8], role: Role) -> Result<Cert, Error> {
         subject,
         issuer,
         serial,
-        key,
         public,
         key_id: key_id_of_spki_der(&spki_der),
         not_before: info.not_before,
@@ -499,17 +497,14 @@ fn parse_crl(der_bytes: &[u8]) -> Result<Crl, Error> {
 /// Whether `signature_der` (an X.509 `ECDSA-Sig-Value`) is `key`'s ECDSA P-256/SHA-256
 /// signature of `tbs`, by possig-ec's arithmetic as for receipts (high-S accepted: X.509 has
 /// no low-S rule; the DER decoding has already put `r` and `s` in `[1, n − 1]`).
-fn signed_by(tbs: &[u8], signature_der: &[u8], key: &AffinePoint) -> bool {
+fn signed_by(tbs: &[u8], signature_der: &[u8], key: &PublicKey) -> bool {
     use p256::elliptic_curve::ops::Reduce;
-    let (Ok(sig), Some(key)) = (
-        p256::ecdsa::Signature::from_der(signature_der),
-        PublicKey::from_p256(key),
-    ) else {
+    let Ok(sig) = p256::ecdsa::Signature::from_der(signature_der) else {
         return false;
     };
     let digest: [u8; 32] = Sha256::digest(tbs).into();
     let z = <p256::Scalar as Reduce<p256::FieldBytes>>::reduce(&digest.into());
-    possig_ec::ecdsa::verify(&key, None, &z, sig.r().as_ref(), sig.s().as_ref()).is_some()
+    possig_ec::ecdsa::verify(key, None, &z, sig.r().as_ref(), sig.s().as_ref()).is_some()
 }
 
 impl TrustStoreBuilder {
@@ -638,7 +633,7 @@ impl TrustStoreBuilder {
                         what: AlgorithmUse::CertificateSignature,
                     });
                 }
-                if signed_by(&c.tbs_raw, &c.signature_der, &ca.key)
+                if signed_by(&c.tbs_raw, &c.signature_der, &ca.public)
                     && let Some(v) = issuers.get_mut(i)
                 {
                     v.push(j);
@@ -654,7 +649,7 @@ impl TrustStoreBuilder {
                     continue;
                 }
                 named = true;
-                if signed_by(&crl.tbs_raw, &crl.signature_der, &ca.key) {
+                if signed_by(&crl.tbs_raw, &crl.signature_der, &ca.public) {
                     verified = true;
                     crls_by_issuer.entry(j).or_default().push(k);
                 }

@@ -202,7 +202,7 @@ impl UnverifiedReceipt {
     }
     /// The signer key id (SHA-256 of its SubjectPublicKeyInfo DER).
     pub fn key_id(&self) -> KeyId {
-        KeyId(<[u8; 32]>::try_from(self.tbs().signer_key_id()).unwrap_or([0; 32]))
+        KeyId::try_from(self.tbs().signer_key_id()).unwrap_or_default()
     }
 
     /// Encodes to DER. For a decoded receipt this equals the input bytes.
