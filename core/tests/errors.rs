@@ -460,3 +460,76 @@ fn private_keys_of_other_algorithms_are_refused() {
         }
     );
 }
+
+/// PEM input: text around blocks and blocks of other labels are skipped; a block that cannot
+/// be read is reported at its `-----BEGIN` line, bytes that are not UTF-8 at the first one.
+#[test]
+fn pem_bundles_and_their_errors() {
+    let inter = String::from_utf8(fixture("intermediate.pem")).unwrap();
+    let crl = String::from_utf8(fixture("intermediate.crl.pem")).unwrap();
+    let key_block =
+        "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQc=\n-----END PUBLIC KEY-----\n";
+    let bundle = format!("issued by the demo CA\n{inter}\nand its CRL:\n{key_block}{crl}trailer\n");
+    let mut b = TrustStore::builder();
+    assert_eq!(b.add_bundle(bundle.as_bytes()), Ok((1, 1)));
+    assert_eq!(TrustStore::builder().add_crl(bundle.as_bytes()), Ok(1));
+    assert_eq!(TrustStore::builder().add_terminal(bundle.as_bytes()), Ok(1));
+
+    let pem_at = |offset| Error::Malformed {
+        what: Structure::Pem,
+        offset,
+    };
+    // The CRL's END line cut off: the error names the CRL's BEGIN line, not the certificate.
+    let cut = &bundle[..bundle.rfind("-----END X509 CRL").unwrap()];
+    let crl_at = bundle.find("-----BEGIN X509 CRL").unwrap();
+    assert_eq!(
+        TrustStore::builder()
+            .add_bundle(cut.as_bytes())
+            .unwrap_err(),
+        pem_at(crl_at)
+    );
+    assert_eq!(
+        TrustStore::builder().add_crl(cut.as_bytes()).unwrap_err(),
+        pem_at(crl_at)
+    );
+    // A character outside base64 inside the certificate's block.
+    let cert_at = bundle.find("-----BEGIN CERTIFICATE").unwrap();
+    let mut bad = bundle.clone().into_bytes();
+    bad[cert_at + 40] = b'*';
+    assert_eq!(
+        TrustStore::builder().add_bundle(&bad).unwrap_err(),
+        pem_at(cert_at)
+    );
+    // A BEGIN line that is not one.
+    let broken = bundle.replacen("-----BEGIN CERTIFICATE-----", "-----BEGIN CERTIFICATE--", 1);
+    assert_eq!(
+        TrustStore::builder()
+            .add_root(broken.as_bytes())
+            .unwrap_err(),
+        pem_at(cert_at)
+    );
+    // Not UTF-8: the offset of the first bad byte.
+    let mut latin1 = bundle.clone().into_bytes();
+    latin1[5] = 0xE9;
+    assert_eq!(
+        TrustStore::builder().add_bundle(&latin1).unwrap_err(),
+        pem_at(5)
+    );
+    // No block at all, or none of the label asked for.
+    assert_eq!(
+        TrustStore::builder()
+            .add_bundle(b"no pem here\n")
+            .unwrap_err(),
+        pem_at(0)
+    );
+    assert_eq!(
+        TrustStore::builder().add_crl(inter.as_bytes()).unwrap_err(),
+        pem_at(0)
+    );
+    assert_eq!(
+        TrustStore::builder()
+            .add_root(key_block.as_bytes())
+            .unwrap_err(),
+        pem_at(0)
+    );
+}

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use der::{Decode, Encode};
 use p256::AffinePoint;
+use rustls_pki_types::pem::SectionKind;
 use sha2::{Digest as _, Sha256};
 use x509_cert::Certificate;
 use x509_cert::crl::CertificateList;
@@ -271,7 +272,10 @@ pub(crate) struct ValidatedPath {
     pub(crate) warnings: Vec<Warning>,
 }
 
-fn pem_blocks(input: &[u8]) -> Result<Vec<(String, Vec<u8>)>, Error> {
+/// The blocks of a PEM input, in order, through rustls-pki-types' reader (the one rustls
+/// uses): text around blocks is skipped, and so are blocks whose label it does not know.
+/// A block that cannot be read is reported at the offset of its `-----BEGIN` line.
+fn pem_blocks(input: &[u8]) -> Result<Vec<(SectionKind, Vec<u8>)>, Error> {
     if input.len() > MAX_PEM_SIZE {
         return Err(Error::limit(Limit::PemSize, input.len()));
     }
@@ -280,42 +284,35 @@ fn pem_blocks(input: &[u8]) -> Result<Vec<(String, Vec<u8>)>, Error> {
         offset: e.valid_up_to(),
     })?;
     let mut out = Vec::new();
-    let mut rest = text;
-    let mut base = 0usize;
-    while let Some(start) = rest.find("-----BEGIN ") {
-        let after = rest.get(start..).unwrap_or("");
-        let end_marker = after.find("-----END ").ok_or(Error::Malformed {
-            what: Structure::Pem,
-            offset: base + start,
-        })?;
-        let tail = after.get(end_marker + 9..).unwrap_or("");
-        let close = tail.find("-----").ok_or(Error::Malformed {
-            what: Structure::Pem,
-            offset: base + start + end_marker,
-        })?;
-        let block_len = end_marker + 9 + close + 5;
-        let block = after.get(..block_len).unwrap_or("");
-        let (label, der) =
-            der::pem::decode_vec(block.as_bytes()).map_err(|_| Error::Malformed {
-                what: Structure::Pem,
-                offset: base + start,
-            })?;
-        out.push((label.to_string(), der));
-        base += start + block_len;
-        rest = after.get(block_len..).unwrap_or("");
+    let mut rest = input;
+    loop {
+        let read_from = input.len() - rest.len();
+        match rustls_pki_types::pem::from_buf(&mut rest) {
+            Ok(Some(block)) => out.push(block),
+            Ok(None) => return Ok(out),
+            Err(_) => {
+                let begin = text
+                    .get(read_from..)
+                    .and_then(|unread| unread.find("-----BEGIN "))
+                    .map_or(read_from, |at| read_from + at);
+                return Err(Error::Malformed {
+                    what: Structure::Pem,
+                    offset: begin,
+                });
+            }
+        }
     }
-    Ok(out)
 }
 
 /// The DER values of one input: one DER value (it starts with a SEQUENCE tag), or every PEM
 /// block labelled `label` (text around blocks, as `openssl x509 -text` writes, is ignored).
-fn pem_or_der(input: &[u8], label: &str) -> Result<Vec<Vec<u8>>, Error> {
+fn pem_or_der(input: &[u8], kind: SectionKind) -> Result<Vec<Vec<u8>>, Error> {
     if input.first() == Some(&0x30) {
         return Ok(vec![input.to_vec()]);
     }
     let ders: Vec<Vec<u8>> = pem_blocks(input)?
         .into_iter()
-        .filter(|(l, _)| l == label)
+        .filter(|(k, _)| *k == kind)
         .map(|(_, der)| der)
         .collect();
     if ders.is_empty() {
@@ -514,7 +511,7 @@ impl TrustStoreBuilder {
     }
 
     fn add_certs(&mut self, input: &[u8], role: Role) -> Result<usize, Error> {
-        let ders = pem_or_der(input, "CERTIFICATE")?;
+        let ders = pem_or_der(input, SectionKind::Certificate)?;
         let n = ders.len();
         if self.certs.len() + n > MAX_TRUST_CERTIFICATES {
             return Err(Error::limit(Limit::TrustCertificates, self.certs.len() + n));
@@ -573,9 +570,9 @@ impl TrustStoreBuilder {
                 offset: 0,
             });
         }
-        for (label, der) in blocks {
-            match label.as_str() {
-                "CERTIFICATE" => {
+        for (kind, der) in blocks {
+            match kind {
+                SectionKind::Certificate => {
                     if self.certs.len() >= MAX_TRUST_CERTIFICATES {
                         return Err(Error::limit(Limit::TrustCertificates, self.certs.len() + 1));
                     }
@@ -586,7 +583,7 @@ impl TrustStoreBuilder {
                     self.certs.push(c);
                     certs += 1;
                 }
-                "X509 CRL" => {
+                SectionKind::Crl => {
                     self.crls.push(parse_crl(&der)?);
                     crls += 1;
                 }
@@ -602,7 +599,7 @@ impl TrustStoreBuilder {
     /// [`Error::Malformed`], [`Error::UnsupportedAlgorithm`] (not ecdsa-with-SHA256),
     /// [`Error::LimitExceeded`].
     pub fn add_crl(&mut self, input: &[u8]) -> Result<usize, Error> {
-        let ders = pem_or_der(input, "X509 CRL")?;
+        let ders = pem_or_der(input, SectionKind::Crl)?;
         let n = ders.len();
         for der in ders {
             self.crls.push(parse_crl(&der)?);
