@@ -149,8 +149,7 @@ fn single(c: &mut Criterion) {
     });
     g.bench_function("possig signature only", |b| {
         b.iter(|| {
-            possig::verify::sig::verify(p.p256_vk.as_affine(), black_box(&p.msg), r.signature())
-                .unwrap()
+            possig::ecdsa::verify(p.p256_vk.as_affine(), black_box(&p.msg), r.signature()).unwrap()
         })
     });
     g.bench_function("p256", |b| {

@@ -39,7 +39,7 @@ pub fn store() -> Result<TrustStore, Error> {
 pub fn day(per_terminal: usize) -> Result<SimulatedDay, Error> {
     let key = |name: &str| -> Result<_, Error> {
         let pem = String::from_utf8_lossy(&fixture(&format!("{name}.key.pem"))?).into_owned();
-        possig::sign::keys::signing_key_from_pkcs8_pem(&pem)
+        possig::keys::signing_key_from_pkcs8_pem(&pem)
     };
     let terminals = vec![
         SimTerminal {
@@ -82,12 +82,12 @@ pub const TYPICAL_SIZE: usize = 239;
 ///
 /// # Errors
 /// If the fixture cannot be read or parsed.
-pub fn fixture_key(name: &str) -> anyhow::Result<possig::sign::keys::SigningKey> {
+pub fn fixture_key(name: &str) -> anyhow::Result<possig::keys::SigningKey> {
     let pem = String::from_utf8_lossy(&fixture(&format!("{name}.key.pem"))?).into_owned();
-    Ok(possig::sign::keys::signing_key_from_pkcs8_pem(&pem)?)
+    Ok(possig::keys::signing_key_from_pkcs8_pem(&pem)?)
 }
 
-fn sale(t: &Terminal<possig::sign::keys::SigningKey>, at: u64, i: u64) -> possig::ReceiptBuilder {
+fn sale(t: &Terminal<possig::keys::SigningKey>, at: u64, i: u64) -> possig::ReceiptBuilder {
     t.builder(possig::ReceiptKind::Sale, at)
         .payment(possig::Payment {
             amount: 1_999 + i % 1000,

@@ -2,7 +2,7 @@
 
 use std::sync::Mutex;
 
-use possig::sign::keys::{SigningKey, VerifyingKey};
+use possig::keys::{SigningKey, VerifyingKey};
 use possig::{
     CardholderVerification, EntryMode, Payment, ReceiptBuilder, ReceiptDraft, ReceiptKind, Strokes,
     Terminal,
@@ -35,7 +35,7 @@ impl PySigningKey {
     /// A new key from the OS's secure random generator.
     #[staticmethod]
     fn generate() -> PResult<Self> {
-        possig::sign::keys::generate_with(|b| getrandom::fill(b))
+        possig::keys::generate_with(|b| getrandom::fill(b))
             .map(|inner| PySigningKey { inner })
             .map_err(|_| PossigError::from(possig::Error::SignerFailed))
     }
@@ -43,7 +43,7 @@ impl PySigningKey {
     #[staticmethod]
     fn from_pem(pem: &str) -> PResult<Self> {
         Ok(PySigningKey {
-            inner: possig::sign::keys::signing_key_from_pkcs8_pem(pem)?,
+            inner: possig::keys::signing_key_from_pkcs8_pem(pem)?,
         })
     }
 
@@ -56,13 +56,13 @@ impl PySigningKey {
             })
         })?;
         Ok(PySigningKey {
-            inner: possig::sign::keys::signing_key_from_bytes(&s)?,
+            inner: possig::keys::signing_key_from_bytes(&s)?,
         })
     }
 
     /// PKCS#8 PEM of the private key.
     fn to_pem(&self) -> PResult<String> {
-        Ok(possig::sign::keys::signing_key_to_pkcs8_pem(&self.inner)?.to_string())
+        Ok(possig::keys::signing_key_to_pkcs8_pem(&self.inner)?.to_string())
     }
 
     /// SubjectPublicKeyInfo DER of the public key.

@@ -122,7 +122,7 @@ impl PyReceipt {
     fn signature_der<'py>(&self, py: Python<'py>) -> PResult<Bound<'py, PyBytes>> {
         Ok(PyBytes::new(
             py,
-            &possig::verify::sig::to_der_signature(self.inner.signature())?,
+            &possig::ecdsa::to_der_signature(self.inner.signature())?,
         ))
     }
 

@@ -11,21 +11,28 @@
     )
 )]
 
-pub mod error;
-pub mod format;
-pub mod hash;
+// Concern modules are private: the root re-exports what a user names (rustls-webpki style).
+// Namespaces stay public where their items read best qualified (`journal::verify_many`,
+// `printable::text::encode`, `limits::MAX_COUNTER`, `view::ReceiptView`).
+pub mod ecdsa;
+mod error;
+mod format;
+mod hash;
 pub mod journal;
 pub mod limits;
 pub mod printable;
-pub mod sign;
-pub mod time;
-pub mod trust;
-pub mod verify;
+mod sign;
+mod time;
+mod trust;
+mod verify;
 #[cfg(feature = "serde")]
 pub mod view;
 
-pub use error::{AlgorithmUse, ChainReason, Error, ErrorKind, Field, Limit, Structure};
+pub use error::{
+    AlgorithmUse, ChainReason, Error, ErrorKind, Field, Limit, QrProblem, Structure, TextProblem,
+};
 pub use format::currency::{Amount, currency_exponent};
+pub use format::merkle;
 pub use format::oid::Oid;
 pub use format::strokes::Strokes;
 pub use format::wire::{
@@ -35,10 +42,13 @@ pub use format::wire::{
 };
 pub use hash::{Digest, KeyId};
 pub use sign::builder::{DayClose, Payment, ReceiptBuilder, ReceiptDraft, TotalSpec};
+pub use sign::keys;
 pub use sign::signer::{ExternalSigner, ReceiptSigner};
 pub use sign::terminal::Terminal;
 pub use time::UnixTime;
-pub use trust::{CertificateInfo, Role, TrustStore, TrustStoreBuilder, Warning, key_id};
+pub use trust::{
+    CertificateInfo, Role, TrustStore, TrustStoreBuilder, Warning, key_id, key_id_of_spki_der,
+};
 pub use verify::receipt::{UnverifiedReceipt, VerifiedReceipt, VerifyOptions};
 
 /// The format version this library reads and writes.

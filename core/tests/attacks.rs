@@ -20,7 +20,7 @@ use der::asn1::{Any, BitString, ObjectIdentifier, OctetString};
 use der::{Decode, Encode};
 use p256::ecdsa::signature::Signer;
 use possig::journal::{BadResignReason, Finding, JournalOptions};
-use possig::sign::keys::SigningKey;
+use possig::keys::SigningKey;
 use possig::{
     AlgorithmUse, CardholderVerification as Cvm, ChainReason, Error, Extension, Field, Oid,
     ReceiptKind, Structure, Terminal, TrustStore, UnverifiedReceipt, VerifyOptions,
@@ -76,8 +76,8 @@ fn sign_tbs(key: &SigningKey, tbs: &[u8]) -> Vec<u8> {
     let sig: p256::ecdsa::Signature = key.sign(tbs);
     let sig = sig.normalize_s();
     let (r, s) = sig.split_bytes();
-    let v = possig::verify::sig::ecdsa_verify_plain(key.verifying_key().as_affine(), tbs, &r, &s)
-        .unwrap();
+    let v =
+        possig::ecdsa::ecdsa_verify_plain(key.verifying_key().as_affine(), tbs, &r, &s).unwrap();
     let mut sig65 = sig.to_bytes().to_vec();
     sig65.push(v);
     let sig = OctetString::new(sig65).unwrap().to_der().unwrap();
@@ -288,12 +288,12 @@ fn no_prehash_api() {
     let r = ok_chain().sale(Cvm::Pin, 1, T0);
     let q = *key("term-ok").verifying_key().as_affine();
     assert_eq!(
-        possig::verify::sig::verify(&q, r.tbs_der(), r.signature()),
+        possig::ecdsa::verify(&q, r.tbs_der(), r.signature()),
         Ok(())
     );
     let digest = sha2::Sha256::digest(r.tbs_der());
     assert_eq!(
-        possig::verify::sig::verify(&q, &digest, r.signature()).unwrap_err(),
+        possig::ecdsa::verify(&q, &digest, r.signature()).unwrap_err(),
         Error::BadSignature
     );
 }

@@ -16,7 +16,7 @@ use p256::FieldBytes;
 use p256::elliptic_curve::PrimeField;
 use p256::elliptic_curve::scalar::IsHigh;
 use possig::Error;
-use possig::verify::sig::{ecdsa_verify_plain, verify};
+use possig::ecdsa::{ecdsa_verify_plain, verify};
 
 /// One test case: `key = value` lines up to a blank line.
 fn cases(file: &str) -> Vec<BTreeMap<String, String>> {
@@ -108,7 +108,7 @@ fn cavp_siggen_p256_sha256() {
     for c in all {
         // The private key gives the published public key.
         let d: [u8; 32] = bytes(&c, "d").try_into().unwrap();
-        let key = possig::sign::keys::signing_key_from_bytes(&d).unwrap();
+        let key = possig::keys::signing_key_from_bytes(&d).unwrap();
         let q = key.verifying_key().to_sec1_point(false);
         assert_eq!(q.x().unwrap().as_slice(), bytes(&c, "Qx").as_slice());
         assert_eq!(q.y().unwrap().as_slice(), bytes(&c, "Qy").as_slice());

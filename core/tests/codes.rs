@@ -97,19 +97,19 @@ fn names_and_codes_are_stable() {
         assert_eq!(value.code(), code);
     }
     for (value, code) in [
-        (possig::error::TextProblem::Prefix, "prefix"),
-        (possig::error::TextProblem::Character, "character"),
-        (possig::error::TextProblem::Length, "length"),
-        (possig::error::TextProblem::Value, "value"),
+        (possig::TextProblem::Prefix, "prefix"),
+        (possig::TextProblem::Character, "character"),
+        (possig::TextProblem::Length, "length"),
+        (possig::TextProblem::Value, "value"),
     ] {
         assert_eq!(value.code(), code);
     }
     for (value, code) in [
-        (possig::error::QrProblem::Image, "image"),
-        (possig::error::QrProblem::NotFound, "not_found"),
-        (possig::error::QrProblem::Several, "several"),
-        (possig::error::QrProblem::Unreadable, "unreadable"),
-        (possig::error::QrProblem::TooLarge, "too_large"),
+        (possig::QrProblem::Image, "image"),
+        (possig::QrProblem::NotFound, "not_found"),
+        (possig::QrProblem::Several, "several"),
+        (possig::QrProblem::Unreadable, "unreadable"),
+        (possig::QrProblem::TooLarge, "too_large"),
     ] {
         assert_eq!(value.code(), code);
     }

@@ -442,7 +442,7 @@ fn private_keys_of_other_algorithms_are_refused() {
     };
     for k in ["p384.key.pem", "ed25519.key.pem"] {
         assert_eq!(
-            possig::sign::keys::signing_key_from_pkcs8_pem(&bad(k)).unwrap_err(),
+            possig::keys::signing_key_from_pkcs8_pem(&bad(k)).unwrap_err(),
             Error::UnsupportedAlgorithm {
                 what: AlgorithmUse::PrivateKey
             },
@@ -450,7 +450,7 @@ fn private_keys_of_other_algorithms_are_refused() {
         );
     }
     assert_eq!(
-        possig::sign::keys::signing_key_from_pkcs8_pem(
+        possig::keys::signing_key_from_pkcs8_pem(
             "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"
         )
         .unwrap_err(),

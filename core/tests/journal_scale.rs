@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use common::*;
 use possig::journal::{Event, JournalOptions, Status, verify_journal};
-use possig::sign::keys::SigningKey;
+use possig::keys::SigningKey;
 use possig::{Terminal, VerifyOptions};
 
 const RECORDS: u64 = 1_000_000;

@@ -11,9 +11,9 @@
 
 use possig_testkit::fixtures as common;
 
-use possig::error::{QrProblem, TextProblem};
 use possig::printable::qr::{ReceiptQr, scan};
 use possig::{Error, UnverifiedReceipt, VerifyOptions};
+use possig::{QrProblem, TextProblem};
 
 fn vectors() -> Vec<(String, Vec<u8>)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");

@@ -103,7 +103,7 @@ fn mutated_certificates_crls_and_pem_never_panic() {
         );
         let _ = TrustStore::builder().add_root(text.as_bytes());
         let _ = TrustStore::builder().add_crl(&g);
-        let _ = possig::sign::keys::signing_key_from_pkcs8_pem(&text);
+        let _ = possig::keys::signing_key_from_pkcs8_pem(&text);
     }
 }
 

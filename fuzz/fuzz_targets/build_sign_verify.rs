@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
-use possig::sign::keys::SigningKey;
+use possig::keys::SigningKey;
 use possig::{
     DayClose, Extension, Oid, Payment, ReceiptBuilder, ReceiptKind, Strokes, UnverifiedReceipt,
     VerifyOptions,

@@ -1,6 +1,6 @@
 //! Differential: possig's signature check against ring's on mutated genuine signatures.
-//! `possig::verify::sig::ecdsa_verify_plain` (textbook ECDSA) must agree with ring exactly;
-//! `possig::verify::sig::verify` may refuse more, and only for its documented policy: high-S
+//! `possig::ecdsa::ecdsa_verify_plain` (textbook ECDSA) must agree with ring exactly;
+//! `possig::ecdsa::verify` may refuse more, and only for its documented policy: high-S
 //! (`HighS`, checked before the equation) and a recovery id that does not describe R
 //! (`WrongRecoveryId`, checked after it). Every other refusal is `BadSignature`, exactly when
 //! ring refuses too.
@@ -134,13 +134,13 @@ fuzz_target!(|m: Mutation| {
         .is_ok();
     let r = FieldBytes::from(<[u8; 32]>::try_from(&sig[..32]).unwrap());
     let s = FieldBytes::from(<[u8; 32]>::try_from(&sig[32..64]).unwrap());
-    let plain = possig::verify::sig::ecdsa_verify_plain(&g.q, &msg, &r, &s);
+    let plain = possig::ecdsa::ecdsa_verify_plain(&g.q, &msg, &r, &s);
     assert_eq!(
         plain.is_ok(),
         ring_ok,
         "textbook ECDSA disagrees with ring: {plain:?}"
     );
-    match possig::verify::sig::verify(&g.q, &msg, &sig) {
+    match possig::ecdsa::verify(&g.q, &msg, &sig) {
         Ok(()) => assert!(ring_ok, "possig accepted what ring refuses"),
         // High-S is refused before the equation is evaluated, valid or not.
         Err(Error::HighS) => {}

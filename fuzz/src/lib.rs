@@ -3,7 +3,7 @@
 use std::sync::OnceLock;
 
 use possig::TrustStore;
-use possig::sign::keys::SigningKey;
+use possig::keys::SigningKey;
 
 /// 2027-01-01T00:00:00Z, the golden vectors' verification time.
 pub const NOW: u64 = 1_798_761_600;
@@ -44,7 +44,7 @@ pub fn store() -> &'static TrustStore {
 /// A fixture terminal's signing key (`term-ok`, `term-ok2`, ...).
 pub fn key(name: &str) -> SigningKey {
     let pem = String::from_utf8(read(&format!("fixtures/pki/{name}.key.pem"))).unwrap();
-    possig::sign::keys::signing_key_from_pkcs8_pem(&pem).unwrap()
+    possig::keys::signing_key_from_pkcs8_pem(&pem).unwrap()
 }
 
 /// Every golden vector's bytes.

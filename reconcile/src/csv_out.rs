@@ -6,7 +6,7 @@ use std::io::Write;
 
 use super::report::Item;
 use crate::error::Error;
-use possig::time::UnixTime;
+use possig::UnixTime;
 
 /// The header line of `items.csv`.
 pub const CSV_HEADER: [&str; 24] = [

@@ -60,10 +60,10 @@ pub use report::{
 pub use settlement::ColumnMap;
 
 use chunked::Chunked;
-use possig::format::wire::{CardholderVerification, ReceiptBody, ReceiptKind};
+use possig::TrustStore;
+use possig::UnverifiedReceipt;
 use possig::journal::{Event, Finding, JournalOptions, Status};
-use possig::trust::TrustStore;
-use possig::verify::receipt::UnverifiedReceipt;
+use possig::{CardholderVerification, ReceiptBody, ReceiptKind};
 use possig::{Digest, KeyId};
 use settlement::{AuthCode, Currency, Interner, Row, Rrn, Settlement, Short};
 

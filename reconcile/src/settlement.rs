@@ -18,7 +18,7 @@ use std::io::Read;
 
 use crate::error::{Error, SettlementColumn, SettlementLimit};
 use crate::error::{MAX_SETTLEMENT_LINE, MAX_SETTLEMENT_ROWS};
-use possig::format::wire::ReceiptKind;
+use possig::ReceiptKind;
 use possig::limits::MAX_TEXT_FIELD;
 
 /// Header names of the settlement columns.

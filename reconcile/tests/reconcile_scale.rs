@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use common::*;
 use possig::journal::JournalOptions;
-use possig::sign::keys::SigningKey;
+use possig::keys::SigningKey;
 use possig::{Terminal, VerifyOptions};
 use possig_reconcile::{Category, ReconcileOptions, reconcile};
 

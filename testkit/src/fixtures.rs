@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 use p256::elliptic_curve::PrimeField;
 use possig::journal::{Anchor, BadDayCloseReason, BadResignReason, Finding, Status};
-use possig::sign::keys::SigningKey;
+use possig::keys::SigningKey;
 use possig::{
     CardholderVerification, EntryMode, Payment, ReceiptBuilder, ReceiptKind, Strokes, TrustStore,
     UnverifiedReceipt,
@@ -40,12 +40,12 @@ pub fn fixture(name: &str) -> Vec<u8> {
 
 pub fn key(name: &str) -> SigningKey {
     let pem = String::from_utf8(fixture(&format!("{name}.key.pem"))).unwrap();
-    possig::sign::keys::signing_key_from_pkcs8_pem(&pem).unwrap()
+    possig::keys::signing_key_from_pkcs8_pem(&pem).unwrap()
 }
 
 /// A key that no certificate in the fixture store carries.
 pub fn stranger_key() -> SigningKey {
-    possig::sign::keys::signing_key_from_bytes(&[7u8; 32]).unwrap()
+    possig::keys::signing_key_from_bytes(&[7u8; 32]).unwrap()
 }
 
 pub fn store() -> TrustStore {

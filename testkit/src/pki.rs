@@ -106,7 +106,7 @@ impl BuilderProfile for Profile {
 /// # Errors
 /// If the random source fails.
 pub fn random_key() -> Result<SigningKey> {
-    possig::sign::keys::generate_with(|b| getrandom::fill(b))
+    possig::keys::generate_with(|b| getrandom::fill(b))
         .map_err(|e| anyhow!("OS random generator: {e}"))
 }
 
@@ -124,7 +124,7 @@ pub fn derived_key(seed: &str, name: &str) -> Result<SigningKey> {
             .chain_update(i.to_be_bytes())
             .finalize()
             .into();
-        if let Ok(k) = possig::sign::keys::signing_key_from_bytes(&d) {
+        if let Ok(k) = possig::keys::signing_key_from_bytes(&d) {
             return Ok(k);
         }
     }
@@ -293,8 +293,7 @@ pub fn read_cert(path: &Path) -> Result<Certificate> {
 pub fn read_key(path: &Path) -> Result<SigningKey> {
     let pem =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    possig::sign::keys::signing_key_from_pkcs8_pem(&pem)
-        .map_err(|e| anyhow!("{}: {e}", path.display()))
+    possig::keys::signing_key_from_pkcs8_pem(&pem).map_err(|e| anyhow!("{}: {e}", path.display()))
 }
 
 /// Writes a PKCS#8 PEM private key, readable by its owner only (on Unix).
@@ -302,7 +301,7 @@ pub fn read_key(path: &Path) -> Result<SigningKey> {
 /// # Errors
 /// If the file cannot be written.
 pub fn write_key(path: &Path, key: &SigningKey) -> Result<()> {
-    let pem = possig::sign::keys::signing_key_to_pkcs8_pem(key)?;
+    let pem = possig::keys::signing_key_to_pkcs8_pem(key)?;
     write_private(path, pem.as_bytes())
 }
 

@@ -25,12 +25,12 @@
 //! terminal 0 recovered by a `recovery` receipt, copies, refunds, voids, preauthorisations and
 //! completions, and a `dayClose` per terminal at 22:00.
 
-use possig::format::strokes::Strokes;
-use possig::format::wire::{CardholderVerification as Cvm, EntryMode, ReceiptKind};
-use possig::sign::builder::Payment;
-use possig::sign::keys::SigningKey;
-use possig::sign::terminal::Terminal;
-use possig::verify::receipt::UnverifiedReceipt;
+use possig::Payment;
+use possig::Strokes;
+use possig::Terminal;
+use possig::UnverifiedReceipt;
+use possig::keys::SigningKey;
+use possig::{CardholderVerification as Cvm, EntryMode, ReceiptKind};
 use possig::{Error, Structure, UnixTime};
 
 /// One terminal of the simulation.

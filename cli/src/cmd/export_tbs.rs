@@ -30,9 +30,6 @@ fn export_tbs(file: &Path, tbs_out: &Path, sig_out: &Path) -> Result<()> {
     let r = UnverifiedReceipt::from_der(&read(file)?)
         .map_err(|e| anyhow!("{}: {e} [{}]", file.display(), e.code()))?;
     write(tbs_out, r.tbs_der())?;
-    write(
-        sig_out,
-        &possig::verify::sig::to_der_signature(r.signature())?,
-    )?;
+    write(sig_out, &possig::ecdsa::to_der_signature(r.signature())?)?;
     Ok(())
 }

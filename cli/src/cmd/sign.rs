@@ -38,7 +38,7 @@ fn sign(key: &Path, cert: &Path, state_path: &Path, input: &Path, out: &Path) ->
     let key_id = possig::key_id(key.verifying_key())?;
     let cert = pki::read_cert(cert)?;
     let cert_spki = der::Encode::to_der(cert.tbs_certificate().subject_public_key_info())?;
-    if possig::trust::key_id_of_spki_der(&cert_spki) != key_id {
+    if possig::key_id_of_spki_der(&cert_spki) != key_id {
         bail!("the certificate does not hold this key's public key");
     }
     let tx: tx::Tx = serde_json::from_slice(&read(input)?)

@@ -4,8 +4,8 @@
 
 pub(crate) mod currency;
 pub mod merkle;
-pub mod oid;
+pub(crate) mod oid;
 pub(crate) mod raw;
 pub(crate) mod rules;
-pub mod strokes;
-pub mod wire;
+pub(crate) mod strokes;
+pub(crate) mod wire;

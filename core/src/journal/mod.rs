@@ -36,11 +36,11 @@ use p256::Scalar;
 use possig_ec::batch::Weights;
 use possig_ec::{Affine, PublicKey};
 
+use crate::ecdsa::Prechecked;
 use crate::error::Error;
 use crate::hash::{Digest, KeyId};
 use crate::trust::TrustStore;
 use crate::verify::receipt::{UnverifiedReceipt, VerifyOptions};
-use crate::verify::sig::Prechecked;
 
 /// Records verified together before the sequential chain analysis, at most: 4096 signatures
 /// make batches of 2048 per core, where Pippenger's per-signature cost has mostly levelled off

@@ -343,11 +343,7 @@ impl ReceiptDraft {
     /// # Errors
     /// [`Error::LimitExceeded`] if the record exceeds [`crate::limits::MAX_RECEIPT_SIZE`].
     pub fn unsigned(self) -> Result<UnverifiedReceipt, Error> {
-        UnverifiedReceipt::assemble(
-            self.tbs,
-            [0; crate::verify::sig::SIGNATURE_LEN],
-            self.attachments,
-        )
+        UnverifiedReceipt::assemble(self.tbs, [0; crate::ecdsa::SIGNATURE_LEN], self.attachments)
     }
 
     /// Signs with a [`crate::ReceiptSigner`]: a software key (`p256::ecdsa::SigningKey`) or
@@ -389,7 +385,7 @@ impl ReceiptDraft {
             return Err(Error::field(Field::SignerKeyId));
         }
         let msg = self.tbs_der()?;
-        let sig = crate::verify::sig::canonicalize(key.as_affine(), &msg, signature)?;
+        let sig = crate::ecdsa::canonicalize(key.as_affine(), &msg, signature)?;
         UnverifiedReceipt::assemble(self.tbs, sig, self.attachments)
     }
 }

@@ -3,7 +3,7 @@
 
 #[cfg(feature = "arbitrary")]
 mod arbitrary;
-pub mod builder;
+pub(crate) mod builder;
 pub mod keys;
 pub(crate) mod signer;
-pub mod terminal;
+pub(crate) mod terminal;

@@ -5,8 +5,8 @@
 
 use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
 
+use crate::ecdsa::SIGNATURE_LEN;
 use crate::error::Error;
-use crate::verify::sig::SIGNATURE_LEN;
 
 mod sealed {
     /// Only this crate implements [`super::ReceiptSigner`].
@@ -39,7 +39,7 @@ impl ReceiptSigner for SigningKey {
     }
 
     fn sign_tbs(&self, tbs: &[u8], _key: &VerifyingKey) -> Result<[u8; SIGNATURE_LEN], Error> {
-        crate::verify::sig::sign(self, tbs)
+        crate::ecdsa::sign(self, tbs)
     }
 }
 
@@ -63,7 +63,7 @@ where
 
     fn sign_tbs(&self, tbs: &[u8], key: &VerifyingKey) -> Result<[u8; SIGNATURE_LEN], Error> {
         let sig = self.0.try_sign(tbs).map_err(|_| Error::SignerFailed)?;
-        crate::verify::sig::canonicalize(key.as_affine(), tbs, &sig)
+        crate::ecdsa::canonicalize(key.as_affine(), tbs, &sig)
     }
 }
 

@@ -491,19 +491,6 @@ fn parse_crl(der_bytes: &[u8]) -> Result<Crl, Error> {
     })
 }
 
-/// Whether `signature_der` (an X.509 `ECDSA-Sig-Value`) is `key`'s ECDSA P-256/SHA-256
-/// signature of `tbs`, by possig-ec's arithmetic as for receipts (high-S accepted: X.509 has
-/// no low-S rule; the DER decoding has already put `r` and `s` in `[1, n − 1]`).
-fn signed_by(tbs: &[u8], signature_der: &[u8], key: &PublicKey) -> bool {
-    use p256::elliptic_curve::ops::Reduce;
-    let Ok(sig) = p256::ecdsa::Signature::from_der(signature_der) else {
-        return false;
-    };
-    let digest: [u8; 32] = Sha256::digest(tbs).into();
-    let z = <p256::Scalar as Reduce<p256::FieldBytes>>::reduce(&digest.into());
-    possig_ec::ecdsa::verify(key, None, &z, sig.r().as_ref(), sig.s().as_ref()).is_some()
-}
-
 impl TrustStoreBuilder {
     /// An empty builder.
     pub fn new() -> Self {
@@ -630,7 +617,7 @@ impl TrustStoreBuilder {
                         what: AlgorithmUse::CertificateSignature,
                     });
                 }
-                if signed_by(&c.tbs_raw, &c.signature_der, &ca.public)
+                if crate::ecdsa::verify_der(&c.tbs_raw, &c.signature_der, &ca.public)
                     && let Some(v) = issuers.get_mut(i)
                 {
                     v.push(j);
@@ -646,7 +633,7 @@ impl TrustStoreBuilder {
                     continue;
                 }
                 named = true;
-                if signed_by(&crl.tbs_raw, &crl.signature_der, &ca.public) {
+                if crate::ecdsa::verify_der(&crl.tbs_raw, &crl.signature_der, &ca.public) {
                     verified = true;
                     crls_by_issuer.entry(j).or_default().push(k);
                 }

@@ -1,5 +1,5 @@
-//! Receipt verification: decoding ([`receipt::UnverifiedReceipt`]), the signature primitive ([`sig`]),
-//! and single verification against a [`crate::TrustStore`] ([`receipt::VerifiedReceipt`]).
+//! Receipt verification: decoding ([`crate::UnverifiedReceipt`]) and single verification
+//! against a [`crate::TrustStore`] ([`crate::VerifiedReceipt`]); the signature primitive is
+//! [`crate::ecdsa`], below the trust store.
 
-pub mod receipt;
-pub mod sig;
+pub(crate) mod receipt;

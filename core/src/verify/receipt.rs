@@ -116,7 +116,7 @@ impl UnverifiedReceipt {
 
     fn from_parts(wire: SignedReceiptWire, tbs_raw: Vec<u8>) -> Result<Self, Error> {
         crate::format::rules::check_tbs(&wire.tbs)?;
-        if wire.signature.as_bytes().len() != crate::verify::sig::SIGNATURE_LEN {
+        if wire.signature.as_bytes().len() != crate::ecdsa::SIGNATURE_LEN {
             return Err(Error::field(Field::SignatureLength));
         }
         let mut strokes = Vec::new();
@@ -245,7 +245,7 @@ impl UnverifiedReceipt {
 
     /// [`UnverifiedReceipt::verify`] up to the signature equation: every check before it, in
     /// the same order, with the same errors. The equation is then done one receipt at a time
-    /// ([`crate::verify::sig::Prechecked::finish`]) or in a batch (`possig_ec::batch`), and
+    /// ([`crate::ecdsa::Prechecked::finish`]) or in a batch (`possig_ec::batch`), and
     /// [`UnverifiedReceipt::complete`] does what follows it.
     pub(crate) fn prepare(
         &self,
@@ -285,7 +285,7 @@ impl UnverifiedReceipt {
             return Err(Error::IssuedInFuture);
         }
         let path = store.validate(&self.key_id(), issued_at, options.now)?;
-        let signature = crate::verify::sig::Prechecked::with_digest(tbs_digest, self.signature())?;
+        let signature = crate::ecdsa::Prechecked::with_digest(tbs_digest, self.signature())?;
         Ok(Prepared { path, signature })
     }
 
@@ -321,7 +321,7 @@ impl UnverifiedReceipt {
 /// A receipt checked up to its signature equation (see [`UnverifiedReceipt::prepare`]).
 pub(crate) struct Prepared {
     pub(crate) path: ValidatedPath,
-    pub(crate) signature: crate::verify::sig::Prechecked,
+    pub(crate) signature: crate::ecdsa::Prechecked,
 }
 
 /// A receipt whose signature, signer certificate path and attachments have been verified.

@@ -1,4 +1,5 @@
-//! The signature primitive: ECDSA P-256 over SHA-256 of the exact signed bytes, encoded `r‖s‖v`.
+//! The signature primitive: ECDSA P-256 over SHA-256 of the exact signed bytes, encoded `r‖s‖v`
+//! for receipts, DER for the certificates and CRLs of the trust store.
 //!
 //! There is no prehash API: callers hand over the bytes, the digest is computed here. The
 //! arithmetic is `possig-ec`'s: single verification and signing run in constant time there;
@@ -206,6 +207,18 @@ pub(crate) fn canonicalize(
     let z = digest_scalar(&Sha256::digest(msg).into());
     let v = possig_ec::ecdsa::verify(&key, None, &z, &r, &s).ok_or(Error::SignerFailed)?;
     Ok(encode(&r, &s, v))
+}
+
+/// Whether `signature_der` (an X.509 `ECDSA-Sig-Value`, as certificates and CRLs carry it) is
+/// `key`'s ecdsa-with-SHA256 signature of `msg`. RFC 5280 has no low-S rule, so either half of
+/// `s` is accepted here (receipt signatures go through [`verify`]); decoding the DER has
+/// already put `r` and `s` in `[1, n − 1]`.
+pub(crate) fn verify_der(msg: &[u8], signature_der: &[u8], key: &PublicKey) -> bool {
+    let Ok(sig) = p256::ecdsa::Signature::from_der(signature_der) else {
+        return false;
+    };
+    let z = digest_scalar(&Sha256::digest(msg).into());
+    possig_ec::ecdsa::verify(key, None, &z, &sig.r(), &sig.s()).is_some()
 }
 
 /// The DER `ECDSA-Sig-Value` of a possig signature (drops `v`), for third-party tools.
