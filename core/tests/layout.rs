@@ -166,3 +166,19 @@ fn the_reference_finder_sees_grouped_and_plain_paths() {
         "a "
     );
 }
+
+/// Journals hand chunks to `verify` and never meet the arithmetic: no curve or batch type in
+/// `core/src/journal`.
+#[test]
+fn journals_never_meet_the_arithmetic() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/journal");
+    let mut files = Vec::new();
+    rust_files(&dir, &mut files);
+    assert!(!files.is_empty());
+    for file in files {
+        let code = code_of(&std::fs::read_to_string(&file).unwrap());
+        for name in ["possig_ec", "p256", "Scalar", "Affine"] {
+            assert!(!code.contains(name), "{} names {name}", file.display());
+        }
+    }
+}

@@ -2,4 +2,5 @@
 //! against a [`crate::TrustStore`] ([`crate::VerifiedReceipt`]); the signature primitive is
 //! [`crate::ecdsa`], below the trust store.
 
+pub(crate) mod batch;
 pub(crate) mod receipt;
