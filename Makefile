@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help demo test msrv bench-scaling wasm-bench fuzz-smoke fuzz fuzz-deps ct-check audit deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench scale-test bench vectors vectors-check spec-check fixtures
+.PHONY: help demo test msrv bench-scaling wasm-bench fuzz-smoke fuzz fuzz-deps ct-check audit deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench scale-test bench vectors vectors-check schema spec-check fixtures
 
 ## The targets and what they do (the first sentence of the comment above each).
 help:
@@ -210,6 +210,13 @@ bench-scaling:
 	  taskset -c 0 target/release/examples/scaling $$keys; \
 	  taskset -c 0-1 target/release/examples/scaling $$keys; \
 	done; done
+
+SCHEMA_DOCS := verify proof show journal-verify report
+## Regenerates the JSON Schemas of the --json documents (docs/schema/) from the view types;
+## the CLI tests fail when a committed schema differs from the generated one.
+schema:
+	$(CARGO) build -q -p possig-cli
+	for d in $(SCHEMA_DOCS); do target/debug/possig schema $$d > docs/schema/$$d.schema.json; done
 
 ## Regenerates the golden vectors from the committed fixture keys (deterministic), and the
 ## constant table of multiples of G (ec/src/ct/base_table.rs).

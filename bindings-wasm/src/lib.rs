@@ -108,7 +108,7 @@ fn js_error(e: possig::Error) -> JsValue {
         }
     }
     if let Some(k) = view.key_id {
-        set("key_id", JsValue::from_str(&k));
+        set("key_id", JsValue::from_str(&k.to_string()));
     }
     err.into()
 }

@@ -61,6 +61,8 @@ enum Command {
     Scan(cmd::printable::ScanArgs),
     /// Build a demo PKI, sign receipts of every kind, tamper one, verify all.
     Demo(cmd::demo::Args),
+    /// Print the JSON Schema of a `--json` document (verify, proof, show, journal-verify, report).
+    Schema(cmd::schema::Args),
 }
 
 /// Where trust comes from.
@@ -138,6 +140,7 @@ fn run(cli: Cli) -> Result<bool> {
         Command::Verify(a) => cmd::verify::run(a),
         Command::Journal { command } => cmd::journal::run_command(command),
         Command::Show(a) => cmd::show::run(a),
+        Command::Schema(a) => cmd::schema::run(a),
         Command::ExportTbs(a) => cmd::export_tbs::run(a),
         Command::Reconcile(a) => cmd::reconcile::run_command(a),
         Command::Encode(a) => cmd::printable::run_encode(a),

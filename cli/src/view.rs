@@ -10,8 +10,9 @@ pub(crate) fn rfc3339(unix: u64) -> String {
 }
 
 /// One file's outcome in `possig verify --json`: the file, then possig's [`OutcomeView`].
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub(crate) struct FileOutcome {
+    /// The receipt file, as named on the command line.
     pub(crate) file: String,
     #[serde(flatten)]
     pub(crate) outcome: OutcomeView,

@@ -41,6 +41,45 @@ fn openssl_verify(pubkey: &Path, sig: &Path, data: &Path) -> bool {
     o.status.success()
 }
 
+/// The committed JSON Schema of a `--json` document (`docs/schema/`).
+fn schema_file(document: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../docs/schema")
+        .join(format!("{document}.schema.json"))
+}
+
+/// Asserts that `json` is a valid instance of `document`'s committed JSON Schema.
+fn follows_schema(document: &str, json: &serde_json::Value) {
+    let schema: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(schema_file(document)).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(json)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{document}: {errors:#?}");
+}
+
+/// `verify --json` at the fixtures' time, trusting the fixture PKI (the golden vectors' signers).
+fn verify_json_with_fixture_trust() -> Vec<String> {
+    use possig_testkit::fixtures::{NOW, fixtures};
+    let pki = fixtures();
+    let mut args: Vec<String> = vec!["verify".into(), "--json".into(), "--at".into()];
+    args.push(format!("@{NOW}"));
+    for (flag, file) in [
+        ("--root", "root.pem"),
+        ("--intermediate", "intermediate.pem"),
+        ("--terminal", "term-ok.pem"),
+        ("--terminal", "term-revoked.pem"),
+        ("--crl", "root.crl.pem"),
+        ("--crl", "intermediate.crl.pem"),
+    ] {
+        args.push(flag.into());
+        args.push(s(&pki.join(file)).into());
+    }
+    args
+}
+
 /// `--trust/--intermediate/--terminal/--crl` for a `possig pki` directory and terminal certs.
 fn trust_args(pki: &Path, terminals: &[PathBuf]) -> Vec<String> {
     let mut a: Vec<String> = vec![
@@ -345,6 +384,7 @@ fn demo_runs_and_reports_the_injected_problems() {
         serde_json::from_slice(&std::fs::read(out2.join("report.json")).unwrap()).unwrap();
     assert_eq!(a["report"]["categories"], b["report"]["categories"]);
     assert_eq!(b["conserved"], true);
+    follows_schema("report", &b);
     let items: u64 = b["report"]["categories"]
         .as_object()
         .unwrap()
@@ -457,6 +497,14 @@ fn journal_append_verify_stats_prove() {
     assert_eq!(v["summary"]["total"]["findings"]["unsigned_covered"], 3);
     assert_eq!(v["summary"]["total"]["errors"]["revoked"], 381);
     assert_eq!(v["summary"]["total"]["errors"]["bad_signature"], 1);
+    follows_schema("journal-verify", &v);
+    let o = run(
+        trust(&["--json", "--all-records", s(&journal)]),
+        &["journal", "verify"],
+    );
+    let all: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(all["records"].as_array().unwrap().len(), 2881);
+    follows_schema("journal-verify", &all);
 
     // A directory of the same single-receipt files gives the same summary.
     let o2 = run(trust(&["--json", s(&only)]), &["journal", "verify"]);
@@ -492,12 +540,20 @@ fn journal_append_verify_stats_prove() {
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stdout));
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("INCLUDED"));
     let o = run(
+        trust(&["--json", "--proof", s(&proof), s(sale)]),
+        &["verify"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["outcome"], "included");
+    follows_schema("proof", &v);
+    let o = run(
         trust(&["--json", "--proof", s(&proof), s(&t200[1])]),
         &["verify"],
     );
     assert_eq!(code(&o), 1);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["error"]["code"], "inclusion_proof_invalid");
+    follows_schema("proof", &v);
     let t300 = t300.unwrap();
     assert_eq!(code(&prove(&t300)), 0);
     let o = run(
@@ -587,22 +643,9 @@ fn printable_forms_round_trip_and_verify() {
 fn json_output_is_the_library_view() {
     use possig::view::{OutcomeView, ReceiptView};
     use possig::{UnverifiedReceipt, VerifyOptions};
-    use possig_testkit::fixtures::{NOW, fixtures, store, vectors_dir};
+    use possig_testkit::fixtures::{NOW, store, vectors_dir};
 
-    let pki = fixtures();
-    let mut args: Vec<String> = vec!["verify".into(), "--json".into(), "--at".into()];
-    args.push(format!("@{NOW}"));
-    for (flag, file) in [
-        ("--root", "root.pem"),
-        ("--intermediate", "intermediate.pem"),
-        ("--terminal", "term-ok.pem"),
-        ("--terminal", "term-revoked.pem"),
-        ("--crl", "root.crl.pem"),
-        ("--crl", "intermediate.crl.pem"),
-    ] {
-        args.push(flag.into());
-        args.push(s(&pki.join(file)).into());
-    }
+    let mut args = verify_json_with_fixture_trust();
     let files = ["sale-pin.der", "tampered-amount.der"].map(|f| vectors_dir().join(f));
     for f in &files {
         assert!(f.exists(), "{}", f.display());
@@ -630,4 +673,77 @@ fn json_output_is_the_library_view() {
     let got: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let r = UnverifiedReceipt::from_der(&std::fs::read(&files[0]).unwrap()).unwrap();
     assert_eq!(got, serde_json::to_value(ReceiptView::from(&r)).unwrap());
+}
+
+/// The committed schemas in `docs/schema/` are what `possig schema` generates from the types
+/// (regenerate them with `make schema`).
+#[test]
+fn committed_schemas_are_generated_from_the_types() {
+    for document in ["verify", "proof", "show", "journal-verify", "report"] {
+        let o = possig(&["schema", document]);
+        assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+        let generated = String::from_utf8(o.stdout).unwrap();
+        let committed = std::fs::read_to_string(schema_file(document)).unwrap();
+        assert!(
+            generated == committed,
+            "docs/schema/{document}.schema.json differs from `possig schema {document}`: run make schema"
+        );
+    }
+    assert_eq!(code(&possig(&["schema", "nope"])), 2);
+}
+
+/// `verify --json` and `show --json` of every golden vector follow their schemas, and the
+/// schemas are strict enough to refuse a changed shape.
+#[test]
+fn every_golden_vector_follows_the_schemas() {
+    use possig_testkit::fixtures::vectors_dir;
+
+    let mut args = verify_json_with_fixture_trust();
+    let mut vectors: Vec<PathBuf> = std::fs::read_dir(vectors_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "der"))
+        .collect();
+    vectors.sort();
+    assert!(vectors.len() >= 20, "{}", vectors.len());
+    args.extend(vectors.iter().map(|v| s(v).to_string()));
+    let o = possig(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let got: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let outcomes = got.as_array().unwrap();
+    assert_eq!(outcomes.len(), vectors.len());
+    for outcome in ["valid", "invalid"] {
+        assert!(
+            outcomes.iter().any(|o| o["outcome"] == outcome),
+            "{outcome}"
+        );
+    }
+    follows_schema("verify", &got);
+
+    let mut shown = 0;
+    for v in &vectors {
+        let o = possig(&["show", "--json", s(v)]);
+        if code(&o) == 0 {
+            follows_schema("show", &serde_json::from_slice(&o.stdout).unwrap());
+            shown += 1;
+        }
+    }
+    assert!(shown >= vectors.len() / 2, "{shown}");
+
+    // A document with a changed shape is refused: an unknown outcome, a key id that is not
+    // 64 hex digits, a missing required field.
+    let mut bad = got.clone();
+    bad[0]["outcome"] = "fine".into();
+    assert!(!valid("verify", &bad));
+    let mut bad = got.clone();
+    bad[0]["receipt"]["key_id"] = "ABC".into();
+    assert!(!valid("verify", &bad));
+    let mut bad = got.clone();
+    bad[0].as_object_mut().unwrap().remove("file");
+    assert!(!valid("verify", &bad));
+}
+
+fn valid(document: &str, json: &serde_json::Value) -> bool {
+    let schema: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(schema_file(document)).unwrap()).unwrap();
+    jsonschema::validator_for(&schema).unwrap().is_valid(json)
 }

@@ -118,6 +118,20 @@ macro_rules! hash_type {
             }
         }
 
+        /// A string of 64 lower-case hex digits.
+        #[cfg(feature = "schema")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({
+                    "type": "string",
+                    "pattern": "^[0-9a-f]{64}$",
+                })
+            }
+        }
+
         /// As its [`Display`](fmt::Display) form.
         #[cfg(feature = "serde")]
         impl serde::Serialize for $name {

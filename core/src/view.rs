@@ -7,10 +7,12 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::format::wire::{ReceiptBody, TbsReceipt};
+use crate::hash::{Digest, KeyId};
 use crate::trust::{CertificateInfo, Warning};
 use crate::verify::receipt::{UnverifiedReceipt, VerifiedReceipt};
 
 /// A payment body.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct PaymentView {
     /// Amount in minor units.
@@ -33,13 +35,14 @@ pub struct PaymentView {
     pub rrn: String,
     /// Cardholder verification method name.
     pub cardholder_verification: &'static str,
-    /// Digest of the original receipt (refund, void, completion), hex.
-    pub original: Option<String>,
-    /// Digest of the captured signature's strokes, hex.
-    pub signature_image: Option<String>,
+    /// Digest of the original receipt (refund, void, completion).
+    pub original: Option<Digest>,
+    /// Digest of the captured signature's strokes.
+    pub signature_image: Option<Digest>,
 }
 
 /// A total of a `dayClose`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct TotalView {
     /// Kind name.
@@ -53,38 +56,39 @@ pub struct TotalView {
 }
 
 /// The signed content of a receipt.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct TbsView {
     /// Format version.
     pub version: u64,
-    /// Signer key id, hex.
-    pub signer_key_id: String,
+    /// Signer key id.
+    pub signer_key_id: KeyId,
     /// Merchant id.
     pub merchant_id: String,
     /// Terminal id.
     pub terminal_id: String,
     /// Chain counter.
     pub counter: u64,
-    /// Previous receipt digest, hex.
-    pub previous: String,
+    /// Previous receipt digest.
+    pub previous: Digest,
     /// Issue time, Unix seconds.
     pub issued_at: u64,
     /// Kind name.
     pub kind: &'static str,
     /// Payment body (payment kinds).
     pub payment: Option<PaymentView>,
-    /// Original digest, hex (copy, resign).
-    pub original: Option<String>,
+    /// Original digest (copy, resign).
+    pub original: Option<Digest>,
     /// Reprint number (copy).
     pub reprint_number: Option<u16>,
-    /// Digest of the captured signature (resign), hex.
-    pub signature_image: Option<String>,
+    /// Digest of the captured signature (resign).
+    pub signature_image: Option<Digest>,
     /// First counter covered (recovery, dayClose).
     pub first_counter: Option<u64>,
     /// Receipts covered (recovery, dayClose).
     pub count: Option<u64>,
-    /// Merkle root, hex (recovery, dayClose).
-    pub root: Option<String>,
+    /// Merkle root (recovery, dayClose).
+    pub root: Option<Digest>,
     /// Batch number (dayClose).
     pub batch_number: Option<u64>,
     /// Totals (dayClose).
@@ -94,6 +98,7 @@ pub struct TbsView {
 }
 
 /// A captured handwritten signature.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct StrokesView {
     /// Canvas width.
@@ -105,10 +110,11 @@ pub struct StrokesView {
 }
 
 /// A receipt as decoded (UNVERIFIED unless inside a [`VerifiedView`]).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct ReceiptView {
-    /// Receipt digest, hex.
-    pub digest: String,
+    /// Receipt digest.
+    pub digest: Digest,
     /// The signed content.
     pub tbs: TbsView,
     /// The 65-byte r‖s‖v signature, hex.
@@ -120,6 +126,7 @@ pub struct ReceiptView {
 }
 
 /// A certificate of a verified path.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct CertificateView {
     /// `terminal`, `intermediate` or `root`.
@@ -134,11 +141,12 @@ pub struct CertificateView {
     pub not_before: u64,
     /// Validity end, Unix seconds.
     pub not_after: u64,
-    /// SHA-256 of the certificate's DER, hex.
-    pub sha256: String,
+    /// SHA-256 of the certificate's DER.
+    pub sha256: Digest,
 }
 
 /// A warning of a valid receipt.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct WarningView {
     /// Stable code.
@@ -152,6 +160,7 @@ pub struct WarningView {
 }
 
 /// A verified receipt.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct VerifiedView {
     /// The receipt.
@@ -165,9 +174,14 @@ pub struct VerifiedView {
 /// The outcome of verifying one input: `outcome` is `valid`, `valid_with_warnings` or
 /// `invalid` (or `included`, for an inclusion proof), then the verified receipt's fields
 /// (`receipt`, `warnings`, `path`) or the `error`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct OutcomeView {
     /// `valid`, `valid_with_warnings`, `invalid`; `included` for an inclusion proof.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(extend("enum" = ["valid", "valid_with_warnings", "invalid", "included"]))
+    )]
     pub outcome: &'static str,
     /// The verified receipt (every outcome but `invalid`).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
@@ -199,6 +213,7 @@ impl From<&Result<VerifiedReceipt, Error>> for OutcomeView {
 }
 
 /// An error with its structured data.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct ErrorView {
     /// Stable code ([`Error::code`]).
@@ -224,7 +239,7 @@ pub struct ErrorView {
     /// Revocation time (`revoked`).
     pub revoked_at: Option<u64>,
     /// Key id, hex (`unknown_signer`).
-    pub key_id: Option<String>,
+    pub key_id: Option<KeyId>,
     /// Version (`unsupported_version`).
     pub version: Option<u64>,
     /// Index of the attachment or extension; expected recovery id; settlement line.
@@ -254,7 +269,7 @@ impl From<&Error> for ErrorView {
             }
             Error::UnsupportedVersion { version } => v.version = Some(version),
             Error::UnsupportedAlgorithm { what } => v.reason = Some(what.code()),
-            Error::UnknownSigner { key_id } => v.key_id = Some(key_id.to_string()),
+            Error::UnknownSigner { key_id } => v.key_id = Some(key_id),
             Error::ChainInvalid { depth, reason } => {
                 v.depth = Some(depth);
                 v.reason = Some(reason.code());
@@ -290,14 +305,19 @@ impl From<&Error> for ErrorView {
     }
 }
 
+/// A 32-byte field of a decoded receipt (the format's rules have checked its length).
+fn digest(bytes: &[u8]) -> Digest {
+    Digest::try_from(bytes).unwrap_or_default()
+}
+
 fn tbs_view(t: &TbsReceipt) -> TbsView {
     let mut v = TbsView {
         version: t.version(),
-        signer_key_id: hex::encode(t.signer_key_id()),
+        signer_key_id: KeyId::try_from(t.signer_key_id()).unwrap_or_default(),
         merchant_id: t.merchant_id().to_string(),
         terminal_id: t.terminal_id().to_string(),
         counter: t.counter(),
-        previous: hex::encode(t.previous()),
+        previous: digest(t.previous()),
         issued_at: t.issued_at(),
         kind: t.kind().name(),
         payment: None,
@@ -328,28 +348,28 @@ fn tbs_view(t: &TbsReceipt) -> TbsView {
                 authorization_code: p.authorization_code().map(str::to_string),
                 rrn: p.rrn().to_string(),
                 cardholder_verification: p.cardholder_verification().name(),
-                original: p.original().map(hex::encode),
-                signature_image: p.signature_image().map(hex::encode),
+                original: p.original().map(digest),
+                signature_image: p.signature_image().map(digest),
             });
         }
         ReceiptBody::Copy(c) => {
-            v.original = Some(hex::encode(c.original()));
+            v.original = Some(digest(c.original()));
             v.reprint_number = Some(c.reprint_number());
         }
         ReceiptBody::Resign(r) => {
-            v.original = Some(hex::encode(r.original()));
-            v.signature_image = Some(hex::encode(r.signature_image()));
+            v.original = Some(digest(r.original()));
+            v.signature_image = Some(digest(r.signature_image()));
         }
         ReceiptBody::Recovery(r) => {
             v.first_counter = Some(r.first_counter());
             v.count = Some(r.count());
-            v.root = Some(hex::encode(r.root()));
+            v.root = Some(digest(r.root()));
         }
         ReceiptBody::DayClose(d) => {
             v.batch_number = Some(d.batch_number());
             v.first_counter = Some(d.first_counter());
             v.count = Some(d.count());
-            v.root = Some(hex::encode(d.root()));
+            v.root = Some(digest(d.root()));
             v.totals = d
                 .totals()
                 .iter()
@@ -368,7 +388,7 @@ fn tbs_view(t: &TbsReceipt) -> TbsView {
 impl From<&UnverifiedReceipt> for ReceiptView {
     fn from(r: &UnverifiedReceipt) -> Self {
         ReceiptView {
-            digest: r.digest().to_string(),
+            digest: r.digest(),
             tbs: tbs_view(r.tbs()),
             signature: hex::encode(r.signature()),
             unsigned: r.is_unsigned(),
@@ -389,7 +409,7 @@ fn cert_view(c: &CertificateInfo) -> CertificateView {
         serial: c.serial_hex().to_string(),
         not_before: c.not_before(),
         not_after: c.not_after(),
-        sha256: c.sha256().to_string(),
+        sha256: c.sha256(),
     }
 }
 
@@ -422,6 +442,7 @@ impl From<&VerifiedReceipt> for VerifiedView {
 /// whether it is informational), the summary and whether it is clean. The bindings return it;
 /// it holds every outcome, so it is for journals that fit in memory (the streaming API is
 /// [`crate::journal::verify_journal`]).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct JournalView {
     /// Counts.

@@ -53,7 +53,7 @@ pub fn csv_record(it: &Item) -> Vec<String> {
         opt(r.map(|r| r.index.to_string())),
         opt(r.map(|r| r.status.to_string())),
         opt(r.and_then(|r| r.code).map(str::to_string)),
-        opt(r.and_then(|r| r.digest.clone())),
+        opt(r.and_then(|r| r.digest).map(|d| d.to_string())),
         opt(r.and_then(|r| r.merchant.clone())),
         opt(r.and_then(|r| r.kind).map(str::to_string)),
         time_str(r.and_then(|r| r.issued_at)),
@@ -66,7 +66,11 @@ pub fn csv_record(it: &Item) -> Vec<String> {
             .and_then(|r| r.cardholder_verification)
             .map(str::to_string)),
         opt(it.pending_for.map(|s| (s / 86_400).to_string())),
-        opt(it.related.as_ref().and_then(|r| r.digest.clone())),
+        opt(it
+            .related
+            .as_ref()
+            .and_then(|r| r.digest)
+            .map(|d| d.to_string())),
         opt(row.map(|w| w.line.to_string())),
         opt(row.map(|w| w.kind.to_string())),
         time_str(good_row.map(|w| w.time)),

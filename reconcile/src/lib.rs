@@ -792,7 +792,7 @@ impl<'a> Matcher<'a> {
             offset: r.offset,
             status: r.status.code(),
             code: r.code(),
-            digest: r.digest.map(|d| d.to_string()),
+            digest: r.digest,
             merchant: decoded.then(|| self.merchants.name(r.merchant).to_string()),
             terminal: decoded.then(|| self.s.terminals.name(r.terminal).to_string()),
             counter: decoded.then_some(r.counter),

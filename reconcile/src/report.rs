@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use possig::journal::Summary;
 
 /// The category of an item. Every receipt and every settlement row ends in exactly one.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, strum::IntoStaticStr,
 )]
@@ -102,6 +103,7 @@ impl Category {
 }
 
 /// Why an item is in its category, where the category alone does not say.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, strum::IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
@@ -144,6 +146,7 @@ impl Reason {
 
 /// A receipt's key fields as an item shows them. Fields come from the receipt as decoded; they
 /// are verified only when `status` is `valid` or `valid_with_warnings`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct ReceiptFacts {
     /// Position of the record in the input (0-based, across all journals).
@@ -154,8 +157,8 @@ pub struct ReceiptFacts {
     pub status: &'static str,
     /// Error code when invalid.
     pub code: Option<&'static str>,
-    /// Receipt digest (hex), when the record decodes.
-    pub digest: Option<String>,
+    /// Receipt digest, when the record decodes.
+    pub digest: Option<possig::Digest>,
     /// Merchant id.
     pub merchant: Option<String>,
     /// Terminal id.
@@ -181,6 +184,7 @@ pub struct ReceiptFacts {
 }
 
 /// A settlement row's fields as an item shows them.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct RowFacts {
     /// 1-based line in the settlement file.
@@ -207,6 +211,7 @@ pub struct RowFacts {
 
 /// One outcome of reconciliation: a receipt, a row, or both (and for voids and references, the
 /// related original receipt).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Item {
     /// The category.
@@ -252,6 +257,7 @@ impl Item {
 }
 
 /// Items, receipts and rows in one category.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct CategoryCount {
     /// Items.
@@ -263,6 +269,7 @@ pub struct CategoryCount {
 }
 
 /// The counts of a reconciliation. Items themselves go to the caller's sink.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Report {
     /// Receipts read (every journal record, garbage excluded).
@@ -337,6 +344,7 @@ impl Report {
 
 /// A reconciliation as one serializable value: what the CLI writes to `report.json` and the
 /// Python binding returns.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct ReportView {
     /// The counts.

@@ -8,6 +8,7 @@ pub(crate) mod keygen;
 pub(crate) mod pki;
 pub(crate) mod printable;
 pub(crate) mod reconcile;
+pub(crate) mod schema;
 pub(crate) mod show;
 pub(crate) mod sign;
 pub(crate) mod verify;

@@ -17,6 +17,7 @@ fn kind_name<S: serde::Serializer>(v: &Option<ReceiptKind>, s: S) -> Result<S::O
 }
 
 /// The verdict on one record.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, strum::IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
 #[cfg_attr(
@@ -43,6 +44,7 @@ impl Status {
 }
 
 /// The outcome of one record, in input order.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RecordOutcome {
@@ -68,6 +70,7 @@ pub struct RecordOutcome {
     pub counter: Option<u64>,
     /// Kind as claimed.
     #[cfg_attr(feature = "serde", serde(serialize_with = "kind_name"))]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub kind: Option<ReceiptKind>,
     /// Receipt digest, when the record decodes.
     pub digest: Option<Digest>,
@@ -80,6 +83,7 @@ impl RecordOutcome {
 }
 
 /// Why a `resign` receipt is flagged.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(
     feature = "serde",
@@ -96,6 +100,7 @@ pub enum BadResignReason {
 }
 
 /// Why a `dayClose` receipt is flagged.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(
     feature = "serde",
@@ -114,6 +119,7 @@ pub enum BadDayCloseReason {
 }
 
 /// A chain-level finding. Keys are signing key ids.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, strum::IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
 #[cfg_attr(
@@ -309,6 +315,7 @@ pub enum Event {
 }
 
 /// Counts of one terminal (or of everything).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Counts {
@@ -322,6 +329,7 @@ pub struct Counts {
 
 /// The summary of a journal verification. Per-record outcomes and findings are streamed to the
 /// caller's sink; the summary only counts, so its size does not grow with the input.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Summary {
