@@ -46,7 +46,7 @@ class Error(ValueError):
     depth: Optional[int]
     reason: Optional[str]
     revoked_at: Optional[int]
-    key_id: Optional[str]
+    key_id: Optional[bytes]
     version: Optional[int]
     index: Optional[int]
     line: Optional[int]
