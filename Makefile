@@ -211,7 +211,7 @@ bench-scaling:
 	  taskset -c 0-1 target/release/examples/scaling $$keys; \
 	done; done
 
-SCHEMA_DOCS := verify proof show journal-verify report
+SCHEMA_DOCS := verify proof show journal-verify report views
 ## Regenerates the JSON Schemas of the --json documents (docs/schema/) from the view types;
 ## the CLI tests fail when a committed schema differs from the generated one.
 schema:

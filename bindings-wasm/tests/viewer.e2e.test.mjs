@@ -147,7 +147,13 @@ test("the trust root the user loads is remembered", async () => {
   const page = await open();
   await page.setInputFiles("#root-file", join(DEMO, "root.pem"));
   await page.setInputFiles("#bundle-file", join(DEMO, "bundle.pem"));
-  await page.waitForFunction(() => document.getElementById("trust-status").textContent.startsWith("Your trust"));
+  // Each file input's change builds the store: wait for the one with the bundle (the root
+  // alone already says "Your trust"), else the reload can race the bundle's handler.
+  await page.waitForFunction(() =>
+    /^Your trust configuration: 1 root, 1 intermediate CA, 4 terminal/.test(
+      document.getElementById("trust-status").textContent,
+    ),
+  );
   await page.reload();
   await page.waitForSelector("body[data-ready=true]");
   assert.match(await page.textContent("#trust-status"), /^Your trust configuration: 1 root/);

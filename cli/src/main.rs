@@ -61,7 +61,8 @@ enum Command {
     Scan(cmd::printable::ScanArgs),
     /// Build a demo PKI, sign receipts of every kind, tamper one, verify all.
     Demo(cmd::demo::Args),
-    /// Print the JSON Schema of a `--json` document (verify, proof, show, journal-verify, report).
+    /// Print the JSON Schema of a `--json` document (verify, proof, show, journal-verify, report),
+    /// or of every view the bindings return (views).
     Schema(cmd::schema::Args),
 }
 

@@ -679,7 +679,14 @@ fn json_output_is_the_library_view() {
 /// (regenerate them with `make schema`).
 #[test]
 fn committed_schemas_are_generated_from_the_types() {
-    for document in ["verify", "proof", "show", "journal-verify", "report"] {
+    for document in [
+        "verify",
+        "proof",
+        "show",
+        "journal-verify",
+        "report",
+        "views",
+    ] {
         let o = possig(&["schema", document]);
         assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
         let generated = String::from_utf8(o.stdout).unwrap();

@@ -18,6 +18,9 @@ pub(crate) enum Document {
     JournalVerify,
     /// `report.json` of `possig reconcile`.
     Report,
+    /// Every view the bindings return (receipt, verified receipt, outcome, journal, error,
+    /// reconciliation report): the input of the WASM package's generated TypeScript types.
+    Views,
 }
 
 /// Print the JSON Schema (draft 2020-12) of a `--json` document.
@@ -36,6 +39,26 @@ fn schema_of<T: JsonSchema>(title: &str) -> Schema {
     schema
 }
 
+/// One schema whose `$defs` hold every view type, the root being any of the top-level ones.
+fn views() -> Schema {
+    let mut generator = SchemaSettings::draft2020_12().into_generator();
+    let any_of = vec![
+        generator.subschema_for::<possig::view::ReceiptView>(),
+        generator.subschema_for::<possig::view::VerifiedView>(),
+        generator.subschema_for::<possig::view::OutcomeView>(),
+        generator.subschema_for::<possig::view::JournalView>(),
+        generator.subschema_for::<possig::view::ErrorView>(),
+        generator.subschema_for::<possig_reconcile::ReportView>(),
+    ];
+    let defs: serde_json::Map<String, serde_json::Value> = generator.take_definitions(true);
+    schemars::json_schema!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "possig views",
+        "anyOf": any_of,
+        "$defs": defs,
+    })
+}
+
 /// The schema of `document`.
 pub(crate) fn schema(document: Document) -> Schema {
     match document {
@@ -48,6 +71,7 @@ pub(crate) fn schema(document: Document) -> Schema {
         Document::Report => {
             schema_of::<possig_reconcile::ReportView>("possig reconcile: report.json")
         }
+        Document::Views => views(),
     }
 }
 
