@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help demo test msrv bench-scaling wasm-bench fuzz-smoke fuzz fuzz-deps ct-check audit deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench scale-test bench vectors vectors-check schema spec-check fixtures
+.PHONY: help demo test msrv bench-scaling wasm-types wasm-bench fuzz-smoke fuzz fuzz-deps ct-check audit deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench scale-test bench vectors vectors-check schema spec-check fixtures
 
 ## The targets and what they do (the first sentence of the comment above each).
 help:
@@ -96,21 +96,22 @@ wasm-deps:
 	@wasm-bindgen --version 2>/dev/null | grep -q ' $(WASM_BINDGEN_VERSION)$$' \
 	  || $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
-	@[ -d bindings-wasm/node_modules/playwright-core ] || (cd bindings-wasm && npm ci --no-audit --no-fund)
+	@command -v wasm-opt >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y binaryen; }
+	@[ -d bindings-wasm/node_modules/playwright-core ] && [ -d bindings-wasm/node_modules/json-schema-to-typescript ] \
+	  && [ -d bindings-wasm/node_modules/typescript ] || (cd bindings-wasm && npm ci --no-audit --no-fund)
 
 ## The npm package folder (ESM for browsers in pkg/web, CommonJS for Node in pkg/node, .d.ts for
-## both), wasm-opt'ed when binaryen is installed, and the viewer's demo files (from `possig demo`).
+## both), wasm-opt'ed (binaryen, installed by wasm-deps), and the viewer's demo files (from `possig demo`).
 ## wasm-opt runs before wasm-bindgen: binaryen 108 (Debian's) turns the externref table that
 ## wasm-bindgen adds into a funcref one, and the module then fails to instantiate.
 wasm: wasm-deps
 	$(CARGO) build -q --release -p possig-wasm --target $(WASM_TARGET)
 	rm -rf $(PKG) target/wasm-opt && mkdir -p $(PKG)/node target/wasm-opt
-	@if command -v wasm-opt >/dev/null; then \
-	  wasm-opt -O3 -o target/wasm-opt/possig_wasm.wasm $(WASM_OUT); \
-	else echo "wasm-opt not installed (apt-get install binaryen): size optimisation skipped"; \
-	  cp $(WASM_OUT) target/wasm-opt/possig_wasm.wasm; fi
+	wasm-opt -O3 -o target/wasm-opt/possig_wasm.wasm $(WASM_OUT)
 	wasm-bindgen --target web --out-dir $(PKG)/web target/wasm-opt/possig_wasm.wasm
 	wasm-bindgen --target nodejs --out-dir $(PKG)/node target/wasm-opt/possig_wasm.wasm
+	cp bindings-wasm/views.d.ts $(PKG)/web/views.d.ts
+	cp bindings-wasm/views.d.ts $(PKG)/node/views.d.ts
 	echo '{"type": "commonjs"}' > $(PKG)/node/package.json
 	cp bindings-wasm/pkg.package.json $(PKG)/package.json
 	cp bindings-wasm/pkg.README.md $(PKG)/README.md
@@ -121,9 +122,24 @@ wasm: wasm-deps
 	  target/viewer-demo/pki/root.crl.pem target/viewer-demo/pki/intermediate.crl.pem > bindings-wasm/viewer/demo/bundle.pem
 	@ls -l $(PKG)/web/possig_wasm_bg.wasm
 
+## The TypeScript types of the views (bindings-wasm/views.d.ts), generated from their JSON
+## Schema (docs/schema/views.schema.json, itself generated from the Rust types: make schema).
+wasm-types: wasm-deps
+	cd bindings-wasm && npx json2ts -i ../docs/schema/views.schema.json -o views.d.ts \
+	  --no-additionalProperties --unknownAny --bannerComment \
+	  "/** possig's views, generated from docs/schema/views.schema.json by make wasm-types: do not edit. */"
+
 ## wasm-bindgen tests in Node over the golden vectors, the npm package's JS API in Node, and the
-## viewer end to end in headless Chromium (screenshots in bindings-wasm/test-output/).
+## viewer end to end in headless Chromium (screenshots in bindings-wasm/test-output/). First,
+## the committed TypeScript types must be what the schema generates, and the package's
+## declarations must type-check.
 wasm-test: wasm
+	cd bindings-wasm && npx json2ts -i ../docs/schema/views.schema.json -o ../target/views.d.ts \
+	  --no-additionalProperties --unknownAny --bannerComment \
+	  "/** possig's views, generated from docs/schema/views.schema.json by make wasm-types: do not edit. */"
+	@diff -u bindings-wasm/views.d.ts target/views.d.ts \
+	  || { echo "bindings-wasm/views.d.ts is stale: run make schema wasm-types"; exit 1; }
+	cd bindings-wasm && npx tsc --noEmit --strict --lib esnext tests/types.check.ts
 	$(CARGO) clippy -q -p possig-wasm --target $(WASM_TARGET) --all-targets -- -D warnings
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 	  $(CARGO) test -p possig-wasm --target $(WASM_TARGET) --test vectors

@@ -50,7 +50,8 @@ impl PyTrustStore {
 
     /// (roots, intermediates, terminals, CRLs).
     fn counts(&self) -> (usize, usize, usize, usize) {
-        self.inner.counts()
+        let c = self.inner.counts();
+        (c.roots, c.intermediates, c.terminals, c.crls)
     }
 }
 

@@ -11,58 +11,18 @@ use possig::{UnverifiedReceipt, VerifyOptions};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+/// The views' types are generated from the Rust view types (`views.d.ts`, from
+/// `docs/schema/views.schema.json`; `make wasm` checks it is current); what is declared here
+/// is this module's own: its options, its trust-store counts and its error.
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
-/** Payment fields; amounts are integers in minor units, `exponent` is the currency's. */
-export interface PaymentView {
-  amount: number; currency: string; exponent: number; scheme: string; bin: string; last4: string;
-  entry_mode: string; authorization_code: string | null; rrn: string;
-  cardholder_verification: string; original: string | null; signature_image: string | null;
-}
-export interface TotalView { kind: string; currency: string; count: number; amount: number; }
-/** The signed content. Byte strings are lower-case hex, times Unix seconds. */
-export interface TbsView {
-  version: number; signer_key_id: string; merchant_id: string; terminal_id: string;
-  counter: number; previous: string; issued_at: number; kind: string;
-  payment: PaymentView | null; original: string | null; reprint_number: number | null;
-  signature_image: string | null; first_counter: number | null; count: number | null;
-  root: string | null; batch_number: number | null; totals: TotalView[];
-  extensions: [string, boolean, string][];
-}
-export interface StrokesView { width: number; height: number; strokes: [number, number][][]; }
-/** A receipt as decoded: UNVERIFIED unless inside a VerifiedView. */
-export interface ReceiptView {
-  digest: string; tbs: TbsView; signature: string; unsigned: boolean;
-  signature_strokes: StrokesView | null;
-}
-export interface CertificateView {
-  role: "terminal" | "intermediate" | "root"; subject: string; issuer: string; serial: string;
-  not_before: number; not_after: number; sha256: string;
-}
-export interface WarningView { code: string; depth: number; revoked_at: number | null; message: string; }
-export interface VerifiedView { receipt: ReceiptView; warnings: WarningView[]; path: CertificateView[]; }
-export interface Counts {
-  status: Record<string, number>; errors: Record<string, number>; findings: Record<string, number>;
-}
-export interface JournalSummary {
-  records: number; bytes: number; total: Counts; terminals: Record<string, Counts>;
-}
-export interface RecordOutcome {
-  index: number; offset: number;
-  status: "valid" | "valid_with_warnings" | "invalid" | "unsigned";
-  code: string | null; warnings: string[]; key_id: string | null; terminal: string | null;
-  counter: number | null; kind: string | null; digest: string | null;
-}
-/** A chain-level finding: `finding` is its stable code, the other fields its data. */
-export interface FindingView { finding: string; [field: string]: string | number | boolean | null; }
-export interface JournalReport {
-  summary: JournalSummary; clean: boolean; records: RecordOutcome[]; findings: FindingView[];
-  /** Per finding: whether it is informational rather than a problem. */
-  informational: boolean[];
-}
+import type { ReceiptView, VerifiedView, JournalView } from "./views.js";
+export type * from "./views.js";
 /** The verification time (Unix seconds) and the clock skew allowed (default 300 s). */
 export interface VerifyOptions { at: number; maxClockSkew?: number; }
-/** Every error thrown by this module. */
+/** What a trust store holds. */
+export interface TrustCounts { roots: number; intermediates: number; terminals: number; crls: number; }
+/** Every error thrown by this module for bad data: `code` is stable, `kind` its family. */
 export interface PossigError extends Error {
   code: string; kind: string; structure?: string; offset?: number; field?: string; limit?: string;
   actual?: number; depth?: number; reason?: string; revoked_at?: number; key_id?: string;
@@ -181,13 +141,13 @@ impl TrustStore {
         })
     }
 
-    /// [roots, intermediates, terminals, CRLs].
-    pub fn counts(&self) -> Vec<u32> {
-        let (a, b, c, d) = self.inner.counts();
-        [a, b, c, d]
-            .iter()
-            .map(|n| u32::try_from(*n).unwrap_or(u32::MAX))
-            .collect()
+    /// How many roots, intermediate CAs, terminal certificates and CRLs the store holds.
+    ///
+    /// # Errors
+    /// Never in practice (a JS `Error` if the object cannot be made).
+    #[wasm_bindgen(unchecked_return_type = "TrustCounts")]
+    pub fn counts(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.counts())
     }
 }
 
@@ -292,7 +252,7 @@ impl Receipt {
 ///
 /// # Errors
 /// A `PossigError` (a JS `Error` whose `code` is the crate's error code).
-#[wasm_bindgen(js_name = verifyJournal, unchecked_return_type = "JournalReport")]
+#[wasm_bindgen(js_name = verifyJournal, unchecked_return_type = "JournalView")]
 pub fn verify_journal(
     store: &TrustStore,
     data: &[u8],

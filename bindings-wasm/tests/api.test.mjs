@@ -4,6 +4,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
 const possig = require("../pkg/node/possig_wasm.js");
@@ -21,7 +23,7 @@ function store() {
 
 test("every golden vector has its recorded outcome", () => {
   const s = store();
-  assert.deepEqual([...s.counts()], [1, 1, 5, 2]);
+  assert.deepEqual(s.counts(), { roots: 1, intermediates: 1, terminals: 5, crls: 2 });
   for (const v of INDEX.vectors) {
     const data = read("vectors/" + v.file);
     if (v.outcome === "invalid") {
@@ -93,4 +95,70 @@ test("garbage of every shape never crashes", () => {
       }
     }
   }
+});
+
+// The CLI built by `make wasm` (its demo step), whose --json the JS views must equal.
+const CLI = fileURLToPath(new URL("../../target/release/possig", import.meta.url));
+const corePath = (p) => fileURLToPath(new URL(p, CORE));
+
+function cliJson(args) {
+  const trust = [
+    ...INDEX.trust.roots.flatMap((f) => ["--root", corePath(PKI + f)]),
+    ...INDEX.trust.intermediates.flatMap((f) => ["--intermediate", corePath(PKI + f)]),
+    ...INDEX.trust.terminals.flatMap((f) => ["--terminal", corePath(PKI + f)]),
+    ...INDEX.trust.crls.flatMap((f) => ["--crl", corePath(PKI + f)]),
+  ];
+  const [head, ...rest] = args;
+  const full =
+    head === "journal" ? [head, rest[0], ...trust, ...rest.slice(1)] : head === "show" ? args : [head, ...trust, ...rest];
+  const out = spawnSync(CLI, full, { maxBuffer: 64 << 20 });
+  assert.ok(out.status === 0 || out.status === 1, `${full.join(" ")}: ${out.stderr}`);
+  return JSON.parse(out.stdout);
+}
+
+test("every view equals the CLI's --json for the same input and time", () => {
+  const s = store();
+  const at = INDEX.verify_at;
+  const files = INDEX.vectors.map((v) => corePath("vectors/" + v.file));
+  const cli = cliJson(["verify", "--json", "--at", `@${at}`, ...files]);
+  assert.equal(cli.length, INDEX.vectors.length);
+  let valid = 0;
+  let invalid = 0;
+  INDEX.vectors.forEach((v, i) => {
+    const { file, outcome, error, ...verified } = cli[i];
+    assert.equal(file, files[i]);
+    const data = read("vectors/" + v.file);
+    let js;
+    try {
+      js = possig.Receipt.fromDer(data).verify(s, { at });
+    } catch (e) {
+      invalid += 1;
+      assert.equal(outcome, "invalid", v.name);
+      // The error's data: every field the CLI shows (null means absent on the JS Error).
+      for (const [k, want] of Object.entries(error)) {
+        assert.deepEqual(e[k] ?? null, want, `${v.name}: ${k}`);
+      }
+      return;
+    }
+    valid += 1;
+    assert.equal(outcome, js.warnings.length ? "valid_with_warnings" : "valid", v.name);
+    assert.deepEqual(js, verified, v.name);
+  });
+  assert.ok(valid > 5 && invalid > 5, `${valid} valid, ${invalid} invalid`);
+
+  for (const [i, v] of INDEX.vectors.entries()) {
+    let js;
+    try {
+      js = possig.Receipt.fromDer(read("vectors/" + v.file)).unverifiedView();
+    } catch {
+      continue; // does not decode: `show` fails too
+    }
+    assert.deepEqual(js, cliJson(["show", "--json", files[i]]), v.name);
+  }
+
+  const journal = INDEX.journals[0].file;
+  const js = possig.verifyJournal(s, read("vectors/" + journal), { at });
+  const cliJournal = cliJson(["journal", "verify", "--json", "--all-records", "--at", `@${at}`, corePath("vectors/" + journal)]);
+  assert.ok(cliJournal.records.length > 0 && cliJournal.findings.length > 0);
+  assert.deepEqual(js, cliJournal);
 });

@@ -62,9 +62,10 @@ function reason(err) {
 
 function setTrust(root, bundle, label) {
   store = new TrustStore(root, bundle ?? undefined);
-  const [r, i, t, c] = store.counts();
+  const n = store.counts();
   $("trust-status").textContent =
-    `${label}: ${r} root, ${i} intermediate CA, ${t} terminal certificate(s), ${c} CRL(s).`;
+    `${label}: ${n.roots} root, ${n.intermediates} intermediate CA, ` +
+    `${n.terminals} terminal certificate(s), ${n.crls} CRL(s).`;
 }
 
 async function loadDemoTrust() {

@@ -47,7 +47,8 @@ pub use sign::signer::{ExternalSigner, ReceiptSigner};
 pub use sign::terminal::Terminal;
 pub use time::UnixTime;
 pub use trust::{
-    CertificateInfo, Role, TrustStore, TrustStoreBuilder, Warning, key_id, key_id_of_spki_der,
+    CertificateInfo, Role, TrustCounts, TrustStore, TrustStoreBuilder, Warning, key_id,
+    key_id_of_spki_der,
 };
 pub use verify::receipt::{UnverifiedReceipt, VerifiedReceipt, VerifyOptions};
 

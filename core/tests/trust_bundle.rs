@@ -40,7 +40,15 @@ fn a_bundle_fills_the_store_under_an_explicit_root() {
         .unwrap();
     assert_eq!(added, (2, 2));
     let store = b.build().unwrap();
-    assert_eq!(store.counts(), (1, 1, 1, 2));
+    assert_eq!(
+        store.counts(),
+        possig::TrustCounts {
+            roots: 1,
+            intermediates: 1,
+            terminals: 1,
+            crls: 2
+        }
+    );
     let v = sale_pin().verify(&store, &VerifyOptions::at(NOW)).unwrap();
     assert!(v.warnings().is_empty());
 }

@@ -200,6 +200,21 @@ impl core::fmt::Display for Warning {
     }
 }
 
+/// What a [`TrustStore`] holds ([`TrustStore::counts`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TrustCounts {
+    /// Root certificates (trust anchors).
+    pub roots: usize,
+    /// Intermediate CA certificates.
+    pub intermediates: usize,
+    /// Terminal certificates.
+    pub terminals: usize,
+    /// CRLs.
+    pub crls: usize,
+}
+
 /// Collects certificates and CRLs; [`TrustStoreBuilder::build`] checks their signatures.
 #[derive(Default, Debug)]
 pub struct TrustStoreBuilder {
@@ -672,15 +687,15 @@ impl TrustStore {
         TrustStoreBuilder::new()
     }
 
-    /// Number of certificates of each role: (roots, intermediates, terminals), and CRLs.
-    pub fn counts(&self) -> (usize, usize, usize, usize) {
+    /// How many certificates of each role, and CRLs, the store holds.
+    pub fn counts(&self) -> TrustCounts {
         let n = |r| self.certs.iter().filter(|c| c.role == r).count();
-        (
-            n(Role::Root),
-            n(Role::Intermediate),
-            n(Role::Terminal),
-            self.crls.len(),
-        )
+        TrustCounts {
+            roots: n(Role::Root),
+            intermediates: n(Role::Intermediate),
+            terminals: n(Role::Terminal),
+            crls: self.crls.len(),
+        }
     }
 
     /// Number of terminal keys with a precomputed table for the single-receipt path (built on
