@@ -423,6 +423,10 @@ export interface PaymentView {
    */
   currency: string;
   /**
+   * The amount as people read it, from [`crate::Amount`]: `19.99 EUR`, `500 JPY`.
+   */
+  display: string;
+  /**
    * Entry mode name.
    */
   entry_mode: string;
@@ -467,6 +471,10 @@ export interface TotalView {
    * ISO 4217 code.
    */
   currency: string;
+  /**
+   * The sum as people read it, from [`crate::Amount`]: `19.99 EUR`.
+   */
+  display: string;
   /**
    * Kind name.
    */

@@ -79,30 +79,40 @@ fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
         .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
 }
 
-/// `{ at, maxClockSkew? }` (Unix seconds) into the crate's options.
+/// `{ at, maxClockSkew? }` (Unix seconds) into the crate's options. A caller's mistake is not
+/// a data error: a missing or non-number value throws a `TypeError`, a number that is not whole
+/// seconds in `[0, 2^53 − 1]` a `RangeError`, each naming the argument.
 fn verify_options(options: &JsValue) -> Result<VerifyOptions, JsValue> {
+    if !options.is_object() {
+        return Err(
+            js_sys::TypeError::new("options must be an object { at, maxClockSkew? }").into(),
+        );
+    }
     let get = |k: &str| js_sys::Reflect::get(options, &JsValue::from_str(k)).ok();
-    let bad = || {
-        js_error(possig::Error::InvalidField {
-            field: possig::Field::IssuedAt,
-        })
-    };
-    let at = get("at").and_then(|v| v.as_f64()).ok_or_else(bad)?;
-    let mut opts = VerifyOptions::at(seconds(at)?);
+    let at = get("at").unwrap_or(JsValue::UNDEFINED);
+    let mut opts = VerifyOptions::at(seconds("options.at", &at)?);
     if let Some(skew) = get("maxClockSkew").filter(|v| !v.is_undefined() && !v.is_null()) {
-        opts = opts.with_max_clock_skew(seconds(skew.as_f64().ok_or_else(bad)?)?);
+        opts = opts.with_max_clock_skew(seconds("options.maxClockSkew", &skew)?);
     }
     Ok(opts)
 }
 
 /// Unix seconds from a JS number: finite, whole, 0 ≤ t ≤ 2^53 − 1.
-fn seconds(at: f64) -> Result<u64, JsValue> {
-    if at.is_finite() && at >= 0.0 && at.fract() == 0.0 && at <= 9_007_199_254_740_991.0 {
-        Ok(at as u64)
+fn seconds(name: &str, value: &JsValue) -> Result<u64, JsValue> {
+    let Some(t) = value.as_f64() else {
+        return Err(js_sys::TypeError::new(&format!(
+            "{name} must be a number of seconds, not {}",
+            value.js_typeof().as_string().unwrap_or_default()
+        ))
+        .into());
+    };
+    if t.is_finite() && t >= 0.0 && t.fract() == 0.0 && t <= 9_007_199_254_740_991.0 {
+        Ok(t as u64)
     } else {
-        Err(js_error(possig::Error::InvalidField {
-            field: possig::Field::IssuedAt,
-        }))
+        Err(js_sys::RangeError::new(&format!(
+            "{name} must be whole seconds from 0 to 2^53 - 1, not {t}"
+        ))
+        .into())
     }
 }
 

@@ -58,11 +58,17 @@ test("errors carry codes and data; bad times are refused", () => {
   assert.throws(() => possig.Receipt.fromDer(new Uint8Array([0x30, 0x80])), (e) => e.code === "malformed");
   assert.throws(() => possig.Receipt.fromQrImage(new Uint8Array([1, 2, 3])), (e) => e.code === "qr_unreadable" && e.reason === "image");
   const r = possig.Receipt.fromDer(read("vectors/sale-pin.der"));
-  for (const bad of [-1, 1.5, NaN, Infinity, 2 ** 60, "2027"]) {
-    assert.throws(() => r.verify(store(), { at: bad }), (e) => e.code === "invalid_field" && e.kind === "malformed", String(bad));
+  // A caller's mistake is a TypeError or RangeError naming the argument, not a data error.
+  for (const bad of [-1, 1.5, NaN, Infinity, 2 ** 60]) {
+    assert.throws(() => r.verify(store(), { at: bad }), (e) => e instanceof RangeError && /options\.at/.test(e.message) && e.code === undefined, String(bad));
   }
-  assert.throws(() => r.verify(store(), {}), (e) => e.code === "invalid_field");
-  assert.throws(() => r.verify(store(), { at: INDEX.verify_at, maxClockSkew: -5 }), (e) => e.code === "invalid_field");
+  for (const bad of ["2027", null, undefined, {}]) {
+    assert.throws(() => r.verify(store(), { at: bad }), (e) => e instanceof TypeError && /options\.at/.test(e.message), String(bad));
+  }
+  assert.throws(() => r.verify(store(), {}), (e) => e instanceof TypeError && /options\.at/.test(e.message));
+  assert.throws(() => r.verify(store(), 1798761600), (e) => e instanceof TypeError && /options/.test(e.message));
+  assert.throws(() => r.verify(store(), { at: INDEX.verify_at, maxClockSkew: -5 }), (e) => e instanceof RangeError && /maxClockSkew/.test(e.message));
+  assert.throws(() => possig.verifyJournal(store(), read("vectors/sale-pin.der"), { at: -1 }), RangeError);
   assert.equal(r.verify(store(), { at: INDEX.verify_at, maxClockSkew: 0 }).warnings.length, 0);
   assert.throws(() => new possig.TrustStore(new Uint8Array([1, 2]), undefined), (e) => typeof e.code === "string");
   assert.ok(possig.errorCodes().includes("bad_signature"));

@@ -7,25 +7,27 @@ const $ = (id) => document.getElementById(id);
 const ROOT_KEY = "possig.viewer.root";
 const BUNDLE_KEY = "possig.viewer.bundle";
 
-// Plain words for the error codes a person meets; everything else shows the crate's message.
-const REASONS = {
-  bad_signature: "The receipt was changed after it was signed: its signature does not match its content.",
-  high_s: "The signature is not in the only accepted (low-S) form: the receipt was altered.",
-  wrong_recovery_id: "The signature's recovery byte was altered.",
-  unknown_signer: "No certificate for the terminal that claims to have signed this receipt is configured.",
+// Plain words per error family (`kind`, decided by the crate, the same in Rust and Python);
+// a few codes have words of their own. A kind this viewer does not know yet shows the crate's
+// message, which every error has.
+const BY_KIND = {
+  malformed: "This is not a well-formed receipt: it may be damaged, truncated or mistyped.",
+  limit: "The input is larger than any receipt.",
+  untrusted_signer: "No certificate for the terminal that claims to have signed this receipt is configured.",
+  certificate: "The terminal's certificate was not valid for this receipt when it was issued.",
+  signature: "The receipt was changed after it was signed: its signature does not match its content.",
+  time: "The receipt claims a time in the future.",
+  io: "The file could not be read.",
+};
+const BY_CODE = {
   revoked: "The terminal's certificate was revoked before this receipt was issued.",
   certificate_expired: "The terminal's certificate had expired when this receipt was issued.",
   certificate_not_yet_valid: "The terminal's certificate was not yet valid when this receipt was issued.",
   chain_invalid: "The terminal's certificate does not lead to the configured root.",
-  issued_in_future: "The receipt claims a time in the future.",
   unsigned: "This record was never signed (written during a signer outage).",
   attachment_digest_mismatch: "The captured signature attached to the receipt is not the one that was signed.",
-  malformed: "This is not a well-formed receipt (it may be damaged or truncated).",
-  trailing_data: "Extra bytes follow the receipt.",
   invalid_text: "The text is not a valid receipt text form (check for a mistyped character).",
   qr_unreadable: "No readable receipt QR code was found in the image.",
-  limit_exceeded: "The input is larger than any receipt.",
-  invalid_field: "A field of the receipt breaks the format's rules.",
 };
 
 let store = null;
@@ -42,12 +44,6 @@ function el(tag, attrs = {}, ...children) {
   return e;
 }
 
-function money(amount, exponent, currency) {
-  if (exponent === 0) return `${amount} ${currency}`;
-  const s = String(amount).padStart(exponent + 1, "0");
-  return `${s.slice(0, -exponent)}.${s.slice(-exponent)} ${currency}`;
-}
-
 function localTime(unix) {
   const d = new Date(unix * 1000);
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -55,7 +51,7 @@ function localTime(unix) {
 }
 
 function reason(err) {
-  return REASONS[err.code] ?? err.message;
+  return BY_CODE[err.code] ?? BY_KIND[err.kind] ?? err.message;
 }
 
 // ---- trust -------------------------------------------------------------------------------
@@ -143,7 +139,7 @@ function slip(tbs, verified) {
   for (const [k, v] of rows) dl.append(el("dt", {}, k), el("dd", {}, v));
   const box = el("div", { class: verified ? "slip" : "slip unverified", id: "slip-box" });
   if (!verified) box.append(el("p", { class: "tag" }, "UNVERIFIED: what the receipt claims, not proven"));
-  if (p) box.append(el("p", { class: "amount", id: "amount" }, money(p.amount, p.exponent, p.currency)));
+  if (p) box.append(el("p", { class: "amount", id: "amount" }, p.display));
   box.append(dl);
   return box;
 }
@@ -226,7 +222,7 @@ function showJournal(bytes) {
     el("tr", {}, ...["#", "Terminal", "Counter", "Kind", "Verdict"].map((h) => el("th", {}, h))));
   for (const rec of r.records) {
     const cls = rec.status === "invalid" ? "bad" : rec.status === "valid" ? "" : "warn";
-    const v = rec.status === "invalid" ? `NOT genuine: ${REASONS[rec.code] ?? rec.code} [${rec.code}]` : rec.status.replaceAll("_", " ");
+    const v = rec.status === "invalid" ? `NOT genuine: ${BY_CODE[rec.code] ?? rec.code} [${rec.code}]` : rec.status.replaceAll("_", " ");
     t.append(el("tr", {},
       el("td", {}, String(rec.index)), el("td", {}, rec.terminal ?? "?"), el("td", {}, String(rec.counter ?? "")),
       el("td", {}, rec.kind ?? "?"), el("td", { class: cls }, v)));

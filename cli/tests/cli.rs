@@ -666,6 +666,17 @@ fn json_output_is_the_library_view() {
     }
     assert_eq!(got[0]["outcome"], "valid");
     assert_eq!(got[0]["receipt"]["tbs"]["issued_at"], 1_780_308_000u64);
+    // Amounts as people read them come from the library (`possig::Amount`), once.
+    let p = &got[0]["receipt"]["tbs"]["payment"];
+    let (amount, currency) = (
+        p["amount"].as_u64().unwrap(),
+        p["currency"].as_str().unwrap(),
+    );
+    assert_eq!(p["exponent"], 2);
+    assert_eq!(
+        p["display"],
+        format!("{}.{:02} {currency}", amount / 100, amount % 100)
+    );
     assert_eq!(got[1]["error"]["code"], "bad_signature");
 
     let o = possig(&["show", "--json", s(&files[0])]);

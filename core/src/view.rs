@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::format::currency::Amount;
 use crate::format::wire::{ReceiptBody, TbsReceipt};
 use crate::hash::{Digest, KeyId};
 use crate::trust::{CertificateInfo, Warning};
@@ -21,6 +22,8 @@ pub struct PaymentView {
     pub currency: String,
     /// The currency's exponent (2 for EUR, 0 for JPY).
     pub exponent: u8,
+    /// The amount as people read it, from [`crate::Amount`]: `19.99 EUR`, `500 JPY`.
+    pub display: String,
     /// Card scheme.
     pub scheme: String,
     /// BIN (6 or 8 digits).
@@ -53,6 +56,8 @@ pub struct TotalView {
     pub count: u64,
     /// Sum in minor units.
     pub amount: u64,
+    /// The sum as people read it, from [`crate::Amount`]: `19.99 EUR`.
+    pub display: String,
 }
 
 /// The signed content of a receipt.
@@ -341,6 +346,11 @@ fn tbs_view(t: &TbsReceipt) -> TbsView {
                 amount: p.amount(),
                 currency: p.currency().to_string(),
                 exponent: p.currency_exponent(),
+                display: Amount {
+                    minor: p.amount(),
+                    currency: p.currency(),
+                }
+                .to_string(),
                 scheme: p.card().scheme().to_string(),
                 bin: p.card().bin().to_string(),
                 last4: p.card().last4().to_string(),
@@ -378,6 +388,11 @@ fn tbs_view(t: &TbsReceipt) -> TbsView {
                     currency: t.currency().to_string(),
                     count: t.count(),
                     amount: t.amount(),
+                    display: Amount {
+                        minor: t.amount(),
+                        currency: t.currency(),
+                    }
+                    .to_string(),
                 })
                 .collect();
         }
