@@ -11,7 +11,7 @@ mod keys;
 mod receipt;
 
 use pyo3::create_exception;
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 
 create_exception!(
@@ -56,7 +56,12 @@ create_exception!(
     Error,
     "The receipt claims a time after the verification time."
 );
-create_exception!(_native, IoError, Error, "Reading an input failed.");
+create_exception!(
+    _native,
+    IoError,
+    PyOSError,
+    "Reading an input failed: an `OSError` (not a data problem, so not a `possig.Error`)."
+);
 
 /// An error of possig or of its reconciliation on its way to Python, in possig's one error
 /// shape (`possig::view::ErrorView`), with a settlement file's line where there is one.
@@ -98,8 +103,10 @@ impl From<PossigError> for PyErr {
             "untrusted_signer" => UntrustedSignerError::new_err(view.message.clone()),
             "certificate" => CertificateError::new_err(view.message.clone()),
             "time" => TimeError::new_err(view.message.clone()),
+            "signature" => SignatureError::new_err(view.message.clone()),
             "io" => IoError::new_err(view.message.clone()),
-            _ => SignatureError::new_err(view.message.clone()),
+            // A family this binding does not know yet: the base class, never a wrong family.
+            _ => Error::new_err(view.message.clone()),
         };
         Python::attach(|py| {
             let value = err.value(py);

@@ -20,6 +20,7 @@ def test_vector(v, store):
         r = possig.verify(data, store, at=datetime.datetime.fromtimestamp(NOW, datetime.timezone.utc))
         assert r.outcome == v["outcome"]
         assert [w.code for w in r.warnings] == v["warnings"]
+        assert all(isinstance(w, possig.CertificateWarning) for w in r.warnings)
         assert r.digest == possig.Receipt.from_der(data).digest
         assert r.issued_at.tzinfo is not None
         assert r.path[0].role == "terminal"
@@ -97,3 +98,12 @@ def test_record_outcomes_are_native_immutable_values(store):
     assert repr(report.records[0]).startswith("RecordOutcome(index=0, offset=0, status=")
     with pytest.raises(AttributeError):
         report.records[0].status = "valid"  # type: ignore[misc]
+
+
+def test_trust_counts_and_names(store):
+    c = store.counts
+    assert isinstance(c, possig.TrustCounts)
+    assert (c.roots, c.intermediates, c.terminals, c.crls) == (1, 1, 5, 2)
+    assert c == (1, 1, 5, 2)  # still a tuple
+    # The builtin is not shadowed by `from possig import *`; the old name is an alias.
+    assert "Warning" not in possig.__all__ and possig.Warning is possig.CertificateWarning

@@ -7,7 +7,7 @@ import datetime as _dt
 import json
 import os
 from decimal import Decimal
-from typing import IO, Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import IO, Any, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 from . import _native
 
@@ -49,6 +49,15 @@ def _amount_decimal(amount: int, exponent: int) -> Decimal:
     return Decimal(amount).scaleb(-exponent)
 
 
+class TrustCounts(NamedTuple):
+    """What a :class:`TrustStore` holds (a tuple, so ``(1, 1, 5, 2)`` compares equal)."""
+
+    roots: int
+    intermediates: int
+    terminals: int
+    crls: int
+
+
 class TrustStore:
     """Trust anchors, terminal CAs, terminal certificates and CRLs (PEM bundles or DER)."""
 
@@ -70,9 +79,9 @@ class TrustStore:
         )
 
     @property
-    def counts(self) -> Tuple[int, int, int, int]:
-        """(roots, intermediates, terminals, CRLs)."""
-        return self._native.counts()
+    def counts(self) -> "TrustCounts":
+        """What the store holds: ``TrustCounts(roots, intermediates, terminals, crls)``."""
+        return TrustCounts(*self._native.counts())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -205,8 +214,9 @@ class Certificate:
 
 
 @dataclasses.dataclass(frozen=True)
-class Warning:
-    """Why a valid receipt deserves a second look (its code is stable)."""
+class CertificateWarning:
+    """Why a valid receipt deserves a second look (its code is stable), about the certificate
+    at ``depth`` of its path (0 is the terminal's)."""
 
     code: str
     depth: int
@@ -214,12 +224,17 @@ class Warning:
     message: str
 
 
+Warning = CertificateWarning
+"""The former name of :class:`CertificateWarning` (it shadowed the builtin ``Warning``); kept
+as an alias, not exported by ``from possig import *``."""
+
+
 @dataclasses.dataclass(frozen=True)
 class VerifiedReceipt:
     """A receipt whose signature, certificate path and attachments were verified."""
 
     fields: ReceiptFields
-    warnings: Tuple[Warning, ...]
+    warnings: Tuple[CertificateWarning, ...]
     path: Tuple[Certificate, ...]
 
     @property
@@ -328,7 +343,7 @@ class Receipt:
         v = json.loads(self._native.verify(store._native, _seconds(at), max_clock_skew))
         return VerifiedReceipt(
             fields=ReceiptFields._from_view(v["receipt"]),
-            warnings=tuple(Warning(w["code"], w["depth"], _time(w["revoked_at"]), w["message"]) for w in v["warnings"]),
+            warnings=tuple(CertificateWarning(w["code"], w["depth"], _time(w["revoked_at"]), w["message"]) for w in v["warnings"]),
             path=tuple(
                 Certificate(
                     c["role"],

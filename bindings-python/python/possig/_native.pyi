@@ -73,8 +73,13 @@ class SignatureError(Error):
 class TimeError(Error):
     """The receipt claims to be issued after the verification time (issued_in_future)."""
 
-class IoError(Error):
-    """Reading an input failed (io)."""
+class IoError(OSError):
+    """Reading an input failed (io): an ``OSError``, not a ``possig.Error`` (a data problem).
+    ``.code`` is ``io``, ``.kind`` is ``io``."""
+
+    code: str
+    kind: str
+    message: str
 
 def csv_header() -> List[str]:
     """The columns of ``items.csv`` (the crate's ``possig::reconcile::CSV_HEADER``)."""
