@@ -12,7 +12,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// The views' types are generated from the Rust view types (`views.d.ts`, from
-/// `docs/schema/views.schema.json`; `make wasm` checks it is current); what is declared here
+/// `docs/schema/views.schema.json`; `make wasm-test` checks it is current); what is declared here
 /// is this module's own: its options, its trust-store counts and its error.
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"

@@ -320,7 +320,7 @@ fn pem_blocks(input: &[u8]) -> Result<Vec<(SectionKind, Vec<u8>)>, Error> {
 }
 
 /// The DER values of one input: one DER value (it starts with a SEQUENCE tag), or every PEM
-/// block labelled `label` (text around blocks, as `openssl x509 -text` writes, is ignored).
+/// block of `kind` (text around blocks, as `openssl x509 -text` writes, is ignored).
 fn pem_or_der(input: &[u8], kind: SectionKind) -> Result<Vec<Vec<u8>>, Error> {
     if input.first() == Some(&0x30) {
         return Ok(vec![input.to_vec()]);
