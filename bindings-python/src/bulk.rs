@@ -14,7 +14,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 
 use crate::keys::PySigningKey;
-use crate::receipt::{PyTrustStore, json};
+use crate::receipt::{PyTrustStore, to_py};
 use crate::{PResult, PossigError};
 
 /// (key id, counter, digest) of the last known receipt of a key.
@@ -107,6 +107,11 @@ impl PyRecordOutcome {
         h.finish()
     }
 
+    /// The outcome as the CLI prints it in `possig journal verify --json` (`records[]`).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0)
+    }
+
     fn __repr__(&self) -> String {
         let o = &self.0;
         let hex = |b: Option<[u8; 32]>| match b {
@@ -133,42 +138,33 @@ impl PyRecordOutcome {
     }
 }
 
-/// A journal verification for Python: the record outcomes as native objects, and the rest
-/// (findings, summary, clean) as the JSON view.
-type JournalResult = (Vec<Py<PyRecordOutcome>>, String);
+/// A journal verification for Python: the record outcomes as native objects, and the rest of
+/// the crate's `JournalView` (findings, summary, clean) as a dict.
+type JournalResult<'py> = (Vec<Py<PyRecordOutcome>>, Bound<'py, PyAny>);
 
-/// Splits a finished view: its records, and the JSON of everything else.
-fn split_view(mut view: JournalView) -> (Vec<possig::journal::RecordOutcome>, String) {
-    let records = std::mem::take(&mut view.records);
-    (records, json(&view))
-}
-
-fn journal_result(
-    py: Python<'_>,
-    (records, rest): (Vec<possig::journal::RecordOutcome>, String),
-) -> PyResult<JournalResult> {
-    let records = records
+fn journal_result(py: Python<'_>, mut view: JournalView) -> PyResult<JournalResult<'_>> {
+    let records = std::mem::take(&mut view.records)
         .into_iter()
         .map(|r| Py::new(py, PyRecordOutcome(r)))
         .collect::<PyResult<Vec<_>>>()?;
-    Ok((records, rest))
+    Ok((records, to_py(py, &view)?))
 }
 
 #[pyfunction]
 #[pyo3(signature = (store, receipts, now, anchors=Vec::new()))]
-fn verify_many(
-    py: Python<'_>,
+fn verify_many<'py>(
+    py: Python<'py>,
     store: &PyTrustStore,
     receipts: Vec<Vec<u8>>,
     now: u64,
     anchors: Vec<AnchorArg>,
-) -> PyResult<JournalResult> {
+) -> PyResult<JournalResult<'py>> {
     let opts = journal_options(now, anchors)?;
     let store = Arc::clone(&store.inner);
     let done = py.detach(|| {
         let mut out = JournalView::default();
         let summary = possig::journal::verify_many(&receipts, &store, &opts, |e| out.push(e));
-        split_view(out.finish(summary))
+        out.finish(summary)
     });
     journal_result(py, done)
 }
@@ -188,14 +184,14 @@ fn open(data: Option<Vec<u8>>, path: Option<String>) -> PResult<Box<dyn Read + S
 
 #[pyfunction]
 #[pyo3(signature = (store, now, *, data=None, path=None, anchors=Vec::new()))]
-fn verify_journal(
-    py: Python<'_>,
+fn verify_journal<'py>(
+    py: Python<'py>,
     store: &PyTrustStore,
     now: u64,
     data: Option<Vec<u8>>,
     path: Option<String>,
     anchors: Vec<AnchorArg>,
-) -> PyResult<JournalResult> {
+) -> PyResult<JournalResult<'py>> {
     let opts = journal_options(now, anchors)?;
     let input = open(data, path)?;
     let store = Arc::clone(&store.inner);
@@ -203,7 +199,7 @@ fn verify_journal(
         let mut out = JournalView::default();
         let summary = possig::journal::verify_journal(input, &store, &opts, |e| out.push(e))
             .map_err(possig::Error::from)?;
-        Ok::<_, PossigError>(split_view(out.finish(summary)))
+        Ok::<_, PossigError>(out.finish(summary))
     })?;
     journal_result(py, done)
 }
@@ -235,8 +231,8 @@ fn read_journal<'py>(py: Python<'py>, data: &[u8]) -> PResult<Vec<JournalEntry<'
 #[pyfunction]
 #[pyo3(signature = (store, now, *, journal_data=None, journal_paths=Vec::new(), settlement_data=None, settlement_path=None, window=possig_reconcile::DEFAULT_WINDOW_SECONDS, pending_days=possig_reconcile::DEFAULT_PENDING_DAYS, columns=HashMap::new(), include_matched=false, items_csv=None))]
 #[allow(clippy::too_many_arguments)]
-fn reconcile(
-    py: Python<'_>,
+fn reconcile<'py>(
+    py: Python<'py>,
     store: &PyTrustStore,
     now: u64,
     journal_data: Option<Vec<u8>>,
@@ -248,52 +244,53 @@ fn reconcile(
     columns: HashMap<String, String>,
     include_matched: bool,
     items_csv: Option<String>,
-) -> PResult<String> {
-    let mut map = ColumnMap::default();
-    for (column, header) in &columns {
-        map = map.with_code(column, header)?;
-    }
-    let options = ReconcileOptions::new(JournalOptions::new(VerifyOptions::at(now)))
-        .with_window(window)
-        .with_pending_days(pending_days)
-        .with_columns(map);
-    let mut journal: Box<dyn Read + Send> = match journal_data {
-        Some(d) => Box::new(std::io::Cursor::new(d)),
-        None => Box::new(std::io::empty()),
-    };
-    for p in journal_paths {
-        let f = std::fs::File::open(p).map_err(possig::Error::from)?;
-        journal = Box::new(journal.chain(std::io::BufReader::new(f)));
-    }
-    let settlement = open(settlement_data, settlement_path)?;
-    let store = Arc::clone(&store.inner);
-    let mut csv = items_csv
-        .map(|p| {
-            let f = std::fs::File::create(p).map_err(possig_reconcile::Error::from)?;
-            possig_reconcile::ItemsCsv::new(std::io::BufWriter::new(f))
+) -> PyResult<Bound<'py, PyAny>> {
+    let view = (|| -> PResult<possig_reconcile::ReportView> {
+        let mut map = ColumnMap::default();
+        for (column, header) in &columns {
+            map = map.with_code(column, header)?;
+        }
+        let options = ReconcileOptions::new(JournalOptions::new(VerifyOptions::at(now)))
+            .with_window(window)
+            .with_pending_days(pending_days)
+            .with_columns(map);
+        let mut journal: Box<dyn Read + Send> = match journal_data {
+            Some(d) => Box::new(std::io::Cursor::new(d)),
+            None => Box::new(std::io::empty()),
+        };
+        for p in journal_paths {
+            let f = std::fs::File::open(p).map_err(possig::Error::from)?;
+            journal = Box::new(journal.chain(std::io::BufReader::new(f)));
+        }
+        let settlement = open(settlement_data, settlement_path)?;
+        let store = Arc::clone(&store.inner);
+        let mut csv = items_csv
+            .map(|p| {
+                let f = std::fs::File::create(p).map_err(possig_reconcile::Error::from)?;
+                possig_reconcile::ItemsCsv::new(std::io::BufWriter::new(f))
+            })
+            .transpose()?;
+        py.detach(|| {
+            let mut items = Vec::new();
+            let mut csv_error = None;
+            let report = possig_reconcile::reconcile(journal, settlement, &store, &options, |i| {
+                if include_matched || i.category.is_finding() {
+                    items.push(i.clone());
+                }
+                if let Some(Err(e)) = csv.as_mut().map(|c| c.write(i)) {
+                    csv_error.get_or_insert(e);
+                }
+            })?;
+            if let Some(e) = csv_error {
+                return Err(PossigError::from(e));
+            }
+            if let Some(c) = csv.as_mut() {
+                c.flush()?;
+            }
+            Ok::<_, PossigError>(possig_reconcile::ReportView::new(report, items, true))
         })
-        .transpose()?;
-    py.detach(|| {
-        let mut items = Vec::new();
-        let mut csv_error = None;
-        let report = possig_reconcile::reconcile(journal, settlement, &store, &options, |i| {
-            if include_matched || i.category.is_finding() {
-                items.push(i.clone());
-            }
-            if let Some(Err(e)) = csv.as_mut().map(|c| c.write(i)) {
-                csv_error.get_or_insert(e);
-            }
-        })?;
-        if let Some(e) = csv_error {
-            return Err(PossigError::from(e));
-        }
-        if let Some(c) = csv.as_mut() {
-            c.flush()?;
-        }
-        Ok(json(&possig_reconcile::ReportView::new(
-            report, items, true,
-        )))
-    })
+    })()?;
+    to_py(py, &view)
 }
 
 /// (key, merchant id, terminal id, revoked at).

@@ -1,8 +1,9 @@
 //! `possig._native`: the private native module behind the typed `possig` Python package.
 //!
 //! Conversion only: every rule lives in the `possig` crate. Results that have structure
-//! (receipt views, reports) cross as JSON produced by the crate's own `serde` views, so Python,
-//! the browser and the CLI show the same values; a journal's record outcomes (one per record,
+//! (receipt views, reports) cross as Python objects made from the crate's own `serde` views
+//! (`receipt::to_py`: the JSON document the CLI prints, without JSON text), so Python, the
+//! browser and the CLI show the same values; a journal's record outcomes (one per record,
 //! millions) are native objects with the same values instead (`bulk::PyRecordOutcome`). Errors cross through one conversion,
 //! [`PossigError`] → `PyErr`, into one exception hierarchy rooted at `possig.Error`.
 

@@ -2,18 +2,24 @@
 
 use std::sync::Arc;
 
-use possig::view::{ReceiptView, VerifiedView};
+use possig::view::{OutcomeView, ReceiptView};
 use possig::{TrustStore, UnverifiedReceipt, VerifyOptions};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::PResult;
+use crate::{PResult, PossigError};
 
-pub(crate) fn json<T: serde::Serialize>(v: &T) -> String {
-    // Serializing our own view types cannot fail (no maps with non-string keys, no I/O).
-    serde_json::to_string(v).unwrap_or_default()
+/// One of the crate's serde views as Python objects (dicts, lists, str, int, bool, None):
+/// exactly the JSON document the CLI prints with `--json` (map keys are strings, as in JSON),
+/// without JSON text in between.
+pub(crate) fn to_py<'py, T: serde::Serialize>(
+    py: Python<'py>,
+    v: &T,
+) -> PyResult<Bound<'py, PyAny>> {
+    let value = serde_json::to_value(v)
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+    Ok(pythonize::pythonize(py, &value)?)
 }
-
 /// A trust store: roots, intermediate CAs, terminal certificates and CRLs (PEM or DER).
 #[pyclass(frozen, name = "TrustStore", module = "possig._native")]
 pub(crate) struct PyTrustStore {
@@ -131,28 +137,32 @@ impl PyReceipt {
         self.inner.is_unsigned()
     }
 
-    /// The decoded content as JSON (the crate's `ReceiptView`), UNVERIFIED.
-    fn view_json(&self) -> String {
-        json(&ReceiptView::from(&self.inner))
+    /// The decoded content (the crate's `ReceiptView`, as `possig show --json` prints it),
+    /// UNVERIFIED.
+    fn view<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &ReceiptView::from(&self.inner))
     }
 
-    /// Verifies as of `now`; returns the crate's `VerifiedView` as JSON.
+    /// Verifies as of `now`; returns the crate's `OutcomeView` (as `possig verify --proof
+    /// --json` prints an outcome), or raises.
     #[pyo3(signature = (store, now, max_clock_skew=None))]
-    fn verify(
+    fn verify<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         store: &PyTrustStore,
         now: u64,
         max_clock_skew: Option<u64>,
-    ) -> PResult<String> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let mut opts = VerifyOptions::at(now);
         if let Some(s) = max_clock_skew {
             opts = opts.with_max_clock_skew(s);
         }
         let store = Arc::clone(&store.inner);
         let r = &self.inner;
-        let v = py.detach(|| r.verify(&store, &opts))?;
-        Ok(json(&VerifiedView::from(&v)))
+        let result = py.detach(|| r.verify(&store, &opts));
+        let view = OutcomeView::from(&result);
+        result.map_err(PossigError::from)?;
+        to_py(py, &view)
     }
 }
 

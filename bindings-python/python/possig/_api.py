@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as _dt
-import json
 import os
 from decimal import Decimal
 from typing import IO, Any, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
@@ -151,6 +151,11 @@ class ReceiptFields:
     signature: bytes
     unsigned: bool
     signature_strokes: Optional[Strokes]
+    _doc: Mapping[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The content exactly as ``possig show --json`` prints it (a fresh copy)."""
+        return copy.deepcopy(dict(self._doc))
 
     @classmethod
     def _from_view(cls, v: Mapping[str, Any]) -> "ReceiptFields":
@@ -197,6 +202,7 @@ class ReceiptFields:
             signature_strokes=None
             if s is None
             else Strokes(s["width"], s["height"], tuple(tuple((x, y) for x, y in st) for st in s["strokes"])),
+            _doc=v,
         )
 
 
@@ -236,6 +242,12 @@ class VerifiedReceipt:
     fields: ReceiptFields
     warnings: Tuple[CertificateWarning, ...]
     path: Tuple[Certificate, ...]
+    _doc: Mapping[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The outcome exactly as the CLI prints it for this receipt and time: an element of
+        ``possig verify --json`` without its ``file`` (a fresh copy)."""
+        return copy.deepcopy(dict(self._doc))
 
     @property
     def digest(self) -> bytes:
@@ -337,10 +349,10 @@ class Receipt:
     @property
     def unverified_fields(self) -> ReceiptFields:
         """The content as decoded: UNVERIFIED, never act on it before `verify`."""
-        return ReceiptFields._from_view(json.loads(self._native.view_json()))
+        return ReceiptFields._from_view(self._native.view())
 
     def verify(self, store: TrustStore, *, at: Time, max_clock_skew: Optional[int] = None) -> VerifiedReceipt:
-        v = json.loads(self._native.verify(store._native, _seconds(at), max_clock_skew))
+        v = self._native.verify(store._native, _seconds(at), max_clock_skew)
         return VerifiedReceipt(
             fields=ReceiptFields._from_view(v["receipt"]),
             warnings=tuple(CertificateWarning(w["code"], w["depth"], _time(w["revoked_at"]), w["message"]) for w in v["warnings"]),
@@ -356,6 +368,7 @@ class Receipt:
                 )
                 for c in v["path"]
             ),
+            _doc=v,
         )
 
 
@@ -386,6 +399,14 @@ class JournalReport:
     findings: Tuple[Finding, ...]
     summary: Mapping[str, Any]
     clean: bool
+    _doc: Mapping[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The report exactly as ``possig journal verify --json --all-records`` prints it for the
+        same input and time (a fresh copy)."""
+        d = copy.deepcopy(dict(self._doc))
+        d["records"] = [r.to_dict() for r in self.records]
+        return d
 
     @property
     def invalid(self) -> Tuple[RecordOutcome, ...]:
@@ -396,9 +417,8 @@ class JournalReport:
         return tuple(f for f in self.findings if not f.informational)
 
 
-def _journal_report(result: Tuple[List[RecordOutcome], str]) -> JournalReport:
-    records, raw = result
-    v = json.loads(raw)
+def _journal_report(result: Tuple[List[RecordOutcome], Dict[str, Any]]) -> JournalReport:
+    records, v = result
     return JournalReport(
         records=tuple(records),
         findings=tuple(
@@ -407,6 +427,7 @@ def _journal_report(result: Tuple[List[RecordOutcome], str]) -> JournalReport:
         ),
         summary=v["summary"],
         clean=v["clean"],
+        _doc=v,
     )
 
 
@@ -550,6 +571,12 @@ class ReconcileReport:
     conserved: bool
     clean: bool
     items: Tuple[ReconcileItem, ...]
+    _doc: Mapping[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The report exactly as ``possig reconcile`` writes ``report.json`` for the same inputs,
+        options and time (a fresh copy)."""
+        return copy.deepcopy(dict(self._doc))
 
     @property
     def findings(self) -> Tuple[ReconcileItem, ...]:
@@ -638,7 +665,7 @@ def reconcile(
         kw["settlement_path"] = os.fspath(settlement)
     else:
         kw["settlement_data"] = bytes(settlement)
-    v = json.loads(_native.reconcile(store._native, _seconds(at), **kw))
+    v = _native.reconcile(store._native, _seconds(at), **kw)
     rep = v["report"]
     return ReconcileReport(
         receipts=rep["receipts"],
@@ -660,6 +687,7 @@ def reconcile(
             )
             for i in v["items"]
         ),
+        _doc=v,
     )
 
 

@@ -1,6 +1,6 @@
 """Private native module of possig (Rust, pyo3). Use the typed ``possig`` package instead."""
 
-from typing import Dict, List, Optional, Sequence, Tuple, final
+from typing import Any, Dict, List, Optional, Sequence, Tuple, final
 
 from typing_extensions import Self
 
@@ -134,10 +134,10 @@ class Receipt:
         """The signature as a DER ECDSA-Sig-Value."""
     def is_unsigned(self) -> bool:
         """An unsigned record written during a signer outage."""
-    def view_json(self) -> str:
-        """The decoded content as JSON (UNVERIFIED)."""
-    def verify(self, store: TrustStore, now: int, max_clock_skew: Optional[int] = None) -> str:
-        """Verifies as of ``now`` (Unix seconds); returns the verified view as JSON."""
+    def view(self) -> Dict[str, Any]:
+        """The decoded content, as ``possig show --json`` prints it (UNVERIFIED)."""
+    def verify(self, store: TrustStore, now: int, max_clock_skew: Optional[int] = None) -> Dict[str, Any]:
+        """Verifies as of ``now`` (Unix seconds); returns the outcome as the CLI prints one."""
 
 @final
 class SigningKey:
@@ -267,14 +267,16 @@ class RecordOutcome:
     @property
     def digest(self) -> Optional[bytes]:
         """The receipt's 32-byte digest (what chains and copies refer to), when it decodes."""
+    def to_dict(self) -> Dict[str, Any]:
+        """The outcome as ``possig journal verify --json`` prints it in ``records``."""
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
 def verify_many(
     store: TrustStore, receipts: List[bytes], now: int, anchors: List[Tuple[bytes, int, bytes]] = ...
-) -> Tuple[List[RecordOutcome], str]:
-    """Journal verification of receipts given one by one: the record outcomes, and the JSON
-    view of the findings, summary and cleanliness."""
+) -> Tuple[List[RecordOutcome], Dict[str, Any]]:
+    """Journal verification of receipts given one by one: the record outcomes, and the rest of
+    the journal view (findings, summary, clean) as a dict."""
 
 def verify_journal(
     store: TrustStore,
@@ -283,9 +285,9 @@ def verify_journal(
     data: Optional[bytes] = None,
     path: Optional[str] = None,
     anchors: List[Tuple[bytes, int, bytes]] = ...,
-) -> Tuple[List[RecordOutcome], str]:
-    """Journal verification of bytes or a file (streamed): the record outcomes, and the JSON
-    view of the findings, summary and cleanliness."""
+) -> Tuple[List[RecordOutcome], Dict[str, Any]]:
+    """Journal verification of bytes or a file (streamed): the record outcomes, and the rest
+    of the journal view (findings, summary, clean) as a dict."""
 
 def read_journal(data: bytes) -> List[Tuple[int, Optional[bytes], int]]:
     """(offset, record bytes or None for skipped bytes, length) per journal item."""
@@ -303,9 +305,9 @@ def reconcile(
     columns: Dict[str, str] = ...,
     include_matched: bool = False,
     items_csv: Optional[str] = None,
-) -> str:
-    """Reconciliation of journals against a settlement CSV; JSON (report and items); every item
-    also written to ``items_csv`` if given."""
+) -> Dict[str, Any]:
+    """Reconciliation of journals against a settlement CSV: the report as ``report.json`` holds
+    it (report and items); every item also written to ``items_csv`` if given."""
 
 def simulate_day(
     terminals: List[Tuple[SigningKey, str, str, Optional[int]]],
