@@ -73,3 +73,13 @@ def test_repository_readme_python_example(tmp_path, capsys):
     out = capsys.readouterr().out
     records, _, invalid, _ = out.split()
     assert int(records) > 100 and int(invalid) > 0
+
+
+def test_package_readme_is_the_long_description():
+    import importlib.metadata
+
+    meta = importlib.metadata.metadata("possig")
+    assert meta["Description-Content-Type"].startswith("text/markdown")
+    body = meta.get_payload() or meta["Description"] or ""
+    assert "A complete back-office job" in body
+    assert body.strip().startswith(PACKAGE_README.read_text().strip()[:200])
