@@ -752,9 +752,16 @@ fn every_golden_vector_follows_the_schemas() {
     let mut bad = got.clone();
     bad[0]["outcome"] = "fine".into();
     assert!(!valid("verify", &bad));
+    let first_valid = outcomes
+        .iter()
+        .position(|o| o["outcome"] == "valid")
+        .unwrap();
     let mut bad = got.clone();
-    bad[0]["receipt"]["key_id"] = "ABC".into();
+    bad[first_valid]["receipt"]["tbs"]["signer_key_id"] = "ABC".into();
     assert!(!valid("verify", &bad));
+    let mut bad = got.clone();
+    bad[first_valid]["receipt"]["digest"] = "AB".repeat(32).into();
+    assert!(!valid("verify", &bad), "upper-case hex is not the schema's");
     let mut bad = got.clone();
     bad[0].as_object_mut().unwrap().remove("file");
     assert!(!valid("verify", &bad));
