@@ -122,21 +122,22 @@ wasm: wasm-deps
 	  target/viewer-demo/pki/root.crl.pem target/viewer-demo/pki/intermediate.crl.pem > bindings-wasm/viewer/demo/bundle.pem
 	@ls -l $(PKG)/web/possig_wasm_bg.wasm
 
+# $(call views_dts,OUT): the views' TypeScript types generated into OUT (relative to bindings-wasm/).
+views_dts = cd bindings-wasm && npx json2ts -i ../docs/schema/views.schema.json -o $(1) \
+  --no-additionalProperties --unknownAny --bannerComment \
+  "/** possig's views, generated from docs/schema/views.schema.json by make wasm-types: do not edit. */"
+
 ## The TypeScript types of the views (bindings-wasm/views.d.ts), generated from their JSON
 ## Schema (docs/schema/views.schema.json, itself generated from the Rust types: make schema).
 wasm-types: wasm-deps
-	cd bindings-wasm && npx json2ts -i ../docs/schema/views.schema.json -o views.d.ts \
-	  --no-additionalProperties --unknownAny --bannerComment \
-	  "/** possig's views, generated from docs/schema/views.schema.json by make wasm-types: do not edit. */"
+	$(call views_dts,views.d.ts)
 
 ## wasm-bindgen tests in Node over the golden vectors, the npm package's JS API in Node, and the
 ## viewer end to end in headless Chromium (screenshots in bindings-wasm/test-output/). First,
 ## the committed TypeScript types must be what the schema generates, and the package's
 ## declarations must type-check.
 wasm-test: wasm
-	cd bindings-wasm && npx json2ts -i ../docs/schema/views.schema.json -o ../target/views.d.ts \
-	  --no-additionalProperties --unknownAny --bannerComment \
-	  "/** possig's views, generated from docs/schema/views.schema.json by make wasm-types: do not edit. */"
+	$(call views_dts,../target/views.d.ts)
 	@diff -u bindings-wasm/views.d.ts target/views.d.ts \
 	  || { echo "bindings-wasm/views.d.ts is stale: run make schema wasm-types"; exit 1; }
 	cd bindings-wasm && npx tsc --noEmit --strict --lib esnext tests/types.check.ts

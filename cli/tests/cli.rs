@@ -48,12 +48,16 @@ fn schema_file(document: &str) -> PathBuf {
         .join(format!("{document}.schema.json"))
 }
 
-/// Asserts that `json` is a valid instance of `document`'s committed JSON Schema.
-fn follows_schema(document: &str, json: &serde_json::Value) {
+/// A validator for `document`'s committed JSON Schema.
+fn validator(document: &str) -> jsonschema::Validator {
     let schema: serde_json::Value =
         serde_json::from_slice(&std::fs::read(schema_file(document)).unwrap()).unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
-    let errors: Vec<String> = validator
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+/// Asserts that `json` is a valid instance of `document`'s committed JSON Schema.
+fn follows_schema(document: &str, json: &serde_json::Value) {
+    let errors: Vec<String> = validator(document)
         .iter_errors(json)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
@@ -768,7 +772,5 @@ fn every_golden_vector_follows_the_schemas() {
 }
 
 fn valid(document: &str, json: &serde_json::Value) -> bool {
-    let schema: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(schema_file(document)).unwrap()).unwrap();
-    jsonschema::validator_for(&schema).unwrap().is_valid(json)
+    validator(document).is_valid(json)
 }
