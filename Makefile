@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help demo test msrv bench-scaling wasm-types wasm-bench fuzz-smoke fuzz fuzz-deps ct-check audit deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench scale-test bench vectors vectors-check schema spec-check fixtures
+.PHONY: help demo test msrv bench-scaling wasm-types wasm-bench fuzz-smoke fuzz fuzz-deps ct-check audit deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench py-enums scale-test bench vectors vectors-check schema spec-check fixtures
 
 ## The targets and what they do (the first sentence of the comment above each).
 help:
@@ -75,10 +75,15 @@ rust-test:
 python-test: python-deps
 	cd bindings-python && VIRTUAL_ENV=$(abspath $(VENV)) ../$(VENV)/bin/maturin develop -q
 	$(PY) -m pytest -q bindings-python/tests
-	cd bindings-python && ../$(PY) -m mypy.stubtest possig
+	cd bindings-python && ../$(PY) -m mypy.stubtest possig --allowlist stubtest-allowlist.txt
 	cd bindings-python && ../$(PY) -m mypy --strict -p possig
 
 ## Python benchmark: verify_many over 10⁵ receipts vs a pyca/cryptography loop (release build).
+## Regenerates possig/_enums.py from the crate's enums (a test fails while it is stale).
+py-enums: python-deps
+	cd bindings-python && VIRTUAL_ENV=$(abspath $(VENV)) ../$(VENV)/bin/maturin develop -q
+	$(PY) bindings-python/gen_enums.py
+
 python-bench: python-deps
 	cd bindings-python && VIRTUAL_ENV=$(abspath $(VENV)) ../$(VENV)/bin/maturin develop -q --release
 	$(PY) bindings-python/bench/bench_verify.py

@@ -13,23 +13,29 @@ use possig_testkit::simulate::{SimTerminal, simulate_day as simulate};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 
+use crate::convert::{Vocabulary as V, to_py};
 use crate::keys::PySigningKey;
-use crate::receipt::{PyTrustStore, to_py};
+use crate::receipt::PyTrustStore;
+use crate::reports::{PyJournalReport, PyReconcileReport};
 use crate::{PResult, PossigError};
+use pyo3::exceptions::PyValueError;
 
-/// (key id, counter, digest) of the last known receipt of a key.
+/// (key id, counter, digest) of the last known receipt of a key (`possig.Anchor`).
 type AnchorArg = (Vec<u8>, u64, Vec<u8>);
 
-fn journal_options(now: u64, anchors: Vec<AnchorArg>) -> PResult<JournalOptions> {
+/// The options of a journal verification; a malformed anchor is the caller's mistake, a
+/// `ValueError` that names it (not a data error of the journal).
+fn journal_options(now: u64, anchors: Vec<AnchorArg>) -> PyResult<JournalOptions> {
     let mut o = JournalOptions::new(VerifyOptions::at(now));
-    let bad = || {
-        PossigError::from(possig::Error::InvalidField {
-            field: possig::Field::Previous,
-        })
-    };
-    for (key, counter, digest) in anchors {
-        let key = possig::KeyId::try_from(key.as_slice()).map_err(|_| bad())?;
-        let digest = possig::Digest::try_from(digest.as_slice()).map_err(|_| bad())?;
+    for (i, (key, counter, digest)) in anchors.into_iter().enumerate() {
+        let bad = |what: &str, len: usize| {
+            PyValueError::new_err(format!(
+                "anchors[{i}]: the {what} must be 32 bytes, not {len}"
+            ))
+        };
+        let key = possig::KeyId::try_from(key.as_slice()).map_err(|_| bad("key id", key.len()))?;
+        let digest =
+            possig::Digest::try_from(digest.as_slice()).map_err(|_| bad("digest", digest.len()))?;
         o = o.with_anchor(key, Anchor { counter, digest });
     }
     Ok(o)
@@ -39,7 +45,7 @@ fn journal_options(now: u64, anchors: Vec<AnchorArg>) -> PResult<JournalOptions>
 /// because a journal has millions of them (its values are the crate's own codes and names, as
 /// in the JSON view).
 #[pyclass(module = "possig._native", name = "RecordOutcome", frozen)]
-pub(crate) struct PyRecordOutcome(possig::journal::RecordOutcome);
+pub(crate) struct PyRecordOutcome(pub(crate) possig::journal::RecordOutcome);
 
 impl PyRecordOutcome {
     fn kind_name(&self) -> Option<&'static str> {
@@ -49,6 +55,29 @@ impl PyRecordOutcome {
 
 fn bytes32<'py>(py: Python<'py>, b: Option<&[u8; 32]>) -> Option<Bound<'py, PyBytes>> {
     b.map(|b| PyBytes::new(py, b))
+}
+
+/// The fields of a `RecordOutcome` as `__reduce__` gives them to `_restore`.
+type OutcomeState = (
+    u64,
+    u64,
+    String,
+    Option<String>,
+    Vec<String>,
+    Option<Vec<u8>>,
+    Option<String>,
+    Option<u64>,
+    Option<String>,
+    Option<Vec<u8>>,
+);
+
+/// One of `names` equal to `name` (so the outcome keeps the crate's `&'static str`).
+fn known(names: &[&'static str], name: &str, what: &str) -> PyResult<&'static str> {
+    names
+        .iter()
+        .find(|n| **n == name)
+        .copied()
+        .ok_or_else(|| PyValueError::new_err(format!("unknown {what}: {name:?}")))
 }
 
 #[pymethods]
@@ -62,16 +91,22 @@ impl PyRecordOutcome {
         self.0.offset
     }
     #[getter]
-    fn status(&self) -> &'static str {
-        self.0.status.code()
+    fn status<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        V::Status.member(py, self.0.status.code())
     }
     #[getter]
-    fn code(&self) -> Option<&'static str> {
-        self.0.code
+    fn code<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        V::ErrorCode.opt(py, self.0.code)
     }
     #[getter]
     fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        PyTuple::new(py, &self.0.warnings)
+        let w = self
+            .0
+            .warnings
+            .iter()
+            .map(|w| V::WarningCode.member(py, w))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyTuple::new(py, w)
     }
     #[getter]
     fn key_id<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
@@ -86,16 +121,82 @@ impl PyRecordOutcome {
         self.0.counter
     }
     #[getter]
-    fn kind(&self) -> Option<&'static str> {
-        self.kind_name()
+    fn kind<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        V::ReceiptKind.opt(py, self.kind_name())
     }
     #[getter]
     fn digest<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
         bytes32(py, self.0.digest.as_ref().map(|d| d.as_bytes()))
     }
 
+    /// Equal when every field Python sees is equal (the error's structured data, which the
+    /// code names, is not part of the Python object).
     fn __eq__(&self, other: &Self) -> bool {
-        self.0 == other.0
+        let (a, b) = (&self.0, &other.0);
+        (a.index, a.offset, a.status, a.code, &a.warnings, a.key_id)
+            == (b.index, b.offset, b.status, b.code, &b.warnings, b.key_id)
+            && (&a.terminal, a.counter, a.kind, a.digest)
+                == (&b.terminal, b.counter, b.kind, b.digest)
+    }
+
+    /// Pickling: the visible fields, rebuilt by `_restore`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (OutcomeState,))> {
+        let o = &slf.get().0;
+        let state: OutcomeState = (
+            o.index,
+            o.offset,
+            o.status.code().to_owned(),
+            o.code.map(str::to_owned),
+            o.warnings.iter().map(|w| (*w).to_owned()).collect(),
+            o.key_id.map(|k| k.as_bytes().to_vec()),
+            o.terminal.as_deref().map(str::to_owned),
+            o.counter,
+            slf.get().kind_name().map(str::to_owned),
+            o.digest.map(|d| d.as_bytes().to_vec()),
+        );
+        Ok((slf.get_type().getattr("_restore")?, (state,)))
+    }
+
+    /// The outcome `__reduce__` described.
+    #[staticmethod]
+    fn _restore(state: OutcomeState) -> PyResult<Self> {
+        use strum::VariantNames;
+        let (index, offset, status, code, warnings, key_id, terminal, counter, kind, digest) =
+            state;
+        let status = status
+            .parse::<possig::journal::Status>()
+            .map_err(|_| PyValueError::new_err(format!("unknown status: {status:?}")))?;
+        let all_codes = crate::error_codes();
+        let bytes32 = |b: Option<Vec<u8>>| -> PyResult<Option<[u8; 32]>> {
+            b.map(|b| {
+                <[u8; 32]>::try_from(b.as_slice())
+                    .map_err(|_| PyValueError::new_err("a key id or digest must be 32 bytes"))
+            })
+            .transpose()
+        };
+        Ok(PyRecordOutcome(possig::journal::RecordOutcome {
+            index,
+            offset,
+            status,
+            code: code
+                .map(|c| known(&all_codes, &c, "error code"))
+                .transpose()?,
+            error: None,
+            warnings: warnings
+                .iter()
+                .map(|w| known(possig::Warning::VARIANTS, w, "warning code"))
+                .collect::<PyResult<_>>()?,
+            key_id: bytes32(key_id)?.map(possig::KeyId::from),
+            terminal: terminal.map(Arc::from),
+            counter,
+            kind: kind
+                .map(|k| {
+                    possig::ReceiptKind::from_name(&k)
+                        .ok_or_else(|| PyValueError::new_err(format!("unknown kind: {k:?}")))
+                })
+                .transpose()?,
+            digest: bytes32(digest)?.map(possig::Digest::from),
+        }))
     }
 
     fn __hash__(&self) -> u64 {
@@ -138,27 +239,15 @@ impl PyRecordOutcome {
     }
 }
 
-/// A journal verification for Python: the record outcomes as native objects, and the rest of
-/// the crate's `JournalView` (findings, summary, clean) as a dict.
-type JournalResult<'py> = (Vec<Py<PyRecordOutcome>>, Bound<'py, PyAny>);
-
-fn journal_result(py: Python<'_>, mut view: JournalView) -> PyResult<JournalResult<'_>> {
-    let records = std::mem::take(&mut view.records)
-        .into_iter()
-        .map(|r| Py::new(py, PyRecordOutcome(r)))
-        .collect::<PyResult<Vec<_>>>()?;
-    Ok((records, to_py(py, &view)?))
-}
-
 #[pyfunction]
 #[pyo3(signature = (store, receipts, now, anchors=Vec::new()))]
-fn verify_many<'py>(
-    py: Python<'py>,
+fn verify_many(
+    py: Python<'_>,
     store: &PyTrustStore,
     receipts: Vec<Vec<u8>>,
     now: u64,
     anchors: Vec<AnchorArg>,
-) -> PyResult<JournalResult<'py>> {
+) -> PyResult<PyJournalReport> {
     let opts = journal_options(now, anchors)?;
     let store = Arc::clone(&store.inner);
     let done = py.detach(|| {
@@ -166,7 +255,7 @@ fn verify_many<'py>(
         let summary = possig::journal::verify_many(&receipts, &store, &opts, |e| out.push(e));
         out.finish(summary)
     });
-    journal_result(py, done)
+    Ok(PyJournalReport::new(done))
 }
 
 /// An input given either as bytes or as a file path.
@@ -184,14 +273,14 @@ fn open(data: Option<Vec<u8>>, path: Option<String>) -> PResult<Box<dyn Read + S
 
 #[pyfunction]
 #[pyo3(signature = (store, now, *, data=None, path=None, anchors=Vec::new()))]
-fn verify_journal<'py>(
-    py: Python<'py>,
+fn verify_journal(
+    py: Python<'_>,
     store: &PyTrustStore,
     now: u64,
     data: Option<Vec<u8>>,
     path: Option<String>,
     anchors: Vec<AnchorArg>,
-) -> PyResult<JournalResult<'py>> {
+) -> PyResult<PyJournalReport> {
     let opts = journal_options(now, anchors)?;
     let input = open(data, path)?;
     let store = Arc::clone(&store.inner);
@@ -201,7 +290,7 @@ fn verify_journal<'py>(
             .map_err(possig::Error::from)?;
         Ok::<_, PossigError>(out.finish(summary))
     })?;
-    journal_result(py, done)
+    Ok(PyJournalReport::new(done))
 }
 
 /// (offset, record bytes or None for skipped bytes, length).
@@ -228,11 +317,66 @@ fn read_journal<'py>(py: Python<'py>, data: &[u8]) -> PResult<Vec<JournalEntry<'
     Ok(out)
 }
 
+/// Where a reconciliation reads and writes, and what it keeps.
+struct ReconcileIo {
+    journal_data: Option<Vec<u8>>,
+    journal_paths: Vec<String>,
+    settlement_data: Option<Vec<u8>>,
+    settlement_path: Option<String>,
+    include_matched: bool,
+    items_csv: Option<String>,
+}
+
+fn reconcile_view(
+    py: Python<'_>,
+    store: &PyTrustStore,
+    options: &ReconcileOptions,
+    io: ReconcileIo,
+) -> PResult<possig_reconcile::ReportView> {
+    let mut journal: Box<dyn Read + Send> = match io.journal_data {
+        Some(d) => Box::new(std::io::Cursor::new(d)),
+        None => Box::new(std::io::empty()),
+    };
+    for p in io.journal_paths {
+        let f = std::fs::File::open(p).map_err(possig::Error::from)?;
+        journal = Box::new(journal.chain(std::io::BufReader::new(f)));
+    }
+    let settlement = open(io.settlement_data, io.settlement_path)?;
+    let store = Arc::clone(&store.inner);
+    let mut csv = io
+        .items_csv
+        .map(|p| {
+            let f = std::fs::File::create(p).map_err(possig_reconcile::Error::from)?;
+            possig_reconcile::ItemsCsv::new(std::io::BufWriter::new(f))
+        })
+        .transpose()?;
+    let include_matched = io.include_matched;
+    py.detach(|| {
+        let mut items = Vec::new();
+        let mut csv_error = None;
+        let report = possig_reconcile::reconcile(journal, settlement, &store, options, |i| {
+            if include_matched || i.category.is_finding() {
+                items.push(i.clone());
+            }
+            if let Some(Err(e)) = csv.as_mut().map(|c| c.write(i)) {
+                csv_error.get_or_insert(e);
+            }
+        })?;
+        if let Some(e) = csv_error {
+            return Err(PossigError::from(e));
+        }
+        if let Some(c) = csv.as_mut() {
+            c.flush()?;
+        }
+        Ok(possig_reconcile::ReportView::new(report, items, true))
+    })
+}
+
 #[pyfunction]
 #[pyo3(signature = (store, now, *, journal_data=None, journal_paths=Vec::new(), settlement_data=None, settlement_path=None, window=possig_reconcile::DEFAULT_WINDOW_SECONDS, pending_days=possig_reconcile::DEFAULT_PENDING_DAYS, columns=HashMap::new(), include_matched=false, items_csv=None))]
 #[allow(clippy::too_many_arguments)]
-fn reconcile<'py>(
-    py: Python<'py>,
+fn reconcile(
+    py: Python<'_>,
     store: &PyTrustStore,
     now: u64,
     journal_data: Option<Vec<u8>>,
@@ -244,53 +388,26 @@ fn reconcile<'py>(
     columns: HashMap<String, String>,
     include_matched: bool,
     items_csv: Option<String>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let view = (|| -> PResult<possig_reconcile::ReportView> {
-        let mut map = ColumnMap::default();
-        for (column, header) in &columns {
-            map = map.with_code(column, header)?;
-        }
-        let options = ReconcileOptions::new(JournalOptions::new(VerifyOptions::at(now)))
-            .with_window(window)
-            .with_pending_days(pending_days)
-            .with_columns(map);
-        let mut journal: Box<dyn Read + Send> = match journal_data {
-            Some(d) => Box::new(std::io::Cursor::new(d)),
-            None => Box::new(std::io::empty()),
-        };
-        for p in journal_paths {
-            let f = std::fs::File::open(p).map_err(possig::Error::from)?;
-            journal = Box::new(journal.chain(std::io::BufReader::new(f)));
-        }
-        let settlement = open(settlement_data, settlement_path)?;
-        let store = Arc::clone(&store.inner);
-        let mut csv = items_csv
-            .map(|p| {
-                let f = std::fs::File::create(p).map_err(possig_reconcile::Error::from)?;
-                possig_reconcile::ItemsCsv::new(std::io::BufWriter::new(f))
-            })
-            .transpose()?;
-        py.detach(|| {
-            let mut items = Vec::new();
-            let mut csv_error = None;
-            let report = possig_reconcile::reconcile(journal, settlement, &store, &options, |i| {
-                if include_matched || i.category.is_finding() {
-                    items.push(i.clone());
-                }
-                if let Some(Err(e)) = csv.as_mut().map(|c| c.write(i)) {
-                    csv_error.get_or_insert(e);
-                }
-            })?;
-            if let Some(e) = csv_error {
-                return Err(PossigError::from(e));
-            }
-            if let Some(c) = csv.as_mut() {
-                c.flush()?;
-            }
-            Ok::<_, PossigError>(possig_reconcile::ReportView::new(report, items, true))
-        })
-    })()?;
-    to_py(py, &view)
+) -> PyResult<PyReconcileReport> {
+    let mut map = ColumnMap::default();
+    for (column, header) in &columns {
+        map = map.with_code(column, header).map_err(PossigError::from)?;
+    }
+    let options = ReconcileOptions::new(JournalOptions::new(VerifyOptions::at(now)))
+        .with_window(window)
+        .with_pending_days(pending_days)
+        .with_columns(map);
+    let io = ReconcileIo {
+        journal_data,
+        journal_paths,
+        settlement_data,
+        settlement_path,
+        include_matched,
+        items_csv,
+    };
+    Ok(PyReconcileReport::new(reconcile_view(
+        py, store, &options, io,
+    )?))
 }
 
 /// (key, merchant id, terminal id, revoked at).

@@ -1,15 +1,20 @@
 //! `possig._native`: the private native module behind the typed `possig` Python package.
 //!
 //! Conversion only: every rule lives in the `possig` crate. Results that have structure
-//! (receipt views, reports) cross as Python objects made from the crate's own `serde` views
-//! (`receipt::to_py`: the JSON document the CLI prints, without JSON text), so Python, the
-//! browser and the CLI show the same values; a journal's record outcomes (one per record,
-//! millions) are native objects with the same values instead (`bulk::PyRecordOutcome`). Errors cross through one conversion,
-//! [`PossigError`] → `PyErr`, into one exception hierarchy rooted at `possig.Error`.
+//! (receipt views, journal and reconciliation reports) are native immutable classes that hold
+//! the crate's own view types (`views`, `reports`) and convert a field when Python reads it;
+//! their `to_dict()` is the view's serde document, the JSON the CLI prints (`convert::to_py`,
+//! no JSON text), so Python, the browser and the CLI show the same values. Closed vocabularies
+//! (kinds, statuses, codes, categories) are `str`-valued enums generated from the crate's
+//! enums (`convert::vocabularies`). Errors cross through one conversion, [`PossigError`] →
+//! `PyErr`, into one exception hierarchy rooted at `possig.Error`.
 
 mod bulk;
+mod convert;
 mod keys;
 mod receipt;
+mod reports;
+mod views;
 
 use pyo3::create_exception;
 use pyo3::exceptions::{PyOSError, PyValueError};
@@ -139,7 +144,7 @@ pub(crate) type PResult<T> = Result<T, PossigError>;
 /// (`settlement_header`, `unknown_column`, `settlement_malformed`; its `limit_exceeded` and
 /// `io` are possig's).
 #[pyfunction]
-fn error_codes() -> Vec<&'static str> {
+pub(crate) fn error_codes() -> Vec<&'static str> {
     let mut codes = possig::Error::ALL_CODES.to_vec();
     for &code in possig_reconcile::Error::ALL_CODES {
         if !codes.contains(&code) {
@@ -168,8 +173,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add(name, ty)?;
     }
     m.add_function(wrap_pyfunction!(error_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(convert::vocabularies, m)?)?;
     receipt::register(m)?;
     keys::register(m)?;
     bulk::register(m)?;
+    views::register(m)?;
+    reports::register(m)?;
     Ok(())
 }

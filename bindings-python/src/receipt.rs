@@ -2,24 +2,14 @@
 
 use std::sync::Arc;
 
-use possig::view::{OutcomeView, ReceiptView};
+use possig::view::ReceiptView;
 use possig::{TrustStore, UnverifiedReceipt, VerifyOptions};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
+use crate::views::{PyReceiptFields, PyVerifiedReceipt};
 use crate::{PResult, PossigError};
 
-/// One of the crate's serde views as Python objects (dicts, lists, str, int, bool, None):
-/// exactly the JSON document the CLI prints with `--json` (map keys are strings, as in JSON),
-/// without JSON text in between.
-pub(crate) fn to_py<'py, T: serde::Serialize>(
-    py: Python<'py>,
-    v: &T,
-) -> PyResult<Bound<'py, PyAny>> {
-    let value = serde_json::to_value(v)
-        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-    Ok(pythonize::pythonize(py, &value)?)
-}
 /// A trust store: roots, intermediate CAs, terminal certificates and CRLs (PEM or DER).
 #[pyclass(frozen, name = "TrustStore", module = "possig._native")]
 pub(crate) struct PyTrustStore {
@@ -137,22 +127,20 @@ impl PyReceipt {
         self.inner.is_unsigned()
     }
 
-    /// The decoded content (the crate's `ReceiptView`, as `possig show --json` prints it),
-    /// UNVERIFIED.
-    fn view<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &ReceiptView::from(&self.inner))
+    /// The decoded content, UNVERIFIED.
+    fn view(&self) -> PyReceiptFields {
+        PyReceiptFields(ReceiptView::from(&self.inner))
     }
 
-    /// Verifies as of `now`; returns the crate's `OutcomeView` (as `possig verify --proof
-    /// --json` prints an outcome), or raises.
+    /// Verifies as of `now`; returns the verified receipt, or raises.
     #[pyo3(signature = (store, now, max_clock_skew=None))]
-    fn verify<'py>(
+    fn verify(
         &self,
-        py: Python<'py>,
+        py: Python<'_>,
         store: &PyTrustStore,
         now: u64,
         max_clock_skew: Option<u64>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    ) -> PyResult<PyVerifiedReceipt> {
         let mut opts = VerifyOptions::at(now);
         if let Some(s) = max_clock_skew {
             opts = opts.with_max_clock_skew(s);
@@ -160,9 +148,7 @@ impl PyReceipt {
         let store = Arc::clone(&store.inner);
         let r = &self.inner;
         let result = py.detach(|| r.verify(&store, &opts));
-        let view = OutcomeView::from(&result);
-        result.map_err(PossigError::from)?;
-        to_py(py, &view)
+        Ok(PyVerifiedReceipt::from(&result.map_err(PossigError::from)?))
     }
 }
 

@@ -14,7 +14,7 @@ use crate::verify::receipt::{UnverifiedReceipt, VerifiedReceipt};
 
 /// A payment body.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PaymentView {
     /// Amount in minor units.
     pub amount: u64,
@@ -46,7 +46,7 @@ pub struct PaymentView {
 
 /// A total of a `dayClose`.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TotalView {
     /// Kind name.
     pub kind: &'static str,
@@ -62,7 +62,7 @@ pub struct TotalView {
 
 /// The signed content of a receipt.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TbsView {
     /// Format version.
     pub version: u64,
@@ -104,7 +104,7 @@ pub struct TbsView {
 
 /// A captured handwritten signature.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StrokesView {
     /// Canvas width.
     pub width: u16,
@@ -116,7 +116,7 @@ pub struct StrokesView {
 
 /// A receipt as decoded (UNVERIFIED unless inside a [`VerifiedView`]).
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ReceiptView {
     /// Receipt digest.
     pub digest: Digest,
@@ -132,7 +132,7 @@ pub struct ReceiptView {
 
 /// A certificate of a verified path.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CertificateView {
     /// `terminal`, `intermediate` or `root`.
     pub role: &'static str,
@@ -152,7 +152,7 @@ pub struct CertificateView {
 
 /// A warning of a valid receipt.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct WarningView {
     /// Stable code.
     pub code: &'static str,
@@ -166,7 +166,7 @@ pub struct WarningView {
 
 /// A verified receipt.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct VerifiedView {
     /// The receipt.
     pub receipt: ReceiptView,
@@ -180,7 +180,7 @@ pub struct VerifiedView {
 /// `invalid` (or `included`, for an inclusion proof), then the verified receipt's fields
 /// (`receipt`, `warnings`, `path`) or the `error`.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OutcomeView {
     /// `valid`, `valid_with_warnings`, `invalid`; `included` for an inclusion proof.
     #[cfg_attr(
@@ -199,15 +199,14 @@ pub struct OutcomeView {
 impl From<&Result<VerifiedReceipt, Error>> for OutcomeView {
     fn from(result: &Result<VerifiedReceipt, Error>) -> Self {
         match result {
-            Ok(v) => OutcomeView {
-                outcome: if v.warnings().is_empty() {
-                    "valid"
-                } else {
-                    "valid_with_warnings"
-                },
-                verified: Some(VerifiedView::from(v)),
-                error: None,
-            },
+            Ok(v) => {
+                let verified = VerifiedView::from(v);
+                OutcomeView {
+                    outcome: verified.outcome(),
+                    verified: Some(verified),
+                    error: None,
+                }
+            }
             Err(e) => OutcomeView {
                 outcome: "invalid",
                 verified: None,
@@ -219,7 +218,7 @@ impl From<&Result<VerifiedReceipt, Error>> for OutcomeView {
 
 /// An error with its structured data.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ErrorView {
     /// Stable code ([`Error::code`]).
     pub code: &'static str,
@@ -443,6 +442,17 @@ fn warning_view(w: &Warning) -> WarningView {
     }
 }
 
+impl VerifiedView {
+    /// `valid`, or `valid_with_warnings` when there are warnings.
+    pub fn outcome(&self) -> &'static str {
+        if self.warnings.is_empty() {
+            crate::journal::Status::Valid.code()
+        } else {
+            crate::journal::Status::ValidWithWarnings.code()
+        }
+    }
+}
+
 impl From<&VerifiedReceipt> for VerifiedView {
     fn from(v: &VerifiedReceipt) -> Self {
         VerifiedView {
@@ -458,7 +468,7 @@ impl From<&VerifiedReceipt> for VerifiedView {
 /// it holds every outcome, so it is for journals that fit in memory (the streaming API is
 /// [`crate::journal::verify_journal`]).
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct JournalView {
     /// Counts.
     pub summary: crate::journal::Summary,

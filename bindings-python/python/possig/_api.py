@@ -1,15 +1,16 @@
-"""The typed public API of possig. Conversion only: every rule lives in the Rust crate."""
+"""Conveniences over the native module: inputs as bytes or paths, times as datetimes, named
+records for arguments. The views themselves are native classes (``possig._native``); every
+rule lives in the Rust crate."""
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import datetime as _dt
 import os
-from decimal import Decimal
 from typing import IO, Any, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 from . import _native
+from ._native import JournalReport, ReceiptFields, ReconcileReport, VerifiedReceipt
 
 Source = Union[bytes, bytearray, memoryview, str, "os.PathLike[str]"]
 """Bytes, or the path of a file holding them."""
@@ -35,18 +36,6 @@ def _seconds(at: Time) -> int:
     if isinstance(at, bool) or not isinstance(at, int):
         raise TypeError("time must be a timezone-aware datetime or Unix seconds (int)")
     return at
-
-
-def _time(ts: Optional[int]) -> Optional[_dt.datetime]:
-    return None if ts is None else _dt.datetime.fromtimestamp(ts, UTC)
-
-
-def _hex(h: Optional[str]) -> Optional[bytes]:
-    return None if h is None else bytes.fromhex(h)
-
-
-def _amount_decimal(amount: int, exponent: int) -> Decimal:
-    return Decimal(amount).scaleb(-exponent)
 
 
 class TrustCounts(NamedTuple):
@@ -82,201 +71,6 @@ class TrustStore:
     def counts(self) -> "TrustCounts":
         """What the store holds: ``TrustCounts(roots, intermediates, terminals, crls)``."""
         return TrustCounts(*self._native.counts())
-
-
-@dataclasses.dataclass(frozen=True)
-class PaymentFields:
-    """The payment part of a receipt. Amounts are integers in minor units."""
-
-    amount: int
-    currency: str
-    exponent: int
-    scheme: str
-    bin: str
-    last4: str
-    entry_mode: str
-    authorization_code: Optional[str]
-    rrn: str
-    cardholder_verification: str
-    original: Optional[bytes]
-    signature_image: Optional[bytes]
-
-    def amount_decimal(self) -> Decimal:
-        """The amount in major units, exact: 1999 EUR -> Decimal('19.99')."""
-        return _amount_decimal(self.amount, self.exponent)
-
-
-@dataclasses.dataclass(frozen=True)
-class Total:
-    """One (kind, currency) total of a dayClose."""
-
-    kind: str
-    currency: str
-    count: int
-    amount: int
-
-
-@dataclasses.dataclass(frozen=True)
-class Strokes:
-    """A handwritten signature captured on screen."""
-
-    width: int
-    height: int
-    strokes: Tuple[Tuple[Tuple[int, int], ...], ...]
-
-
-@dataclasses.dataclass(frozen=True)
-class ReceiptFields:
-    """A receipt's content. Trusted only inside a VerifiedReceipt."""
-
-    digest: bytes
-    version: int
-    signer_key_id: bytes
-    merchant_id: str
-    terminal_id: str
-    counter: int
-    previous: bytes
-    issued_at: _dt.datetime
-    kind: str
-    payment: Optional[PaymentFields]
-    original: Optional[bytes]
-    reprint_number: Optional[int]
-    signature_image: Optional[bytes]
-    first_counter: Optional[int]
-    count: Optional[int]
-    root: Optional[bytes]
-    batch_number: Optional[int]
-    totals: Tuple[Total, ...]
-    extensions: Tuple[Tuple[str, bool, bytes], ...]
-    signature: bytes
-    unsigned: bool
-    signature_strokes: Optional[Strokes]
-    _doc: Mapping[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
-
-    def to_dict(self) -> Dict[str, Any]:
-        """The content exactly as ``possig show --json`` prints it (a fresh copy)."""
-        return copy.deepcopy(dict(self._doc))
-
-    @classmethod
-    def _from_view(cls, v: Mapping[str, Any]) -> "ReceiptFields":
-        t = v["tbs"]
-        p = t["payment"]
-        s = v["signature_strokes"]
-        return cls(
-            digest=bytes.fromhex(v["digest"]),
-            version=t["version"],
-            signer_key_id=bytes.fromhex(t["signer_key_id"]),
-            merchant_id=t["merchant_id"],
-            terminal_id=t["terminal_id"],
-            counter=t["counter"],
-            previous=bytes.fromhex(t["previous"]),
-            issued_at=_dt.datetime.fromtimestamp(t["issued_at"], UTC),
-            kind=t["kind"],
-            payment=None
-            if p is None
-            else PaymentFields(
-                amount=p["amount"],
-                currency=p["currency"],
-                exponent=p["exponent"],
-                scheme=p["scheme"],
-                bin=p["bin"],
-                last4=p["last4"],
-                entry_mode=p["entry_mode"],
-                authorization_code=p["authorization_code"],
-                rrn=p["rrn"],
-                cardholder_verification=p["cardholder_verification"],
-                original=_hex(p["original"]),
-                signature_image=_hex(p["signature_image"]),
-            ),
-            original=_hex(t["original"]),
-            reprint_number=t["reprint_number"],
-            signature_image=_hex(t["signature_image"]),
-            first_counter=t["first_counter"],
-            count=t["count"],
-            root=_hex(t["root"]),
-            batch_number=t["batch_number"],
-            totals=tuple(Total(x["kind"], x["currency"], x["count"], x["amount"]) for x in t["totals"]),
-            extensions=tuple((oid, crit, bytes.fromhex(val)) for oid, crit, val in t["extensions"]),
-            signature=bytes.fromhex(v["signature"]),
-            unsigned=v["unsigned"],
-            signature_strokes=None
-            if s is None
-            else Strokes(s["width"], s["height"], tuple(tuple((x, y) for x, y in st) for st in s["strokes"])),
-            _doc=v,
-        )
-
-
-@dataclasses.dataclass(frozen=True)
-class Certificate:
-    """A certificate of a verified path."""
-
-    role: str
-    subject: str
-    issuer: str
-    serial: str
-    not_before: _dt.datetime
-    not_after: _dt.datetime
-    sha256: bytes
-
-
-@dataclasses.dataclass(frozen=True)
-class CertificateWarning:
-    """Why a valid receipt deserves a second look (its code is stable), about the certificate
-    at ``depth`` of its path (0 is the terminal's)."""
-
-    code: str
-    depth: int
-    revoked_at: Optional[_dt.datetime]
-    message: str
-
-
-Warning = CertificateWarning
-"""The former name of :class:`CertificateWarning` (it shadowed the builtin ``Warning``); kept
-as an alias, not exported by ``from possig import *``."""
-
-
-@dataclasses.dataclass(frozen=True)
-class VerifiedReceipt:
-    """A receipt whose signature, certificate path and attachments were verified."""
-
-    fields: ReceiptFields
-    warnings: Tuple[CertificateWarning, ...]
-    path: Tuple[Certificate, ...]
-    _doc: Mapping[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
-
-    def to_dict(self) -> Dict[str, Any]:
-        """The outcome exactly as the CLI prints it for this receipt and time: an element of
-        ``possig verify --json`` without its ``file`` (a fresh copy)."""
-        return copy.deepcopy(dict(self._doc))
-
-    @property
-    def digest(self) -> bytes:
-        return self.fields.digest
-
-    @property
-    def kind(self) -> str:
-        return self.fields.kind
-
-    @property
-    def issued_at(self) -> _dt.datetime:
-        return self.fields.issued_at
-
-    @property
-    def terminal_id(self) -> str:
-        return self.fields.terminal_id
-
-    @property
-    def merchant_id(self) -> str:
-        return self.fields.merchant_id
-
-    @property
-    def payment(self) -> Optional[PaymentFields]:
-        return self.fields.payment
-
-    @property
-    def outcome(self) -> str:
-        """'valid' or 'valid_with_warnings'."""
-        return "valid_with_warnings" if self.warnings else "valid"
 
 
 class Receipt:
@@ -349,27 +143,12 @@ class Receipt:
     @property
     def unverified_fields(self) -> ReceiptFields:
         """The content as decoded: UNVERIFIED, never act on it before `verify`."""
-        return ReceiptFields._from_view(self._native.view())
+        return self._native.view()
 
     def verify(self, store: TrustStore, *, at: Time, max_clock_skew: Optional[int] = None) -> VerifiedReceipt:
-        v = self._native.verify(store._native, _seconds(at), max_clock_skew)
-        return VerifiedReceipt(
-            fields=ReceiptFields._from_view(v["receipt"]),
-            warnings=tuple(CertificateWarning(w["code"], w["depth"], _time(w["revoked_at"]), w["message"]) for w in v["warnings"]),
-            path=tuple(
-                Certificate(
-                    c["role"],
-                    c["subject"],
-                    c["issuer"],
-                    c["serial"],
-                    _dt.datetime.fromtimestamp(c["not_before"], UTC),
-                    _dt.datetime.fromtimestamp(c["not_after"], UTC),
-                    bytes.fromhex(c["sha256"]),
-                )
-                for c in v["path"]
-            ),
-            _doc=v,
-        )
+        """Verifies signature, certificate path (as of the receipt's time) and attachments as
+        of `at`; raises a `possig.Error` subclass if anything fails."""
+        return self._native.verify(store._native, _seconds(at), max_clock_skew)
 
 
 def verify(receipt: Union[Receipt, Source], store: TrustStore, *, at: Time) -> VerifiedReceipt:
@@ -378,61 +157,27 @@ def verify(receipt: Union[Receipt, Source], store: TrustStore, *, at: Time) -> V
     return r.verify(store, at=at)
 
 
-RecordOutcome = _native.RecordOutcome
-"""The verdict on one journal record (a native, immutable, hashable object)."""
+class Anchor(NamedTuple):
+    """The last receipt of a key before the input: journals verified piece by piece continue
+    its chain instead of reporting a chain start."""
+
+    key_id: bytes
+    counter: int
+    digest: bytes
 
 
-@dataclasses.dataclass(frozen=True)
-class Finding:
-    """A chain-level finding: its stable code, whether it is informational, and its data."""
-
-    code: str
-    informational: bool
-    data: Mapping[str, Any]
-
-
-@dataclasses.dataclass(frozen=True)
-class JournalReport:
-    """Every record's outcome, every chain finding, and the counts."""
-
-    records: Tuple[RecordOutcome, ...]
-    findings: Tuple[Finding, ...]
-    summary: Mapping[str, Any]
-    clean: bool
-    _doc: Mapping[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
-
-    def to_dict(self) -> Dict[str, Any]:
-        """The report exactly as ``possig journal verify --json --all-records`` prints it for the
-        same input and time (a fresh copy)."""
-        d = copy.deepcopy(dict(self._doc))
-        d["records"] = [r.to_dict() for r in self.records]
-        return d
-
-    @property
-    def invalid(self) -> Tuple[RecordOutcome, ...]:
-        return tuple(r for r in self.records if r.status == "invalid")
-
-    @property
-    def problems(self) -> Tuple[Finding, ...]:
-        return tuple(f for f in self.findings if not f.informational)
-
-
-def _journal_report(result: Tuple[List[RecordOutcome], Dict[str, Any]]) -> JournalReport:
-    records, v = result
-    return JournalReport(
-        records=tuple(records),
-        findings=tuple(
-            Finding(f["finding"], info, {k: x for k, x in f.items() if k != "finding"})
-            for f, info in zip(v["findings"], v["informational"])
-        ),
-        summary=v["summary"],
-        clean=v["clean"],
-        _doc=v,
-    )
-
-
-Anchor = Tuple[bytes, int, bytes]
-"""(key id, counter, digest) of a key's last receipt before the input."""
+def _anchors(anchors: Sequence[Anchor]) -> List[Tuple[bytes, int, bytes]]:
+    out = []
+    for i, a in enumerate(anchors):
+        if not isinstance(a, tuple) or len(a) != 3:
+            raise TypeError("anchors[%d] must be an Anchor(key_id, counter, digest)" % i)
+        key_id, counter, digest = a
+        if not isinstance(key_id, bytes) or not isinstance(digest, bytes):
+            raise TypeError("anchors[%d]: key_id and digest must be bytes" % i)
+        if isinstance(counter, bool) or not isinstance(counter, int):
+            raise TypeError("anchors[%d]: counter must be an int" % i)
+        out.append((key_id, counter, digest))
+    return out
 
 
 def verify_many(
@@ -441,7 +186,7 @@ def verify_many(
     """Verifies receipts given one by one, with the results of the same receipts as a journal.
     The GIL is released and all cores are used while the receipts are verified."""
     data = [r.to_der() if isinstance(r, Receipt) else _read(r) for r in receipts]
-    return _journal_report(_native.verify_many(store._native, data, _seconds(at), list(anchors)))
+    return _native.verify_many(store._native, data, _seconds(at), _anchors(anchors))
 
 
 def verify_journal(
@@ -449,11 +194,9 @@ def verify_journal(
 ) -> JournalReport:
     """Verifies a journal (bytes, a path, or a binary file object); paths are streamed."""
     if isinstance(source, (str, os.PathLike)):
-        result = _native.verify_journal(store._native, _seconds(at), path=os.fspath(source), anchors=list(anchors))
-    else:
-        data = bytes(source) if isinstance(source, (bytes, bytearray, memoryview)) else source.read()
-        result = _native.verify_journal(store._native, _seconds(at), data=data, anchors=list(anchors))
-    return _journal_report(result)
+        return _native.verify_journal(store._native, _seconds(at), path=os.fspath(source), anchors=_anchors(anchors))
+    data = bytes(source) if isinstance(source, (bytes, bytearray, memoryview)) else source.read()
+    return _native.verify_journal(store._native, _seconds(at), data=data, anchors=_anchors(anchors))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -477,149 +220,9 @@ def read_journal(source: Source) -> Iterator[JournalEntry]:
         yield JournalEntry(offset, length, data)
 
 
-@dataclasses.dataclass(frozen=True)
-class ReceiptFacts:
-    """A receipt's key fields in a reconciliation item (verified only if `status` is valid)."""
-
-    index: int
-    offset: int
-    status: str
-    code: Optional[str]
-    digest: Optional[bytes]
-    merchant: Optional[str]
-    terminal: Optional[str]
-    counter: Optional[int]
-    issued_at: Optional[_dt.datetime]
-    kind: Optional[str]
-    amount: Optional[int]
-    currency: Optional[str]
-    rrn: Optional[str]
-    authorization_code: Optional[str]
-    last4: Optional[str]
-    cardholder_verification: Optional[str]
-
-
-@dataclasses.dataclass(frozen=True)
-class RowFacts:
-    """A settlement row's fields in a reconciliation item."""
-
-    line: int
-    terminal: str
-    batch: str
-    rrn: str
-    authorization_code: str
-    amount: int
-    currency: str
-    time: Optional[_dt.datetime]
-    kind: str
-    bad_column: Optional[str]
-
-
-@dataclasses.dataclass(frozen=True)
-class ReconcileItem:
-    """One reconciliation outcome: a receipt, a row, or both, in exactly one category."""
-
-    category: str
-    reason: Optional[str]
-    receipt: Optional[ReceiptFacts]
-    related: Optional[ReceiptFacts]
-    row: Optional[RowFacts]
-    pending_for: Optional[_dt.timedelta]
-
-    @property
-    def terminal(self) -> str:
-        if self.receipt is not None and self.receipt.terminal is not None:
-            return self.receipt.terminal
-        return self.row.terminal if self.row is not None else ""
-
-
-def _facts(r: Optional[Mapping[str, Any]]) -> Optional[ReceiptFacts]:
-    if r is None:
-        return None
-    return ReceiptFacts(**{**r, "digest": _hex(r["digest"]), "issued_at": _time(r["issued_at"])})
-
-
-def _row(r: Optional[Mapping[str, Any]]) -> Optional[RowFacts]:
-    if r is None:
-        return None
-    return RowFacts(**{**r, "time": None if r["bad_column"] else _time(r["time"])})
-
-
-@dataclasses.dataclass(frozen=True)
-class CategoryCount:
-    items: int
-    receipts: int
-    rows: int
-
-
 CSV_FIELDS: Tuple[str, ...] = tuple(_native.csv_header())
 """The columns of `items.csv` (the crate's `possig_reconcile::CSV_HEADER`), also the columns
 of `ReconcileReport.to_pandas()`."""
-
-
-@dataclasses.dataclass(frozen=True)
-class ReconcileReport:
-    """Counts per category (with the conservation proof), per terminal and per hour; the journal
-    summary; and the items (findings, and matched ones if asked for)."""
-
-    receipts: int
-    rows: int
-    categories: Mapping[str, CategoryCount]
-    terminals: Mapping[str, Mapping[str, int]]
-    hours: Mapping[int, Mapping[str, int]]
-    journal: Mapping[str, Any]
-    conserved: bool
-    clean: bool
-    items: Tuple[ReconcileItem, ...]
-    _doc: Mapping[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
-
-    def to_dict(self) -> Dict[str, Any]:
-        """The report exactly as ``possig reconcile`` writes ``report.json`` for the same inputs,
-        options and time (a fresh copy)."""
-        return copy.deepcopy(dict(self._doc))
-
-    @property
-    def findings(self) -> Tuple[ReconcileItem, ...]:
-        return tuple(i for i in self.items if i.category not in ("matched", "copy", "voided", "no_settlement_expected"))
-
-    def _rows(self) -> Iterator[Dict[str, Any]]:
-        for i in self.items:
-            r, w = i.receipt, i.row
-            good = w if w is not None and w.bad_column is None else None
-            yield {
-                "category": i.category,
-                "reason": i.reason,
-                "terminal": i.terminal,
-                "receipt_index": r.index if r else None,
-                "receipt_status": r.status if r else None,
-                "receipt_code": r.code if r else None,
-                "digest": r.digest.hex() if r and r.digest else None,
-                "merchant": r.merchant if r else None,
-                "kind": r.kind if r else None,
-                "issued_at": r.issued_at if r else None,
-                "amount": r.amount if r else None,
-                "currency": r.currency if r else None,
-                "rrn": (r.rrn if r else None) or (w.rrn if w else None),
-                "authorization_code": r.authorization_code if r else None,
-                "last4": r.last4 if r else None,
-                "cardholder_verification": r.cardholder_verification if r else None,
-                "pending_days": i.pending_for.days if i.pending_for is not None else None,
-                "related_digest": i.related.digest.hex() if i.related and i.related.digest else None,
-                "row_line": w.line if w else None,
-                "row_kind": w.kind if w else None,
-                "row_time": good.time if good else None,
-                "row_amount": good.amount if good else None,
-                "row_currency": w.currency if w else None,
-                "row_bad_column": w.bad_column if w else None,
-            }
-
-    def to_pandas(self) -> Any:
-        """The items as a pandas DataFrame (requires pandas, an optional dependency)."""
-        try:
-            import pandas  # type: ignore[import-untyped,import-not-found,unused-ignore]
-        except ImportError as e:
-            raise ImportError("to_pandas() needs pandas: pip install possig[pandas]") from e
-        return pandas.DataFrame(list(self._rows()), columns=list(CSV_FIELDS))
 
 
 def reconcile(
@@ -665,30 +268,16 @@ def reconcile(
         kw["settlement_path"] = os.fspath(settlement)
     else:
         kw["settlement_data"] = bytes(settlement)
-    v = _native.reconcile(store._native, _seconds(at), **kw)
-    rep = v["report"]
-    return ReconcileReport(
-        receipts=rep["receipts"],
-        rows=rep["rows"],
-        categories={k: CategoryCount(**c) for k, c in rep["categories"].items()},
-        terminals=rep["terminals"],
-        hours={int(k): c for k, c in rep["hours"].items()},
-        journal=rep["journal"],
-        conserved=v["conserved"],
-        clean=v["clean"],
-        items=tuple(
-            ReconcileItem(
-                category=i["category"],
-                reason=i["reason"],
-                receipt=_facts(i["receipt"]),
-                related=_facts(i["related"]),
-                row=_row(i["row"]),
-                pending_for=None if i["pending_for"] is None else _dt.timedelta(seconds=i["pending_for"]),
-            )
-            for i in v["items"]
-        ),
-        _doc=v,
-    )
+    return _native.reconcile(store._native, _seconds(at), **kw)
+
+
+class ExpectedFinding(NamedTuple):
+    """A finding a simulated day must produce (a tuple, so it sorts and compares as one)."""
+
+    category: str
+    reason: str
+    terminal: str
+    rrn: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -697,7 +286,7 @@ class SimulatedDay:
 
     journal: bytes
     settlement_csv: str
-    expected: Tuple[Tuple[str, str, str, str], ...]
+    expected: Tuple[ExpectedFinding, ...]
 
 
 def simulate_day(
@@ -714,15 +303,35 @@ def simulate_day(
         per_terminal,
         seed,
     )
-    return SimulatedDay(journal, settlement, tuple(expected))
+    return SimulatedDay(journal, settlement, tuple(ExpectedFinding(*e) for e in expected))
 
 
-StrokesArg = Tuple[int, int, Sequence[Sequence[Tuple[int, int]]]]
-"""(canvas width, canvas height, pen-down strokes as (x, y) points)."""
+StrokesArg = Union[_native.Strokes, Tuple[int, int, Sequence[Sequence[Tuple[int, int]]]]]
+"""A captured signature: a `Strokes` (as a verified receipt shows it), or (canvas width,
+canvas height, pen-down strokes as (x, y) points)."""
+
+
+class CopyOf(NamedTuple):
+    """What a `copy` reprints: the original receipt's digest and the reprint's number."""
+
+    original: bytes
+    reprint_number: int
 
 
 def _strokes(s: Optional[StrokesArg]) -> Optional[Tuple[int, int, List[List[Tuple[int, int]]]]]:
-    return None if s is None else (s[0], s[1], [[(x, y) for x, y in st] for st in s[2]])
+    if s is None:
+        return None
+    if isinstance(s, _native.Strokes):
+        return (s.width, s.height, [list(st) for st in s.strokes])
+    return (s[0], s[1], [[(x, y) for x, y in st] for st in s[2]])
+
+
+def _copy_of(c: Optional[Tuple[bytes, int]]) -> Optional[Tuple[bytes, int]]:
+    if c is None:
+        return None
+    if not isinstance(c, tuple) or len(c) != 2:
+        raise TypeError("copy_of must be a CopyOf(original, reprint_number)")
+    return (c[0], c[1])
 
 
 class Draft:
@@ -758,7 +367,7 @@ def build_receipt(
     previous: bytes,
     issued_at: Time,
     payment: Optional[_native.Payment] = None,
-    copy_of: Optional[Tuple[bytes, int]] = None,
+    copy_of: Optional[CopyOf] = None,
     resign_of: Optional[bytes] = None,
     strokes: Optional[StrokesArg] = None,
 ) -> Draft:
@@ -773,7 +382,7 @@ def build_receipt(
             previous=previous,
             issued_at=_seconds(issued_at),
             payment=payment,
-            copy_of=copy_of,
+            copy_of=_copy_of(copy_of),
             resign_of=resign_of,
             strokes=_strokes(strokes),
         )
@@ -794,7 +403,7 @@ class Terminal:
         issued_at: Time,
         *,
         payment: Optional[_native.Payment] = None,
-        copy_of: Optional[Tuple[bytes, int]] = None,
+        copy_of: Optional[CopyOf] = None,
         resign_of: Optional[bytes] = None,
         strokes: Optional[StrokesArg] = None,
         unsigned: bool = False,
@@ -805,7 +414,7 @@ class Terminal:
                 kind,
                 _seconds(issued_at),
                 payment=payment,
-                copy_of=copy_of,
+                copy_of=_copy_of(copy_of),
                 resign_of=resign_of,
                 strokes=_strokes(strokes),
                 unsigned=unsigned,

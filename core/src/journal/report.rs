@@ -18,7 +18,19 @@ fn kind_name<S: serde::Serializer>(v: &Option<ReceiptKind>, s: S) -> Result<S::O
 
 /// The verdict on one record.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, strum::IntoStaticStr)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantNames,
+)]
 #[strum(serialize_all = "snake_case")]
 #[cfg_attr(
     feature = "serde",
@@ -120,7 +132,7 @@ pub enum BadDayCloseReason {
 
 /// A chain-level finding. Keys are signing key ids.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, PartialEq, Eq, strum::IntoStaticStr)]
+#[derive(Clone, Debug, PartialEq, Eq, strum::IntoStaticStr, strum::VariantNames)]
 #[strum(serialize_all = "snake_case")]
 #[cfg_attr(
     feature = "serde",

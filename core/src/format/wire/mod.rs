@@ -40,7 +40,16 @@ asn1_names!(ReceiptKind, EntryMode, CardholderVerification);
 /// }
 /// ```
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, Enumerated, strum::IntoStaticStr, strum::EnumString,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Enumerated,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantNames,
 )]
 #[strum(serialize_all = "camelCase")]
 #[repr(u32)]
@@ -92,7 +101,16 @@ impl ReceiptKind {
 /// EntryMode ::= ENUMERATED { chip(0), contactless(1), magstripe(2), manual(3), ecommerce(4), ... }
 /// ```
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, Enumerated, strum::IntoStaticStr, strum::EnumString,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Enumerated,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantNames,
 )]
 #[strum(serialize_all = "camelCase")]
 #[repr(u32)]
@@ -116,7 +134,16 @@ pub enum EntryMode {
 /// }
 /// ```
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, Enumerated, strum::IntoStaticStr, strum::EnumString,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Enumerated,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantNames,
 )]
 #[strum(serialize_all = "camelCase")]
 #[repr(u32)]
