@@ -118,8 +118,15 @@ impl From<PossigError> for PyErr {
             let value = err.value(py);
             // Setting an attribute on a fresh exception instance does not fail in practice; if
             // it did, the exception would still carry its class and message.
-            let _ = value.setattr("code", view.code);
-            let _ = value.setattr("kind", view.kind);
+            let code = convert::Vocabulary::ErrorCode.member(py, view.code);
+            let kind = convert::Vocabulary::ErrorKind.member(py, view.kind);
+            if let (Ok(code), Ok(kind)) = (code, kind) {
+                let _ = value.setattr("code", code);
+                let _ = value.setattr("kind", kind);
+            } else {
+                let _ = value.setattr("code", view.code);
+                let _ = value.setattr("kind", view.kind);
+            }
             let _ = value.setattr("message", view.message.as_str());
             let _ = value.setattr("structure", view.structure);
             let _ = value.setattr("offset", view.offset);

@@ -112,3 +112,13 @@ def test_reconcile_views_are_native(store):
     assert report.journal.records == report.receipts
     assert isinstance(report.verified_at, datetime.datetime)
     assert all(isinstance(e, possig.ExpectedFinding) for e in day.expected)
+
+
+def test_error_codes_and_kinds_are_enum_members():
+    with pytest.raises(possig.MalformedError) as e:
+        possig.Receipt.from_der(b"\x30\x03\x02\x01")
+    assert isinstance(e.value.code, possig.ErrorCode) and e.value.code == "malformed"
+    assert e.value.kind is possig.ErrorKind.MALFORMED
+    with pytest.raises(possig.IoError) as io:
+        possig.verify_journal(possig.TrustStore(roots=[]), "/nonexistent/journal", at=NOW)
+    assert io.value.code is possig.ErrorCode.IO and io.value.kind == "io"

@@ -12,6 +12,7 @@ from ._enums import (
     CertificateRole,
     EntryMode,
     ErrorCode,
+    ErrorKind,
     FindingCode,
     Reason,
     ReceiptKind,
@@ -68,8 +69,8 @@ class Error(ValueError):
     (``malformed``, ``limit``, ``untrusted_signer``, ``certificate``, ``signature``, ``time``,
     ``io``), which also picks the subclass."""
 
-    code: str
-    kind: str
+    code: ErrorCode
+    kind: ErrorKind
     message: str
     structure: Optional[str]
     offset: Optional[int]
@@ -110,8 +111,8 @@ class IoError(OSError):
     """Reading an input failed (io): an ``OSError``, not a ``possig.Error`` (a data problem).
     ``.code`` is ``io``, ``.kind`` is ``io``."""
 
-    code: str
-    kind: str
+    code: ErrorCode
+    kind: ErrorKind
     message: str
 
 def csv_header() -> List[str]:
