@@ -32,11 +32,11 @@ deps:
 
 ## Python test tools, pinned (the versions these tests were written against).
 PY_TEST_DEPS := maturin==1.16.0 pytest==9.2.0 hypothesis==6.170.15 cryptography==50.0.2 \
-	mypy==2.4.1 pandas==3.1.1 typing_extensions==4.16.0
+	mypy==2.4.1 pandas==3.1.1 pyarrow==26.0.1 typing_extensions==4.16.0
 
 ## Python test tools into the venv, once.
 python-deps: deps
-	@[ -x $(VENV)/bin/maturin ] && $(PY) -c 'import pytest, hypothesis, cryptography, mypy, pandas, typing_extensions' 2>/dev/null \
+	@[ -x $(VENV)/bin/maturin ] && $(PY) -c 'import pytest, hypothesis, cryptography, mypy, pandas, pyarrow, typing_extensions' 2>/dev/null \
 	  || $(VENV)/bin/pip install -q $(PY_TEST_DEPS)
 
 ## Every suite: lint, MSRV, Rust, Python, WASM, scale, vectors, spec, constant time, fuzz smoke.

@@ -9,6 +9,7 @@
 //! enums (`convert::vocabularies`). Errors cross through one conversion, [`PossigError`] →
 //! `PyErr`, into one exception hierarchy rooted at `possig.Error`.
 
+mod arrow;
 mod bulk;
 mod convert;
 mod keys;

@@ -235,6 +235,13 @@ impl PyJournalReport {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, &self.view)
     }
+    /// The record outcomes as a `pyarrow.Table` (`possig_arrow::records_schema`), built in
+    /// Rust: no Python object per record. pyarrow is an optional dependency.
+    fn to_arrow<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let batch = possig_arrow::records_batch(&self.view.records)
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+        crate::arrow::table(py, batch)
+    }
     fn __eq__(&self, other: &Self) -> bool {
         self.view == other.view
     }
@@ -622,6 +629,13 @@ impl PyReconcileReport {
     /// options and time.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, &self.view)
+    }
+    /// The items as a `pyarrow.Table` (`possig_arrow::items_schema`), built in Rust: no
+    /// Python object per item. pyarrow is an optional dependency.
+    fn to_arrow<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let batch = possig_arrow::items_batch(&self.view.items)
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+        crate::arrow::table(py, batch)
     }
     /// The items as a pandas DataFrame with the columns and cells of `items.csv` (the crate's
     /// `csv_record`; an empty cell is None). pandas is an optional dependency.

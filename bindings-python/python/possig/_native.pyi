@@ -707,6 +707,10 @@ class JournalReport:
         """Every record valid (warnings allowed) and no finding a problem."""
     def to_dict(self) -> Dict[str, Any]:
         """The report as ``possig journal verify --json --all-records`` prints it."""
+    def to_arrow(self) -> Any:
+        """The record outcomes as a ``pyarrow.Table`` built in Rust (no Python object per
+        record); the columns of ``records[]`` in the JSON view, ids as 32-byte binaries.
+        Needs pyarrow (``pip install possig[arrow]``)."""
     def __eq__(self, value: object, /) -> bool: ...
     def __len__(self) -> int: ...
 
@@ -892,6 +896,10 @@ class ReconcileReport:
         """The items that need a person's attention."""
     def to_dict(self) -> Dict[str, Any]:
         """The report exactly as ``possig reconcile`` writes ``report.json``."""
+    def to_arrow(self) -> Any:
+        """The items as a ``pyarrow.Table`` built in Rust (no Python object per item); the
+        fields of ``items[]`` in ``report.json``, nested the same way. Needs pyarrow
+        (``pip install possig[arrow]``)."""
     def to_pandas(self) -> Any:
         """The items as a pandas DataFrame with the columns of ``items.csv``."""
     def __eq__(self, value: object, /) -> bool: ...
