@@ -8,6 +8,7 @@
 
 pub(crate) mod key_id_map;
 pub(crate) mod key_table;
+mod name;
 
 use std::collections::HashMap;
 
@@ -430,8 +431,8 @@ fn parse_cert(der_bytes: &[u8], role: Role) -> Result<Cert, Error> {
     let serial = tbs.serial_number().as_bytes().to_vec();
     let info = CertificateInfo {
         role,
-        subject: tbs.subject().to_string(),
-        issuer: tbs.issuer().to_string(),
+        subject: name::rfc4514(tbs.subject()),
+        issuer: name::rfc4514(tbs.issuer()),
         serial_hex: hex::encode(&serial),
         not_before: unix(validity.not_before),
         not_after: unix(validity.not_after),
