@@ -92,7 +92,9 @@ python-bench: python-deps
 ## bindings-wasm pins it with "=").
 WASM_BINDGEN_VERSION := 0.2.130
 WASM_TARGET := wasm32-unknown-unknown
-WASM_OUT := target/$(WASM_TARGET)/release/possig_wasm.wasm
+WASM_OUT := target/$(WASM_TARGET)/wasm/possig_wasm.wasm
+## The browser's main module must stay within this many bytes (make wasm-test checks it).
+WASM_WEB_MAX := 716800
 PKG := bindings-wasm/pkg
 
 ## The wasm32 target, the wasm-bindgen CLI, Chromium and the npm test tools, once.
@@ -110,11 +112,14 @@ wasm-deps:
 ## wasm-opt runs before wasm-bindgen: binaryen 108 (Debian's) turns the externref table that
 ## wasm-bindgen adds into a funcref one, and the module then fails to instantiate.
 wasm: wasm-deps
-	$(CARGO) build -q --release -p possig-wasm --target $(WASM_TARGET)
+	$(CARGO) build -q --profile wasm -p possig-wasm --target $(WASM_TARGET)
 	rm -rf $(PKG) target/wasm-opt && mkdir -p $(PKG)/node target/wasm-opt
-	wasm-opt -O3 -o target/wasm-opt/possig_wasm.wasm $(WASM_OUT)
-	wasm-bindgen --target web --out-dir $(PKG)/web target/wasm-opt/possig_wasm.wasm
-	wasm-bindgen --target nodejs --out-dir $(PKG)/node target/wasm-opt/possig_wasm.wasm
+	wasm-opt -Os -o target/wasm-opt/possig_wasm.wasm $(WASM_OUT)
+	$(CARGO) build -q --profile wasm -p possig-wasm --target $(WASM_TARGET) --no-default-features --features scan
+	wasm-opt -Os -o target/wasm-opt/possig_wasm_qr.wasm $(WASM_OUT)
+	for m in possig_wasm possig_wasm_qr; do \
+	  wasm-bindgen --target web --out-dir $(PKG)/web target/wasm-opt/$$m.wasm && \
+	  wasm-bindgen --target nodejs --out-dir $(PKG)/node target/wasm-opt/$$m.wasm || exit 1; done
 	cp bindings-wasm/views.d.ts $(PKG)/web/views.d.ts
 	cp bindings-wasm/views.d.ts $(PKG)/node/views.d.ts
 	echo '{"type": "commonjs"}' > $(PKG)/node/package.json
@@ -125,7 +130,7 @@ wasm: wasm-deps
 	cp target/viewer-demo/pki/root.pem target/viewer-demo/day.journal target/viewer-demo/receipts/* bindings-wasm/viewer/demo/
 	cat target/viewer-demo/pki/intermediate.pem target/viewer-demo/pki/T-*.pem \
 	  target/viewer-demo/pki/root.crl.pem target/viewer-demo/pki/intermediate.crl.pem > bindings-wasm/viewer/demo/bundle.pem
-	@ls -l $(PKG)/web/possig_wasm_bg.wasm
+	@ls -l $(PKG)/web/possig_wasm_bg.wasm $(PKG)/web/possig_wasm_qr_bg.wasm
 
 # $(call views_dts,OUT): the views' TypeScript types generated into OUT (relative to bindings-wasm/).
 views_dts = cd bindings-wasm && npx json2ts -i ../docs/schema/views.schema.json -o $(1) \
@@ -146,9 +151,12 @@ wasm-test: wasm
 	@diff -u bindings-wasm/views.d.ts target/views.d.ts \
 	  || { echo "bindings-wasm/views.d.ts is stale: run make schema wasm-types"; exit 1; }
 	cd bindings-wasm && npx tsc --noEmit --strict --lib esnext tests/types.check.ts
-	$(CARGO) clippy -q -p possig-wasm --target $(WASM_TARGET) --all-targets -- -D warnings
+	@size=$$(stat -c %s $(PKG)/web/possig_wasm_bg.wasm); echo "web module: $$size bytes (limit $(WASM_WEB_MAX))"; \
+	  [ $$size -le $(WASM_WEB_MAX) ] || { echo "the browser module grew past $(WASM_WEB_MAX) bytes"; exit 1; }
+	$(CARGO) clippy -q -p possig-wasm --target $(WASM_TARGET) --all-targets --all-features -- -D warnings
+	$(CARGO) clippy -q -p possig-wasm --target $(WASM_TARGET) --no-default-features --features scan -- -D warnings
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-	  $(CARGO) test -p possig-wasm --target $(WASM_TARGET) --test vectors
+	  $(CARGO) test -p possig-wasm --target $(WASM_TARGET) --all-features --test vectors
 	cd bindings-wasm && node --test tests/
 
 ## WASM timings in Node and in headless Chromium: single verify (key seen before, key's first

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
 const possig = require("../pkg/node/possig_wasm.js");
+const qr = require("../pkg/node/possig_wasm_qr.js");
 const CORE = new URL("../../core/tests/", import.meta.url);
 const read = (p) => readFileSync(new URL(p, CORE));
 const INDEX = JSON.parse(read("vectors/index.json"));
@@ -56,7 +57,7 @@ test("the journal vector", () => {
 test("errors carry codes and data; bad times are refused", () => {
   assert.throws(() => possig.Receipt.fromText("PSR1:ab"), (e) => e.code === "invalid_text" && e.kind === "malformed" && e.offset === 5 && e.reason === "character");
   assert.throws(() => possig.Receipt.fromDer(new Uint8Array([0x30, 0x80])), (e) => e.code === "malformed");
-  assert.throws(() => possig.Receipt.fromQrImage(new Uint8Array([1, 2, 3])), (e) => e.code === "qr_unreadable" && e.reason === "image");
+  assert.throws(() => qr.scanQr(new Uint8Array([1, 2, 3])), (e) => e.code === "qr_unreadable" && e.reason === "image" && e.kind === "malformed");
   const r = possig.Receipt.fromDer(read("vectors/sale-pin.der"));
   // A caller's mistake is a TypeError or RangeError naming the argument, not a data error.
   for (const bad of [-1, 1.5, NaN, Infinity, 2 ** 60]) {
@@ -83,13 +84,27 @@ test("text form and QR round trips", () => {
   assert.equal(possig.classify(read("vectors/sale-pin.der")), "receipt");
 });
 
+test("QR scanning is its own module: an image's QR code gives the text form", () => {
+  const demo = (f) => readFileSync(new URL("../viewer/demo/" + f, import.meta.url));
+  const text = qr.scanQr(demo("genuine-sale.png"));
+  assert.match(text, /^PSR1:/);
+  const demoStore = new possig.TrustStore(demo("root.pem"), demo("bundle.pem"));
+  // 2026-11-28T08:00:00Z: the demo's back-office time.
+  const v = possig.Receipt.fromText(text).verify(demoStore, { at: 1795852800 });
+  assert.equal(v.receipt.tbs.kind, "sale");
+  // The main module has no image decoding, and the QR module nothing but scanning.
+  assert.equal(possig.Receipt.fromQrImage, undefined);
+  assert.equal(possig.scanQr, undefined);
+  assert.deepEqual(Object.keys(qr).filter((k) => !k.startsWith("__")), ["scanQr"]);
+});
+
 test("garbage of every shape never crashes", () => {
   const s = store();
   const shapes = [new Uint8Array(0), new Uint8Array([0x30]), new Uint8Array(70000).fill(0x30), new Uint8Array(300).map((_, i) => (i * 37) & 255)];
   for (const g of shapes) {
     for (const f of [
       () => possig.Receipt.fromDer(g),
-      () => possig.Receipt.fromQrImage(g),
+      () => qr.scanQr(g),
       () => possig.verifyJournal(s, g, { at: INDEX.verify_at }),
       () => possig.classify(g),
       () => new possig.TrustStore(g, g),

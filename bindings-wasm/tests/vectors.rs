@@ -177,3 +177,25 @@ fn text_and_qr_round_trips_in_wasm() {
     assert_eq!(prop(&err, "offset").as_f64(), Some(5.0));
     assert!(r.qr_svg(4).map_err(|_| "svg").unwrap().contains("<svg"));
 }
+
+#[cfg(feature = "scan")]
+#[wasm_bindgen_test]
+fn qr_scanning_reads_a_receipts_png() {
+    let data = VECTORS
+        .iter()
+        .find(|(f, _)| *f == "sale-pin.der")
+        .unwrap()
+        .1;
+    let receipt = possig::UnverifiedReceipt::from_der(data).unwrap();
+    let png = possig::printable::qr::ReceiptQr::new(&receipt)
+        .unwrap()
+        .to_png(4)
+        .unwrap();
+    let text = possig_wasm::scan_qr(&png).map_err(|_| "scan").unwrap();
+    assert_eq!(text, receipt.to_text().unwrap());
+    let err = possig_wasm::scan_qr(b"not an image").err().unwrap();
+    assert_eq!(
+        prop(&err, "code").as_string().as_deref(),
+        Some("qr_unreadable")
+    );
+}

@@ -84,9 +84,13 @@ test("a tampered receipt shows NOT genuine with the reason", async () => {
   await page.screenshot({ path: join(OUT, "tampered.png"), fullPage: true });
 });
 
-test("a QR code image loads and verifies", async () => {
+test("a QR code image loads and verifies, fetching the QR module only then", async () => {
   const page = await open();
+  const fetched = () => page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name));
+  assert.ok((await fetched()).some((n) => n.endsWith("possig_wasm_bg.wasm")));
+  assert.ok(!(await fetched()).some((n) => n.includes("possig_wasm_qr")));
   assert.match(await loadFile(page, "genuine-sale.png"), /^Genuine/);
+  assert.ok((await fetched()).some((n) => n.endsWith("possig_wasm_qr_bg.wasm")));
   await page.screenshot({ path: join(OUT, "qr.png"), fullPage: true });
 });
 

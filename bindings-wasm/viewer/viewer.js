@@ -237,13 +237,26 @@ function fail(err) {
   verdict("bad", "NOT genuine", `${reason(err)} [${err.code ?? "error"}]`);
 }
 
+// QR scanning (PNG/JPEG decoding and the QR reader) is a second module, fetched the first time
+// an image is given: most visits paste a text form or open a DER file and never pay for it.
+let qrModule;
+async function scanQr(bytes) {
+  if (!qrModule) {
+    qrModule = import("../pkg/web/possig_wasm_qr.js").then(async (m) => {
+      await m.default();
+      return m;
+    });
+  }
+  return (await qrModule).scanQr(bytes);
+}
+
 async function loadBytes(bytes) {
   try {
     switch (classify(bytes)) {
       case "text":
         return showReceipt(Receipt.fromText(new TextDecoder().decode(bytes)));
       case "image":
-        return showReceipt(Receipt.fromQrImage(bytes));
+        return showReceipt(Receipt.fromText(await scanQr(bytes)));
       case "journal":
         return showJournal(bytes);
       default:

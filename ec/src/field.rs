@@ -20,6 +20,13 @@
 //!   The tests check every flavour and both word sizes against fiat's verified `p256_64` and
 //!   `p256_32` multiplications.
 //!
+//! **Inlining**: the field operations (and the point steps of `ct`) are `#[inline(always)]`
+//! on native targets, where the scalar multiplications run faster with every limb operation
+//! inlined. On wasm32 the attribute is left off: the browser module is downloaded by every
+//! receipt viewer, and inlining every 32-bit-word multiplication into each scalar
+//! multiplication made it several hundred kilobytes larger. Inlining changes no instruction's
+//! dependence on secret values.
+//!
 //! **Constant time**: everything but the functions named `*_vartime` (and [`PartialEq`], for
 //! tests and public values) runs in time independent of the values: straight-line limb
 //! arithmetic, selections by mask, exponentiation chains of fixed shape, comparisons returning
@@ -155,7 +162,7 @@ impl Fe {
     }
 
     /// `self · rhs`.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     #[allow(
         clippy::cast_possible_truncation,
         clippy::cast_possible_wrap,
@@ -173,7 +180,7 @@ impl Fe {
     }
 
     /// `self²`.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     #[allow(
         clippy::cast_possible_truncation,
         clippy::cast_possible_wrap,
@@ -190,7 +197,7 @@ impl Fe {
     }
 
     /// `self + rhs`.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn add(self, rhs: &Fe) -> Fe {
         let mut out = Mont(Fe::ZERO.0);
         words::add(&mut out, &Mont(self.0), &Mont(rhs.0));
@@ -198,7 +205,7 @@ impl Fe {
     }
 
     /// `self − rhs`.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn sub(self, rhs: &Fe) -> Fe {
         let mut out = Mont(Fe::ZERO.0);
         words::sub(&mut out, &Mont(self.0), &Mont(rhs.0));
@@ -206,7 +213,7 @@ impl Fe {
     }
 
     /// `−self`.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn neg(self) -> Fe {
         let mut out = Mont(Fe::ZERO.0);
         words::opp(&mut out, &Mont(self.0));
@@ -214,7 +221,7 @@ impl Fe {
     }
 
     /// `2·self`.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn double(self) -> Fe {
         self.add(&self)
     }
@@ -227,7 +234,7 @@ impl Fe {
     }
 
     /// Whether `self = 0`, in variable time (public values only).
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn is_zero_vartime(self) -> bool {
         self.0.iter().all(|&w| w == 0)
     }
@@ -240,7 +247,7 @@ impl Fe {
     }
 
     /// `self^(2ⁿ)`.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn sqn(self, n: usize) -> Fe {
         let mut x = self;
         for _ in 0..n {
@@ -273,7 +280,7 @@ impl Fe {
 
     /// `self^((p+1)/4)` by a fixed addition chain (253 squarings, 7 multiplications) over the
     /// given multiplication and squaring: the constant-time ones or the variable-time ones.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn sqrt_chain(self, mul: impl Fn(Fe, &Fe) -> Fe, square: impl Fn(Fe) -> Fe) -> Fe {
         let sqn = |x: Fe, n: usize| (0..n).fold(x, |x, _| square(x));
         let t11 = mul(self, &square(self));
@@ -297,7 +304,7 @@ const P_LIMBS: Limbs = Fe::from_be_unchecked_plain(&P_BYTES);
 /// step fits the double width: `(2⁶⁴−1)² + 2·(2⁶⁴−1) = 2¹²⁸−1`.
 /// Straight-line arithmetic: no branch, no secret index.
 #[cfg(all(target_pointer_width = "64", not(feature = "words32")))]
-#[inline(always)]
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 #[allow(clippy::indexing_slicing, clippy::needless_range_loop)] // fixed sizes, loop counters
 #[allow(
     clippy::cast_possible_truncation,
@@ -333,7 +340,7 @@ fn mont_mul_unreduced(a: &Limbs, b: &Limbs) -> (Limbs, u64) {
 /// `m·p = m·2⁹⁶ − m + m·p₃·2¹⁹²` (`p₃ = 2⁶⁴ − 2³² + 1`, p's top limb): `m·2³²` and `m·2⁻³²`
 /// land in the first two words and `m·p₃` in the third, one multiplication instead of four.
 #[cfg(all(target_pointer_width = "64", not(feature = "words32")))]
-#[inline(always)]
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 #[allow(
     clippy::cast_possible_truncation,
     reason = "the low word of a double-width sum, by design"
@@ -350,7 +357,7 @@ fn add_m_p(m: u64, words: &mut [u64; 3]) -> u128 {
 /// [`mont_mul_unreduced`] of `a·a`, with the product computed once per pair of limbs (10
 /// multiplications instead of 16), then reduced word by word (separated operand scanning).
 #[cfg(all(target_pointer_width = "64", not(feature = "words32")))]
-#[inline(always)]
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 #[allow(clippy::indexing_slicing, clippy::needless_range_loop)] // fixed sizes, loop counters
 #[allow(
     clippy::cast_possible_truncation,
@@ -403,7 +410,7 @@ fn mont_sqr_unreduced(a: &Limbs) -> (Limbs, u64) {
 /// [`mont_sqr_unreduced`] with 32-bit words and 64-bit products (no 64×64→128-bit
 /// multiplication on these machines: a `u128` product is a library call there).
 #[cfg(any(not(target_pointer_width = "64"), feature = "words32"))]
-#[inline(always)]
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn mont_sqr_unreduced(a: &Limbs) -> (Limbs, u64) {
     let (r, carry) = reduce_columns(&sqr_columns(&split(a)));
     (join(&r), u64::from(carry))
@@ -411,7 +418,7 @@ fn mont_sqr_unreduced(a: &Limbs) -> (Limbs, u64) {
 
 /// [`mont_mul_unreduced`] with 32-bit words and 64-bit products.
 #[cfg(any(not(target_pointer_width = "64"), feature = "words32"))]
-#[inline(always)]
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn mont_mul_unreduced(a: &Limbs, b: &Limbs) -> (Limbs, u64) {
     let (r, carry) = reduce_columns(&mul_columns(&split(a), &split(b)));
     (join(&r), u64::from(carry))
@@ -425,7 +432,7 @@ fn mont_mul_unreduced(a: &Limbs, b: &Limbs) -> (Limbs, u64) {
     all(target_pointer_width = "64", not(feature = "words32")),
     allow(dead_code)
 )]
-#[inline(always)]
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 #[allow(clippy::indexing_slicing, clippy::needless_range_loop)] // fixed sizes, loop counters
 fn mul_columns(a: &[u32; 8], b: &[u32; 8]) -> [u64; 16] {
     let mut col = [0u64; 16];
@@ -445,7 +452,7 @@ fn mul_columns(a: &[u32; 8], b: &[u32; 8]) -> [u64; 16] {
     all(target_pointer_width = "64", not(feature = "words32")),
     allow(dead_code)
 )]
-#[inline(always)]
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 #[allow(clippy::indexing_slicing, clippy::needless_range_loop)] // fixed sizes, loop counters
 fn sqr_columns(a: &[u32; 8]) -> [u64; 16] {
     let mut col = [0u64; 16];
@@ -481,7 +488,7 @@ fn sqr_columns(a: &[u32; 8]) -> [u64; 16] {
     all(target_pointer_width = "64", not(feature = "words32")),
     allow(dead_code)
 )]
-#[inline(always)]
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 #[allow(clippy::indexing_slicing)] // fixed sizes, loop counters
 #[allow(
     clippy::cast_possible_truncation,
@@ -536,7 +543,7 @@ fn join(words: &[u32]) -> Limbs {
 }
 
 /// `r − p` and its borrow (1 when `r < p`), straight-line.
-#[inline(always)]
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn sub_p(r: &Limbs) -> (Limbs, u64) {
     let mut d: Limbs = [0; 4];
     let mut borrow = 0u64;
@@ -551,7 +558,7 @@ fn sub_p(r: &Limbs) -> (Limbs, u64) {
 
 /// **Variable-time** Montgomery multiplication: [`Fe::mul`] with a branch for the final
 /// subtraction (taken rarely), for batch verification's hot loops.
-#[inline(always)]
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn mont_mul_vartime(a: &Limbs, b: &Limbs) -> Limbs {
     let (r, carry) = mont_mul_unreduced(a, b);
     if carry != 0 || !less_than_p(&r) {
@@ -574,19 +581,19 @@ fn less_than_p(l: &Limbs) -> bool {
 // The variable-time operations, for public values only (batch verification).
 impl Fe {
     /// `self · rhs`, **variable time**.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn mul_vartime(self, rhs: &Fe) -> Fe {
         Fe(mont_mul_vartime(&self.0, &rhs.0))
     }
 
     /// `self²`, **variable time**.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn square_vartime(self) -> Fe {
         Fe(mont_mul_vartime(&self.0, &self.0))
     }
 
     /// `self + rhs`, **variable time** (a branch for the final subtraction).
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn add_vartime(self, rhs: &Fe) -> Fe {
         let mut r: Limbs = [0; 4];
         let mut carry = false;
@@ -603,7 +610,7 @@ impl Fe {
     }
 
     /// `self − rhs`, **variable time** (a branch for the correction).
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn sub_vartime(self, rhs: &Fe) -> Fe {
         let mut r: Limbs = [0; 4];
         let mut borrow = false;
@@ -627,7 +634,7 @@ impl Fe {
     }
 
     /// `2·self`, **variable time**.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn double_vartime(self) -> Fe {
         self.add_vartime(&self)
     }
@@ -653,7 +660,7 @@ impl ConstantTimeEq for Fe {
 }
 
 impl ConditionallySelectable for Fe {
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn conditional_select(a: &Self, b: &Self, choice: Choice) -> Self {
         let mut out: Limbs = Fe::ZERO.0;
         words::selectznz(&mut out, choice.unwrap_u8(), &a.0, &b.0);
@@ -685,7 +692,7 @@ macro_rules! binary_ops {
     ($($trait:ident $method:ident),*) => {$(
         impl $trait for Fe {
             type Output = Fe;
-            #[inline(always)]
+            #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
             fn $method(self, rhs: Fe) -> Fe {
                 Fe::$method(self, &rhs)
             }
@@ -697,7 +704,7 @@ binary_ops!(Add add, Sub sub, Mul mul);
 
 impl Neg for Fe {
     type Output = Fe;
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn neg(self) -> Fe {
         Fe::neg(self)
     }

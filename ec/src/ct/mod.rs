@@ -76,7 +76,7 @@ pub struct Jacobian {
 }
 
 impl ConditionallySelectable for Jacobian {
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn conditional_select(a: &Self, b: &Self, choice: Choice) -> Self {
         Jacobian {
             x: Fe::conditional_select(&a.x, &b.x, choice),
@@ -110,7 +110,7 @@ impl Jacobian {
 
     /// `2·P` for `a = −3` ("dbl-2001-b", 3M + 5S). Exact for every point of P-256 (no point
     /// has `y = 0`; the identity stays the identity).
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn double(&self) -> Self {
         let delta = self.z.square();
         let gamma = self.y.square();
@@ -125,7 +125,7 @@ impl Jacobian {
 
     /// `P + Q` for an affine `Q` (8M + 3S), and whether `P = Q` (when the result is wrong:
     /// all zero). Exact when `P ≠ Q` and `P` is not the identity; `P = −Q` gives `Z = 0`.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn add_affine(&self, q: &Affine) -> (Self, Choice) {
         let z1z1 = self.z.square();
         let u2 = q.x * z1z1;
@@ -233,7 +233,7 @@ fn window(k: &[u64; 5], i: usize) -> u32 {
 }
 
 /// `table[index]` for a secret `index < 8`, reading every entry.
-#[inline(always)]
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 fn select(table: &[Affine; TABLE_LEN], index: u32) -> Affine {
     let mut out = Affine::default();
     for (j, entry) in (0u32..).zip(table) {
@@ -245,7 +245,7 @@ fn select(table: &[Affine; TABLE_LEN], index: u32) -> Affine {
 /// The digit `dᵢ = (w | 1) − 16` of a window `w`, as `±table[index]`: for `w ≥ 16` the digit
 /// is `2·index + 1` with `index = (w >> 1) − 8`; below, it is the negation of
 /// `2·(7 − (w >> 1)) + 1`.
-#[inline(always)]
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 #[allow(
     clippy::cast_possible_truncation,
     clippy::cast_possible_wrap,
