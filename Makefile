@@ -94,7 +94,7 @@ WASM_BINDGEN_VERSION := 0.2.130
 WASM_TARGET := wasm32-unknown-unknown
 WASM_OUT := target/$(WASM_TARGET)/wasm/possig_wasm.wasm
 ## The browser's main module must stay within this many bytes (make wasm-test checks it).
-WASM_WEB_MAX := 716800
+WASM_WEB_MAX := 700000
 PKG := bindings-wasm/pkg
 
 ## The wasm32 target, the wasm-bindgen CLI, Chromium and the npm test tools, once.
