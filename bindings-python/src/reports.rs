@@ -14,6 +14,7 @@ use pyo3::types::{PyBytes, PyDict, PyTuple};
 
 use crate::bulk::PyRecordOutcome;
 use crate::convert::{Vocabulary as V, opt_bytes, opt_utc, to_py, utc};
+use crate::views::hex_bytes;
 
 /// A chain-level finding: its stable code, whether it is informational, and its data.
 #[pyclass(frozen, eq, module = "possig._native", name = "Finding")]
@@ -33,11 +34,30 @@ impl PyFinding {
     fn informational(&self) -> bool {
         self.informational
     }
-    /// The finding's data (key ids and digests in hex, as in the JSON view), without its code.
+    /// The finding's data without its code, with the package's types: key ids and digests
+    /// (`key`, `digest`, `original`, a rotation's `from` and `to`) as `bytes`, times
+    /// (`issued_at`, `resigned_at`) as `datetime`; the rest as in the JSON view.
     #[getter]
-    fn data<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let d = to_py(py, &self.finding)?;
+    fn data<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = to_py(py, &self.finding)?.cast_into::<PyDict>()?;
         d.del_item("finding")?;
+        for (k, v) in d.clone().iter() {
+            let name: String = k.extract()?;
+            match name.as_str() {
+                // A rotation's `from`/`to` are key ids (hex); a gap's are counters (int).
+                "key" | "digest" | "original" | "from" | "to" => {
+                    if let Ok(hex) = v.extract::<String>() {
+                        d.set_item(k, hex_bytes(py, &hex)?)?;
+                    }
+                }
+                "issued_at" | "resigned_at" => {
+                    if let Ok(t) = v.extract::<u64>() {
+                        d.set_item(k, utc(py, t)?)?;
+                    }
+                }
+                _ => {}
+            }
+        }
         Ok(d)
     }
     /// The finding as `possig journal verify --json` prints it in `findings`.

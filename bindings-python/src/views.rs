@@ -19,7 +19,7 @@ fn decimal(py: Python<'_>, amount: u64, exponent: u8) -> PyResult<Bound<'_, PyAn
         .call_method1("scaleb", (-i32::from(exponent),))
 }
 
-fn hex_bytes<'py>(py: Python<'py>, hex: &str) -> PyResult<Bound<'py, PyBytes>> {
+pub(crate) fn hex_bytes<'py>(py: Python<'py>, hex: &str) -> PyResult<Bound<'py, PyBytes>> {
     let b = hex::decode(hex).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
     Ok(PyBytes::new(py, &b))
 }

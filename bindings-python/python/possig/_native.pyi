@@ -638,7 +638,9 @@ class Finding:
         """Informational (chain start, matching rotation, ...) rather than a problem."""
     @property
     def data(self) -> Dict[str, Any]:
-        """The finding's data as in the JSON view (key ids and digests in hex)."""
+        """The finding's data without its code: key ids and digests (``key``, ``digest``,
+        ``original``, a rotation's ``from`` and ``to``) as ``bytes``, times (``issued_at``,
+        ``resigned_at``) as ``datetime``, the rest as in the JSON view."""
     def to_dict(self) -> Dict[str, Any]:
         """The finding as ``possig journal verify --json`` prints it in ``findings``."""
     def __eq__(self, value: object, /) -> bool: ...
