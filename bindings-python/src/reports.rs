@@ -279,8 +279,8 @@ impl PyJournalReport {
 }
 
 /// A receipt's key fields in a reconciliation item (verified only if `status` is valid).
-#[pyclass(frozen, eq, module = "possig._native", name = "ReceiptFacts")]
-#[derive(PartialEq)]
+#[pyclass(frozen, eq, hash, module = "possig._native", name = "ReceiptFacts")]
+#[derive(PartialEq, Hash)]
 pub(crate) struct PyReceiptFacts(ReceiptFacts);
 
 #[pymethods]
@@ -361,8 +361,8 @@ impl PyReceiptFacts {
 }
 
 /// A settlement row's fields in a reconciliation item (`time` None for a malformed row).
-#[pyclass(frozen, eq, module = "possig._native", name = "RowFacts")]
-#[derive(PartialEq)]
+#[pyclass(frozen, eq, hash, module = "possig._native", name = "RowFacts")]
+#[derive(PartialEq, Hash)]
 pub(crate) struct PyRowFacts(RowFacts);
 
 #[pymethods]
@@ -423,8 +423,8 @@ impl PyRowFacts {
 }
 
 /// One reconciliation outcome: a receipt, a row, or both, in exactly one category.
-#[pyclass(frozen, eq, module = "possig._native", name = "ReconcileItem")]
-#[derive(PartialEq)]
+#[pyclass(frozen, eq, hash, module = "possig._native", name = "ReconcileItem")]
+#[derive(PartialEq, Hash)]
 pub(crate) struct PyReconcileItem(Item);
 
 fn facts(py: Python<'_>, f: Option<&ReceiptFacts>) -> PyResult<Option<Py<PyReceiptFacts>>> {

@@ -25,8 +25,8 @@ pub(crate) fn hex_bytes<'py>(py: Python<'py>, hex: &str) -> PyResult<Bound<'py, 
 }
 
 /// The payment part of a receipt. Amounts are integers in minor units.
-#[pyclass(frozen, eq, module = "possig._native", name = "PaymentFields")]
-#[derive(PartialEq)]
+#[pyclass(frozen, eq, hash, module = "possig._native", name = "PaymentFields")]
+#[derive(PartialEq, Hash)]
 pub(crate) struct PyPaymentFields(PaymentView);
 
 #[pymethods]
@@ -101,8 +101,8 @@ impl PyPaymentFields {
 }
 
 /// One (kind, currency) total of a dayClose.
-#[pyclass(frozen, eq, module = "possig._native", name = "Total")]
-#[derive(PartialEq)]
+#[pyclass(frozen, eq, hash, module = "possig._native", name = "Total")]
+#[derive(PartialEq, Hash)]
 pub(crate) struct PyTotal(TotalView);
 
 #[pymethods]
@@ -139,8 +139,8 @@ impl PyTotal {
 }
 
 /// A handwritten signature captured on screen: the canvas and its pen-down strokes.
-#[pyclass(frozen, eq, module = "possig._native", name = "Strokes")]
-#[derive(PartialEq)]
+#[pyclass(frozen, eq, hash, module = "possig._native", name = "Strokes")]
+#[derive(PartialEq, Hash)]
 pub(crate) struct PyStrokes(StrokesView);
 
 #[pymethods]
@@ -204,8 +204,8 @@ impl PyExtension {
 }
 
 /// A receipt's content, as decoded: trusted only inside a `VerifiedReceipt`.
-#[pyclass(frozen, eq, module = "possig._native", name = "ReceiptFields")]
-#[derive(PartialEq)]
+#[pyclass(frozen, eq, hash, module = "possig._native", name = "ReceiptFields")]
+#[derive(PartialEq, Hash)]
 pub(crate) struct PyReceiptFields(pub(crate) ReceiptView);
 
 #[pymethods]
@@ -352,8 +352,8 @@ impl PyReceiptFields {
 }
 
 /// A certificate of a verified path (depth 0 is the terminal's).
-#[pyclass(frozen, eq, module = "possig._native", name = "Certificate")]
-#[derive(PartialEq)]
+#[pyclass(frozen, eq, hash, module = "possig._native", name = "Certificate")]
+#[derive(PartialEq, Hash)]
 pub(crate) struct PyCertificate(CertificateView);
 
 #[pymethods]
@@ -398,8 +398,14 @@ impl PyCertificate {
 }
 
 /// Why a valid receipt deserves a second look, about the certificate at `depth` of its path.
-#[pyclass(frozen, eq, module = "possig._native", name = "CertificateWarning")]
-#[derive(PartialEq)]
+#[pyclass(
+    frozen,
+    eq,
+    hash,
+    module = "possig._native",
+    name = "CertificateWarning"
+)]
+#[derive(PartialEq, Hash)]
 pub(crate) struct PyCertificateWarning(WarningView);
 
 #[pymethods]
@@ -432,8 +438,8 @@ impl PyCertificateWarning {
 }
 
 /// A receipt whose signature, certificate path and attachments were verified.
-#[pyclass(frozen, eq, module = "possig._native", name = "VerifiedReceipt")]
-#[derive(PartialEq)]
+#[pyclass(frozen, eq, hash, module = "possig._native", name = "VerifiedReceipt")]
+#[derive(PartialEq, Hash)]
 pub(crate) struct PyVerifiedReceipt(VerifiedView);
 
 impl From<&possig::VerifiedReceipt> for PyVerifiedReceipt {

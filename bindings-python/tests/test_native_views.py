@@ -122,3 +122,13 @@ def test_error_codes_and_kinds_are_enum_members():
     with pytest.raises(possig.IoError) as io:
         possig.verify_journal(possig.TrustStore(roots=[]), "/nonexistent/journal", at=NOW)
     assert io.value.code is possig.ErrorCode.IO and io.value.kind == "io"
+
+
+def test_small_views_are_hashable_values(store):
+    a, b = _verified(store), _verified(store)
+    assert a is not b and a == b and hash(a) == hash(b) and len({a, b}) == 1
+    assert hash(a.fields) == hash(b.fields) and {a.fields.payment, b.fields.payment} == {a.fields.payment}
+    assert len({c for c in a.path}) == len(a.path)
+    day = possig.simulate_day([(key("term-ok"), "M-1", "T-1", None)], day_start=T0, per_terminal=20)
+    report = possig.reconcile(store, journals=[day.journal], settlement=day.settlement_csv.encode(), at=NOW)
+    assert len(set(report.items)) == len(report.items) and all(hash(i) == hash(i) for i in report.items)

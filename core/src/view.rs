@@ -14,7 +14,7 @@ use crate::verify::receipt::{UnverifiedReceipt, VerifiedReceipt};
 
 /// A payment body.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct PaymentView {
     /// Amount in minor units.
     pub amount: u64,
@@ -46,7 +46,7 @@ pub struct PaymentView {
 
 /// A total of a `dayClose`.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct TotalView {
     /// Kind name.
     pub kind: &'static str,
@@ -62,7 +62,7 @@ pub struct TotalView {
 
 /// The signed content of a receipt.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct TbsView {
     /// Format version.
     pub version: u64,
@@ -104,7 +104,7 @@ pub struct TbsView {
 
 /// A captured handwritten signature.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct StrokesView {
     /// Canvas width.
     pub width: u16,
@@ -116,7 +116,7 @@ pub struct StrokesView {
 
 /// A receipt as decoded (UNVERIFIED unless inside a [`VerifiedView`]).
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct ReceiptView {
     /// Receipt digest.
     pub digest: Digest,
@@ -132,7 +132,7 @@ pub struct ReceiptView {
 
 /// A certificate of a verified path.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct CertificateView {
     /// `terminal`, `intermediate` or `root`.
     pub role: &'static str,
@@ -152,7 +152,7 @@ pub struct CertificateView {
 
 /// A warning of a valid receipt.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct WarningView {
     /// Stable code.
     pub code: &'static str,
@@ -166,7 +166,7 @@ pub struct WarningView {
 
 /// A verified receipt.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct VerifiedView {
     /// The receipt.
     pub receipt: ReceiptView,

@@ -167,7 +167,7 @@ impl Reason {
 /// A receipt's key fields as an item shows them. Fields come from the receipt as decoded; they
 /// are verified only when `status` is `valid` or `valid_with_warnings`.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct ReceiptFacts {
     /// Position of the record in the input (0-based, across all journals).
     pub index: u64,
@@ -205,7 +205,7 @@ pub struct ReceiptFacts {
 
 /// A settlement row's fields as an item shows them.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct RowFacts {
     /// 1-based line in the settlement file.
     pub line: u64,
@@ -232,7 +232,7 @@ pub struct RowFacts {
 /// One outcome of reconciliation: a receipt, a row, or both (and for voids and references, the
 /// related original receipt).
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Item {
     /// The category.
     pub category: Category,

@@ -406,6 +406,7 @@ class PaymentFields:
     def to_dict(self) -> Dict[str, Any]:
         """The payment as ``possig show --json`` prints it in ``tbs.payment``."""
     def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
 
 @final
 class Total:
@@ -429,6 +430,7 @@ class Total:
     def to_dict(self) -> Dict[str, Any]:
         """The total as ``possig show --json`` prints it."""
     def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
 
 @final
 class Strokes:
@@ -446,6 +448,7 @@ class Strokes:
     def to_dict(self) -> Dict[str, Any]:
         """The strokes as ``possig show --json`` prints them."""
     def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
 
 @final
 class Extension:
@@ -536,6 +539,7 @@ class ReceiptFields:
     def to_dict(self) -> Dict[str, Any]:
         """The content exactly as ``possig show --json`` prints it."""
     def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
 
 @final
 class Certificate:
@@ -565,6 +569,7 @@ class Certificate:
     def to_dict(self) -> Dict[str, Any]:
         """The certificate as ``possig verify --json`` prints it in ``path``."""
     def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
 
 @final
 class CertificateWarning:
@@ -586,6 +591,7 @@ class CertificateWarning:
     def to_dict(self) -> Dict[str, Any]:
         """The warning as ``possig verify --json`` prints it."""
     def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
 
 @final
 class VerifiedReceipt:
@@ -625,6 +631,7 @@ class VerifiedReceipt:
         """The outcome as the CLI prints it: an element of ``possig verify --json`` without
         its ``file``."""
     def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
 
 @final
 class Finding:
@@ -771,6 +778,7 @@ class ReceiptFacts:
     def to_dict(self) -> Dict[str, Any]:
         """The facts as ``report.json`` holds them."""
     def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
 
 @final
 class RowFacts:
@@ -809,6 +817,7 @@ class RowFacts:
     def to_dict(self) -> Dict[str, Any]:
         """The row as ``report.json`` holds it."""
     def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
 
 @final
 class ReconcileItem:
@@ -841,6 +850,7 @@ class ReconcileItem:
     def to_dict(self) -> Dict[str, Any]:
         """The item as ``report.json`` holds it in ``items``."""
     def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
 
 @final
 class CategoryCount:
