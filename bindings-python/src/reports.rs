@@ -599,12 +599,12 @@ impl PyReconcileReport {
         }
         Ok(d)
     }
-    /// Items per category, per hour (Unix seconds of the hour's start).
+    /// Items per category, per hour (keyed by the hour's start, a `datetime` in UTC).
     #[getter]
     fn hours<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         for (k, m) in &self.view.report.hours {
-            d.set_item(*k, category_counts(py, m)?)?;
+            d.set_item(utc(py, *k)?, category_counts(py, m)?)?;
         }
         Ok(d)
     }

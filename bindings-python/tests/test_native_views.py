@@ -111,6 +111,9 @@ def test_reconcile_views_are_native(store):
     assert set(report.categories) <= set(possig.Category)
     assert report.journal.records == report.receipts
     assert isinstance(report.verified_at, datetime.datetime)
+    hours = report.hours
+    assert hours and all(h.tzinfo is not None and h.minute == 0 for h in hours)
+    assert sorted(int(h.timestamp()) for h in hours) == sorted(int(k) for k in report.to_dict()["report"]["hours"])
     assert all(isinstance(e, possig.ExpectedFinding) for e in day.expected)
 
 

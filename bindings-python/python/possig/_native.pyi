@@ -886,8 +886,8 @@ class ReconcileReport:
     def terminals(self) -> Dict[str, Dict[str, int]]:
         """Items per category, per terminal id."""
     @property
-    def hours(self) -> Dict[int, Dict[str, int]]:
-        """Items per category, per hour (Unix seconds of the hour's start)."""
+    def hours(self) -> Dict[datetime.datetime, Dict[str, int]]:
+        """Items per category, per hour (keyed by the hour's start, in UTC)."""
     @property
     def journal(self) -> JournalSummary:
         """The journal verification's counts."""
