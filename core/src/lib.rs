@@ -44,7 +44,7 @@ pub use hash::{Digest, KeyId};
 pub use sign::builder::{DayClose, Payment, ReceiptBuilder, ReceiptDraft, TotalSpec};
 pub use sign::keys;
 pub use sign::signer::{ExternalSigner, ReceiptSigner};
-pub use sign::terminal::Terminal;
+pub use sign::terminal::{Terminal, TerminalState};
 pub use time::UnixTime;
 pub use trust::{
     CertificateInfo, Role, TrustCounts, TrustStore, TrustStoreBuilder, Warning, key_id,

@@ -11,6 +11,36 @@ use crate::hash::{Digest, KeyId};
 use crate::sign::builder::{DayClose, ReceiptBuilder, TotalSpec};
 use crate::verify::receipt::UnverifiedReceipt;
 
+/// Everything a [`Terminal`] knows besides its signer: what a signer persists between
+/// receipts ([`Terminal::state`]) and resumes from ([`Terminal::from_state`]). Plain data; how
+/// it is stored (and made durable) is the caller's (the `possig-terminal` crate).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TerminalState {
+    /// Merchant id of every receipt.
+    pub merchant: String,
+    /// Terminal id of every receipt.
+    pub terminal: String,
+    /// The signing key's id.
+    pub key_id: KeyId,
+    /// The counter of the next receipt.
+    pub next_counter: u64,
+    /// Digest of the last receipt (zeros before the first).
+    pub previous: Digest,
+    /// Number of the open batch (the next `dayClose` carries it).
+    pub batch_number: u64,
+    /// Counter of the open batch's first receipt.
+    pub batch_first: u64,
+    /// Digests of the open batch's receipts, in order (the `dayClose`'s Merkle leaves).
+    pub batch: Vec<Digest>,
+    /// The open batch's totals per (kind, currency).
+    pub totals: Vec<TotalSpec>,
+    /// (counter, digest) of the unsigned records since the last `recovery`.
+    pub unsigned: Vec<(u64, Digest)>,
+    /// For a rotated key before its first receipt: (old key id, its last counter, its last
+    /// receipt's digest), which the first receipt carries as its key-rotation extension.
+    pub rotation: Option<(KeyId, u64, Digest)>,
+}
+
 /// A terminal's signing state. `S` is a [`crate::ReceiptSigner`]: a software key, or an HSM
 /// adapter wrapped in [`crate::ExternalSigner`].
 pub struct Terminal<S> {
@@ -89,6 +119,98 @@ impl<S: crate::ReceiptSigner> Terminal<S> {
         })?;
         t.rotation = Some(KeyRotation::new(self.key_id, last, self.previous));
         Ok(t)
+    }
+
+    /// The chain, batch and outage state, to persist.
+    pub fn state(&self) -> TerminalState {
+        TerminalState {
+            merchant: self.merchant.clone(),
+            terminal: self.terminal.clone(),
+            key_id: KeyId(self.key_id),
+            next_counter: self.counter,
+            previous: Digest(self.previous),
+            batch_number: self.batch_number,
+            batch_first: self.batch_first,
+            batch: self.batch.iter().copied().map(Digest).collect(),
+            totals: self.totals.values().cloned().collect(),
+            unsigned: self
+                .unsigned
+                .iter()
+                .map(|(c, d)| (*c, Digest(*d)))
+                .collect(),
+            rotation: self.rotation.as_ref().map(|r| {
+                let id = <[u8; 32]>::try_from(r.previous_key_id()).unwrap_or_default();
+                let d = <[u8; 32]>::try_from(r.previous_digest()).unwrap_or_default();
+                (KeyId(id), r.previous_counter(), Digest(d))
+            }),
+        }
+    }
+
+    /// A terminal resuming from a persisted [`TerminalState`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidField`] (`SignerKeyId`) if `state` belongs to another key than the
+    /// signer's; as [`Terminal::new`].
+    pub fn from_state(signer: S, state: &TerminalState) -> Result<Self, Error> {
+        let mut t = Self::resume(
+            signer,
+            &state.merchant,
+            &state.terminal,
+            state.next_counter,
+            state.previous,
+        )?;
+        if t.key_id != state.key_id.to_bytes() {
+            return Err(Error::InvalidField {
+                field: crate::Field::SignerKeyId,
+            });
+        }
+        t.batch_number = state.batch_number;
+        t.batch_first = state.batch_first;
+        t.batch = state.batch.iter().map(|d| d.to_bytes()).collect();
+        t.totals = state
+            .totals
+            .iter()
+            .map(|x| ((x.kind as u32, x.currency.clone()), x.clone()))
+            .collect();
+        t.unsigned = state
+            .unsigned
+            .iter()
+            .map(|(c, d)| (*c, d.to_bytes()))
+            .collect();
+        t.rotation = state.rotation.map(|(id, counter, digest)| {
+            KeyRotation::new(id.to_bytes(), counter, digest.to_bytes())
+        });
+        Ok(t)
+    }
+
+    /// Brings the state forward past `r`, a receipt this terminal released (read back from
+    /// its own journal after a crash): `r` must be the chain's next receipt, by this key.
+    ///
+    /// # Errors
+    /// [`Error::InvalidField`]: `SignerKeyId` for another key's receipt, `Counter` for one that
+    /// is not the next, `Previous` for one that does not link to the last.
+    pub fn observe(&mut self, r: &UnverifiedReceipt) -> Result<(), Error> {
+        let tbs = r.tbs();
+        let bad = |field| Err(Error::InvalidField { field });
+        if tbs.signer_key_id() != self.key_id.as_slice() {
+            return bad(crate::Field::SignerKeyId);
+        }
+        if tbs.counter() != self.counter {
+            return bad(crate::Field::Counter);
+        }
+        if tbs.previous() != self.previous.as_slice() {
+            return bad(crate::Field::Previous);
+        }
+        if self.counter == 0 {
+            self.rotation = None;
+        }
+        if r.is_unsigned() {
+            self.unsigned.push((tbs.counter(), r.digest().to_bytes()));
+        } else if tbs.kind() == ReceiptKind::Recovery {
+            self.unsigned.clear();
+        }
+        self.advance(r);
+        Ok(())
     }
 
     /// The signer's public key.
