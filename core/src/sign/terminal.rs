@@ -2,8 +2,6 @@
 //! that every receipt continues the chain and `recovery` / `dayClose` receipts commit to exactly
 //! what the verifier will recompute.
 
-use std::collections::BTreeMap;
-
 use crate::error::Error;
 use crate::format::merkle;
 use crate::format::wire::{KeyRotation, ReceiptKind};
@@ -41,30 +39,113 @@ pub struct TerminalState {
     pub rotation: Option<(KeyId, u64, Digest)>,
 }
 
-/// A terminal's signing state. `S` is a [`crate::ReceiptSigner`]: a software key, or an HSM
-/// adapter wrapped in [`crate::ExternalSigner`].
+impl TerminalState {
+    /// The state of a key that has signed nothing yet (its next receipt has counter 0).
+    pub fn new(key_id: KeyId, merchant: &str, terminal: &str) -> Self {
+        TerminalState {
+            merchant: merchant.to_string(),
+            terminal: terminal.to_string(),
+            key_id,
+            next_counter: 0,
+            previous: Digest::default(),
+            batch_number: 1,
+            batch_first: 0,
+            batch: Vec::new(),
+            totals: Vec::new(),
+            unsigned: Vec::new(),
+            rotation: None,
+        }
+    }
+
+    /// Brings the state forward past `r`, a receipt this key produced (signed, or recorded
+    /// unsigned during an outage): what a signer does after each receipt, and after a crash
+    /// with the receipts read back from its own journal. `r` must be the chain's next receipt,
+    /// by this key; a refused receipt changes nothing.
+    ///
+    /// # Errors
+    /// [`Error::InvalidField`]: `SignerKeyId` for another key's receipt, `Counter` for one that
+    /// is not the next, `Previous` for one that does not link to the last.
+    pub fn observe(&mut self, r: &UnverifiedReceipt) -> Result<(), Error> {
+        let tbs = r.tbs();
+        let bad = |field| Err(Error::InvalidField { field });
+        if tbs.signer_key_id() != self.key_id.as_bytes() {
+            return bad(crate::Field::SignerKeyId);
+        }
+        if tbs.counter() != self.next_counter {
+            return bad(crate::Field::Counter);
+        }
+        if tbs.previous() != self.previous.as_bytes() {
+            return bad(crate::Field::Previous);
+        }
+        let digest = r.digest();
+        self.rotation = None;
+        self.next_counter += 1;
+        self.previous = digest;
+        if r.is_unsigned() {
+            self.unsigned.push((tbs.counter(), digest));
+        } else if tbs.kind() == ReceiptKind::Recovery {
+            self.unsigned.clear();
+        }
+        if tbs.kind() == ReceiptKind::DayClose {
+            self.batch_number += 1;
+            self.batch_first = self.next_counter;
+            self.batch.clear();
+            self.totals.clear();
+            return Ok(());
+        }
+        self.batch.push(digest);
+        if let Some(p) = tbs.payment() {
+            let key = (tbs.kind() as u32, p.currency());
+            let at = self
+                .totals
+                .binary_search_by(|t| (t.kind as u32, t.currency.as_str()).cmp(&key));
+            let i = at.unwrap_or_else(|i| {
+                self.totals.insert(
+                    i,
+                    TotalSpec {
+                        kind: tbs.kind(),
+                        currency: p.currency().to_string(),
+                        count: 0,
+                        amount: 0,
+                    },
+                );
+                i
+            });
+            if let Some(t) = self.totals.get_mut(i) {
+                t.count += 1;
+                t.amount += p.amount();
+            }
+        }
+        Ok(())
+    }
+
+    /// The `dayClose` content for the open batch.
+    pub fn day_close(&self) -> DayClose {
+        let leaves: Vec<[u8; 32]> = self.batch.iter().map(|d| d.to_bytes()).collect();
+        DayClose {
+            batch_number: self.batch_number,
+            first_counter: self.batch_first,
+            count: self.batch.len() as u64,
+            totals: self.totals.clone(),
+            root: Digest(merkle::root(&leaves)),
+        }
+    }
+}
+
+/// A terminal: a signer and its [`TerminalState`]. `S` is a [`crate::ReceiptSigner`]: a
+/// software key, or an HSM adapter wrapped in [`crate::ExternalSigner`].
 pub struct Terminal<S> {
     signer: S,
-    key_id: [u8; 32],
-    merchant: String,
-    terminal: String,
-    counter: u64,
-    previous: [u8; 32],
-    batch_number: u64,
-    batch_first: u64,
-    batch: Vec<[u8; 32]>,
-    totals: BTreeMap<(u32, String), TotalSpec>,
-    unsigned: Vec<(u64, [u8; 32])>,
-    rotation: Option<KeyRotation>,
+    state: TerminalState,
 }
 
 /// Shows the chain state, never the signer (it may hold a secret key).
 impl<S> core::fmt::Debug for Terminal<S> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Terminal")
-            .field("merchant", &self.merchant)
-            .field("terminal", &self.terminal)
-            .field("counter", &self.counter)
+            .field("merchant", &self.state.merchant)
+            .field("terminal", &self.state.terminal)
+            .field("counter", &self.state.next_counter)
             .finish_non_exhaustive()
     }
 }
@@ -75,10 +156,15 @@ impl<S: crate::ReceiptSigner> Terminal<S> {
     /// # Errors
     /// [`Error::InvalidPublicKey`] if the signer's key cannot be encoded (never for P-256 keys).
     pub fn new(signer: S, merchant: &str, terminal: &str) -> Result<Self, Error> {
-        Self::resume(signer, merchant, terminal, 0, [0; 32])
+        let key_id = crate::key_id(&signer.verifying_key())?;
+        Ok(Terminal {
+            signer,
+            state: TerminalState::new(key_id, merchant, terminal),
+        })
     }
 
-    /// A terminal continuing an existing chain: `next_counter` and the digest of its last receipt.
+    /// A terminal continuing an existing chain: `next_counter` and the digest of its last
+    /// receipt (a new batch, no outage; [`Terminal::from_state`] resumes everything).
     ///
     /// # Errors
     /// As [`Terminal::new`].
@@ -89,61 +175,11 @@ impl<S: crate::ReceiptSigner> Terminal<S> {
         next_counter: u64,
         previous: impl Into<Digest>,
     ) -> Result<Self, Error> {
-        let key_id = crate::key_id(&signer.verifying_key())?.to_bytes();
-        let previous = previous.into().to_bytes();
-        Ok(Terminal {
-            signer,
-            key_id,
-            merchant: merchant.to_string(),
-            terminal: terminal.to_string(),
-            counter: next_counter,
-            previous,
-            batch_number: 1,
-            batch_first: next_counter,
-            batch: Vec::new(),
-            totals: BTreeMap::new(),
-            unsigned: Vec::new(),
-            rotation: None,
-        })
-    }
-
-    /// A new key for the same terminal: its counter-0 receipt will carry the key-rotation
-    /// extension naming this terminal's last receipt.
-    ///
-    /// # Errors
-    /// As [`Terminal::new`].
-    pub fn rotate<T: crate::ReceiptSigner>(&self, new_signer: T) -> Result<Terminal<T>, Error> {
-        let mut t = Terminal::new(new_signer, &self.merchant, &self.terminal)?;
-        let last = self.counter.checked_sub(1).ok_or(Error::InvalidField {
-            field: crate::Field::KeyRotation,
-        })?;
-        t.rotation = Some(KeyRotation::new(self.key_id, last, self.previous));
+        let mut t = Self::new(signer, merchant, terminal)?;
+        t.state.next_counter = next_counter;
+        t.state.previous = previous.into();
+        t.state.batch_first = next_counter;
         Ok(t)
-    }
-
-    /// The chain, batch and outage state, to persist.
-    pub fn state(&self) -> TerminalState {
-        TerminalState {
-            merchant: self.merchant.clone(),
-            terminal: self.terminal.clone(),
-            key_id: KeyId(self.key_id),
-            next_counter: self.counter,
-            previous: Digest(self.previous),
-            batch_number: self.batch_number,
-            batch_first: self.batch_first,
-            batch: self.batch.iter().copied().map(Digest).collect(),
-            totals: self.totals.values().cloned().collect(),
-            unsigned: self
-                .unsigned
-                .iter()
-                .map(|(c, d)| (*c, Digest(*d)))
-                .collect(),
-            rotation: self.rotation.as_ref().map(|r| {
-                let id = <[u8; 32]>::try_from(r.previous_key_id()).unwrap_or_default();
-                let d = <[u8; 32]>::try_from(r.previous_digest()).unwrap_or_default();
-                (KeyId(id), r.previous_counter(), Digest(d))
-            }),
-        }
     }
 
     /// A terminal resuming from a persisted [`TerminalState`].
@@ -152,65 +188,47 @@ impl<S: crate::ReceiptSigner> Terminal<S> {
     /// [`Error::InvalidField`] (`SignerKeyId`) if `state` belongs to another key than the
     /// signer's; as [`Terminal::new`].
     pub fn from_state(signer: S, state: &TerminalState) -> Result<Self, Error> {
-        let mut t = Self::resume(
-            signer,
-            &state.merchant,
-            &state.terminal,
-            state.next_counter,
-            state.previous,
-        )?;
-        if t.key_id != state.key_id.to_bytes() {
+        if crate::key_id(&signer.verifying_key())? != state.key_id {
             return Err(Error::InvalidField {
                 field: crate::Field::SignerKeyId,
             });
         }
-        t.batch_number = state.batch_number;
-        t.batch_first = state.batch_first;
-        t.batch = state.batch.iter().map(|d| d.to_bytes()).collect();
-        t.totals = state
-            .totals
-            .iter()
-            .map(|x| ((x.kind as u32, x.currency.clone()), x.clone()))
-            .collect();
-        t.unsigned = state
-            .unsigned
-            .iter()
-            .map(|(c, d)| (*c, d.to_bytes()))
-            .collect();
-        t.rotation = state.rotation.map(|(id, counter, digest)| {
-            KeyRotation::new(id.to_bytes(), counter, digest.to_bytes())
-        });
+        Ok(Terminal {
+            signer,
+            state: state.clone(),
+        })
+    }
+
+    /// A new key for the same terminal: its counter-0 receipt will carry the key-rotation
+    /// extension naming this terminal's last receipt.
+    ///
+    /// # Errors
+    /// As [`Terminal::new`]; [`Error::InvalidField`] (`KeyRotation`) before the first receipt.
+    pub fn rotate<T: crate::ReceiptSigner>(&self, new_signer: T) -> Result<Terminal<T>, Error> {
+        let mut t = Terminal::new(new_signer, &self.state.merchant, &self.state.terminal)?;
+        let last = self
+            .state
+            .next_counter
+            .checked_sub(1)
+            .ok_or(Error::InvalidField {
+                field: crate::Field::KeyRotation,
+            })?;
+        t.state.rotation = Some((self.state.key_id, last, self.state.previous));
         Ok(t)
     }
 
-    /// Brings the state forward past `r`, a receipt this terminal released (read back from
-    /// its own journal after a crash): `r` must be the chain's next receipt, by this key.
+    /// The chain, batch and outage state, to persist.
+    pub fn state(&self) -> TerminalState {
+        self.state.clone()
+    }
+
+    /// Brings the state forward past `r`, a receipt this terminal released
+    /// ([`TerminalState::observe`]).
     ///
     /// # Errors
-    /// [`Error::InvalidField`]: `SignerKeyId` for another key's receipt, `Counter` for one that
-    /// is not the next, `Previous` for one that does not link to the last.
+    /// As [`TerminalState::observe`].
     pub fn observe(&mut self, r: &UnverifiedReceipt) -> Result<(), Error> {
-        let tbs = r.tbs();
-        let bad = |field| Err(Error::InvalidField { field });
-        if tbs.signer_key_id() != self.key_id.as_slice() {
-            return bad(crate::Field::SignerKeyId);
-        }
-        if tbs.counter() != self.counter {
-            return bad(crate::Field::Counter);
-        }
-        if tbs.previous() != self.previous.as_slice() {
-            return bad(crate::Field::Previous);
-        }
-        if self.counter == 0 {
-            self.rotation = None;
-        }
-        if r.is_unsigned() {
-            self.unsigned.push((tbs.counter(), r.digest().to_bytes()));
-        } else if tbs.kind() == ReceiptKind::Recovery {
-            self.unsigned.clear();
-        }
-        self.advance(r);
-        Ok(())
+        self.state.observe(r)
     }
 
     /// The signer's public key.
@@ -219,57 +237,32 @@ impl<S: crate::ReceiptSigner> Terminal<S> {
     }
     /// The key id.
     pub fn key_id(&self) -> KeyId {
-        KeyId(self.key_id)
+        self.state.key_id
     }
     /// The counter the next receipt will carry.
     pub fn next_counter(&self) -> u64 {
-        self.counter
+        self.state.next_counter
     }
     /// Digest of the last receipt (zeros before the first).
     pub fn previous(&self) -> Digest {
-        Digest(self.previous)
+        self.state.previous
     }
 
     /// A builder with signer, merchant, terminal, chain position and time filled in.
     pub fn builder(&self, kind: ReceiptKind, issued_at: u64) -> ReceiptBuilder {
         ReceiptBuilder::new(kind)
-            .signer_key_id(self.key_id)
-            .merchant_id(&self.merchant)
-            .terminal_id(&self.terminal)
-            .chain(self.counter, self.previous)
+            .signer_key_id(self.state.key_id.to_bytes())
+            .merchant_id(&self.state.merchant)
+            .terminal_id(&self.state.terminal)
+            .chain(self.state.next_counter, self.state.previous.to_bytes())
             .issued_at(issued_at)
     }
 
-    fn advance(&mut self, r: &UnverifiedReceipt) {
-        let tbs = r.tbs();
-        self.counter += 1;
-        self.previous = r.digest().to_bytes();
-        if tbs.kind() == ReceiptKind::DayClose {
-            self.batch_number += 1;
-            self.batch_first = self.counter;
-            self.batch.clear();
-            self.totals.clear();
-            return;
-        }
-        self.batch.push(r.digest().to_bytes());
-        if let Some(p) = tbs.payment() {
-            let t = self
-                .totals
-                .entry((tbs.kind() as u32, p.currency().to_string()))
-                .or_insert(TotalSpec {
-                    kind: tbs.kind(),
-                    currency: p.currency().to_string(),
-                    count: 0,
-                    amount: 0,
-                });
-            t.count += 1;
-            t.amount += p.amount();
-        }
-    }
-
-    fn with_rotation(&mut self, b: ReceiptBuilder) -> Result<ReceiptBuilder, Error> {
-        match (self.counter, self.rotation.take()) {
-            (0, Some(rot)) => b.key_rotation(&rot),
+    fn with_rotation(&self, b: ReceiptBuilder) -> Result<ReceiptBuilder, Error> {
+        match (self.state.next_counter, self.state.rotation) {
+            (0, Some((id, counter, digest))) => {
+                b.key_rotation(&KeyRotation::new(id.to_bytes(), counter, digest.to_bytes()))
+            }
             _ => Ok(b),
         }
     }
@@ -281,7 +274,7 @@ impl<S: crate::ReceiptSigner> Terminal<S> {
     pub fn sign(&mut self, b: ReceiptBuilder) -> Result<UnverifiedReceipt, Error> {
         let b = self.with_rotation(b)?;
         let r = b.build()?.sign(&self.signer)?;
-        self.advance(&r);
+        self.state.observe(&r)?;
         Ok(r)
     }
 
@@ -293,9 +286,7 @@ impl<S: crate::ReceiptSigner> Terminal<S> {
     pub fn record_unsigned(&mut self, b: ReceiptBuilder) -> Result<UnverifiedReceipt, Error> {
         let b = self.with_rotation(b)?;
         let r = b.build()?.unsigned()?;
-        self.unsigned
-            .push((r.tbs().counter(), r.digest().to_bytes()));
-        self.advance(&r);
+        self.state.observe(&r)?;
         Ok(r)
     }
 
@@ -305,32 +296,25 @@ impl<S: crate::ReceiptSigner> Terminal<S> {
     /// [`Error::InvalidField`] (`Recovery`) if there is no unsigned record; signing errors.
     pub fn recover(&mut self, issued_at: u64) -> Result<UnverifiedReceipt, Error> {
         let first = self
+            .state
             .unsigned
             .first()
             .map(|u| u.0)
             .ok_or(Error::InvalidField {
                 field: crate::Field::Recovery,
             })?;
-        let leaves: Vec<[u8; 32]> = self.unsigned.iter().map(|u| u.1).collect();
+        let leaves: Vec<[u8; 32]> = self.state.unsigned.iter().map(|u| u.1.to_bytes()).collect();
         let b = self.builder(ReceiptKind::Recovery, issued_at).recovery(
             first,
             leaves.len() as u64,
             merkle::root(&leaves),
         );
-        let r = self.sign(b)?;
-        self.unsigned.clear();
-        Ok(r)
+        self.sign(b)
     }
 
     /// The `dayClose` content for the open batch (what [`Terminal::close_day`] signs).
     pub fn day_close(&self) -> DayClose {
-        DayClose {
-            batch_number: self.batch_number,
-            first_counter: self.batch_first,
-            count: self.batch.len() as u64,
-            totals: self.totals.values().cloned().collect(),
-            root: Digest(merkle::root(&self.batch)),
-        }
+        self.state.day_close()
     }
 
     /// Signs a `dayClose` receipt for the open batch and starts the next one.
