@@ -115,6 +115,9 @@ pub enum Error {
         /// The OS error's kind.
         kind: std::io::ErrorKind,
     },
+    /// An earlier commit of this open store failed part-way: reopen it (opening cuts off
+    /// what the failed append left).
+    CommitFailed,
     /// An error of the receipt library (building, signing).
     Possig(possig::Error),
 }
@@ -168,6 +171,10 @@ impl core::fmt::Display for Error {
                 };
                 write!(f, "{name}: {kind}; nothing was released")
             }
+            Error::CommitFailed => write!(
+                f,
+                "an earlier commit failed part-way: reopen the signer state"
+            ),
             Error::Possig(e) => write!(f, "{e}"),
         }
     }
@@ -206,6 +213,8 @@ pub struct SignerStore {
     state: TerminalState,
     journal_len: u64,
     retired: bool,
+    /// A commit failed after it may have written to the journal.
+    failed: bool,
 }
 
 fn sync_dir(dir: &Path) -> Result<(), Error> {
@@ -260,6 +269,7 @@ impl SignerStore {
             state: state.clone(),
             journal_len: 0,
             retired: false,
+            failed: false,
         };
         store.checkpoint()?;
         Ok(store)
@@ -314,6 +324,7 @@ impl SignerStore {
             state,
             journal_len: checkpoint_len,
             retired,
+            failed: false,
         };
         let moved = store.roll_forward(actual)?;
         if moved || rebuilt {
@@ -412,6 +423,9 @@ impl SignerStore {
         if self.retired {
             return Err(Error::Retired);
         }
+        if self.failed {
+            return Err(Error::CommitFailed);
+        }
         let mut check = self.state.clone();
         let mismatch = |error| Error::JournalMismatch {
             offset: self.journal_len,
@@ -430,7 +444,13 @@ impl SignerStore {
             self.journal.sync_data()
         });
         if let Err(e) = written {
-            // Whatever reached the file is cut off at the next open (or kept, if whole).
+            // Part of the record may be in the file: appending after it would bury it in the
+            // journal. Cut it off now if possible; else refuse until reopened (open cuts it).
+            let cut = self
+                .journal
+                .set_len(self.journal_len)
+                .and_then(|()| self.journal.sync_all());
+            self.failed = cut.is_err();
             return Err(io(Part::Journal)(e));
         }
         fault("after_journal_sync");
