@@ -91,6 +91,9 @@ pub enum Error {
         /// Length found.
         actual: u64,
     },
+    /// `journal.der` is missing while `state.json` exists: the record of what was released is
+    /// gone, and the chain is not restarted over it.
+    JournalLost,
     /// Bytes that are not a record before the journal's last record.
     JournalCorrupt {
         /// Offset of the bytes.
@@ -150,6 +153,11 @@ impl core::fmt::Display for Error {
             Error::JournalTruncated { expected, actual } => write!(
                 f,
                 "{} is {actual} bytes, the state says {expected}: released receipts are missing",
+                Part::Journal.file_name()
+            ),
+            Error::JournalLost => write!(
+                f,
+                "{} is missing: the record of the released receipts is gone",
                 Part::Journal.file_name()
             ),
             Error::JournalCorrupt { offset } => write!(
@@ -293,10 +301,7 @@ impl SignerStore {
             .append(true)
             .open(dir.join(Part::Journal.file_name()))
             .map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => Error::JournalTruncated {
-                    expected: 1,
-                    actual: 0,
-                },
+                std::io::ErrorKind::NotFound => Error::JournalLost,
                 _ => io(Part::Journal)(e),
             })?;
         let actual = journal.metadata().map_err(io(Part::Journal))?.len();
