@@ -13,7 +13,7 @@ use possig_testkit::simulate::{SimTerminal, simulate_day as simulate};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 
-use crate::convert::{Vocabulary as V, to_py};
+use crate::convert::{Vocabulary as V, opt_bytes, to_py};
 use crate::keys::PySigningKey;
 use crate::receipt::PyTrustStore;
 use crate::reports::{PyJournalReport, PyReconcileReport};
@@ -51,10 +51,6 @@ impl PyRecordOutcome {
     fn kind_name(&self) -> Option<&'static str> {
         self.0.kind.map(|k| k.name())
     }
-}
-
-fn bytes32<'py>(py: Python<'py>, b: Option<&[u8; 32]>) -> Option<Bound<'py, PyBytes>> {
-    b.map(|b| PyBytes::new(py, b))
 }
 
 /// The fields of a `RecordOutcome` as `__reduce__` gives them to `_restore`.
@@ -110,7 +106,7 @@ impl PyRecordOutcome {
     }
     #[getter]
     fn key_id<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
-        bytes32(py, self.0.key_id.as_ref().map(|k| k.as_bytes()))
+        opt_bytes(py, self.0.key_id.as_ref().map(|k| &k.as_bytes()[..]))
     }
     #[getter]
     fn terminal(&self) -> Option<&str> {
@@ -126,7 +122,7 @@ impl PyRecordOutcome {
     }
     #[getter]
     fn digest<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
-        bytes32(py, self.0.digest.as_ref().map(|d| d.as_bytes()))
+        opt_bytes(py, self.0.digest.as_ref().map(|d| &d.as_bytes()[..]))
     }
 
     /// Equal when every field Python sees is equal (the error's structured data, which the

@@ -4,7 +4,8 @@
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::types::{PyBytes, PyDict, PyString, PyType};
+use strum::VariantArray;
 
 /// One of the crate's serde views as Python objects (dicts, lists, str, int, bool, None):
 /// exactly the JSON document the CLI prints with `--json` (map keys are strings, as in JSON),
@@ -36,14 +37,45 @@ pub(crate) fn utc(py: Python<'_>, seconds: u64) -> PyResult<Bound<'_, PyAny>> {
     from.bind(py).call1((seconds, tz.bind(py)))
 }
 
+/// A duration in seconds as a `timedelta`.
+pub(crate) fn timedelta(py: Python<'_>, seconds: u64) -> PyResult<Bound<'_, PyAny>> {
+    static TIMEDELTA: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    let kw = PyDict::new(py);
+    kw.set_item("seconds", seconds)?;
+    TIMEDELTA
+        .import(py, "datetime", "timedelta")?
+        .call((), Some(&kw))
+}
+
+/// `amount` scaled by `10^-exponent` as an exact `decimal.Decimal`.
+pub(crate) fn decimal(py: Python<'_>, amount: u64, exponent: u8) -> PyResult<Bound<'_, PyAny>> {
+    static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    DECIMAL
+        .import(py, "decimal", "Decimal")?
+        .call1((amount,))?
+        .call_method1("scaleb", (-i32::from(exponent),))
+}
+
+/// The bytes a view's hex string stands for (the views write hex the crate produced, so a
+/// failure is a bug surfaced as `ValueError`, never a panic).
+pub(crate) fn hex_vec(hex: &str) -> PyResult<Vec<u8>> {
+    hex::decode(hex).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+}
+
+/// [`hex_vec`] as `bytes`.
+pub(crate) fn hex_bytes<'py>(py: Python<'py>, hex: &str) -> PyResult<Bound<'py, PyBytes>> {
+    Ok(PyBytes::new(py, &hex_vec(hex)?))
+}
+
 /// Optional Unix seconds as an optional `datetime` in UTC.
 pub(crate) fn opt_utc(py: Python<'_>, seconds: Option<u64>) -> PyResult<Option<Bound<'_, PyAny>>> {
     seconds.map(|s| utc(py, s)).transpose()
 }
 
 /// The closed vocabularies of the crate, one `str`-valued `enum.Enum` each in `possig._enums`
-/// (generated from [`vocabularies`] by `bindings-python/gen_enums.py`).
-#[derive(Clone, Copy)]
+/// (generated from [`vocabularies`] by `bindings-python/gen_enums.py`). A variant's name is
+/// its class name there.
+#[derive(Clone, Copy, strum::IntoStaticStr, strum::VariantArray)]
 pub(crate) enum Vocabulary {
     ReceiptKind,
     EntryMode,
@@ -58,38 +90,10 @@ pub(crate) enum Vocabulary {
     Reason,
 }
 
-const VOCABULARIES: usize = 11;
-
 impl Vocabulary {
-    const ALL: [Vocabulary; VOCABULARIES] = [
-        Vocabulary::ReceiptKind,
-        Vocabulary::EntryMode,
-        Vocabulary::CardholderVerification,
-        Vocabulary::CertificateRole,
-        Vocabulary::WarningCode,
-        Vocabulary::Status,
-        Vocabulary::ErrorKind,
-        Vocabulary::ErrorCode,
-        Vocabulary::FindingCode,
-        Vocabulary::Category,
-        Vocabulary::Reason,
-    ];
-
     /// The class name in `possig._enums`.
     fn class(self) -> &'static str {
-        match self {
-            Vocabulary::ReceiptKind => "ReceiptKind",
-            Vocabulary::EntryMode => "EntryMode",
-            Vocabulary::CardholderVerification => "CardholderVerification",
-            Vocabulary::CertificateRole => "CertificateRole",
-            Vocabulary::WarningCode => "WarningCode",
-            Vocabulary::Status => "Status",
-            Vocabulary::ErrorKind => "ErrorKind",
-            Vocabulary::ErrorCode => "ErrorCode",
-            Vocabulary::FindingCode => "FindingCode",
-            Vocabulary::Category => "Category",
-            Vocabulary::Reason => "Reason",
-        }
+        self.into()
     }
 
     /// Every value, from the crate's own enums.
@@ -113,9 +117,9 @@ impl Vocabulary {
     /// The member with this value; the plain string for a value the enum does not have (a
     /// module built from another version), never an exception.
     pub(crate) fn member<'py>(self, py: Python<'py>, value: &str) -> PyResult<Bound<'py, PyAny>> {
-        static MAPS: [PyOnceLock<Py<PyDict>>; VOCABULARIES] =
-            [const { PyOnceLock::new() }; VOCABULARIES];
-        // Every variant has its cell (`ALL` has one entry per variant, in order).
+        const N: usize = <Vocabulary as VariantArray>::VARIANTS.len();
+        static MAPS: [PyOnceLock<Py<PyDict>>; N] = [const { PyOnceLock::new() }; N];
+        // Every variant has its cell (`VARIANTS` lists each once, in declaration order).
         let Some(cell) = MAPS.get(self as usize) else {
             return Ok(PyString::new(py, value).into_any());
         };
@@ -145,7 +149,7 @@ impl Vocabulary {
 /// Every vocabulary: class name → values (what `gen_enums.py` writes `possig/_enums.py` from).
 #[pyfunction]
 pub(crate) fn vocabularies() -> Vec<(&'static str, Vec<&'static str>)> {
-    Vocabulary::ALL
+    <Vocabulary as VariantArray>::VARIANTS
         .iter()
         .map(|v| (v.class(), v.values()))
         .collect()

@@ -13,8 +13,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyTuple};
 
 use crate::bulk::PyRecordOutcome;
-use crate::convert::{Vocabulary as V, opt_bytes, opt_utc, to_py, utc};
-use crate::views::hex_bytes;
+use crate::convert::{Vocabulary as V, hex_bytes, opt_bytes, opt_utc, timedelta, to_py, utc};
 
 /// A chain-level finding: its stable code, whether it is informational, and its data.
 #[pyclass(frozen, eq, module = "possig._native", name = "Finding")]
@@ -467,16 +466,7 @@ impl PyReconcileItem {
     /// How long a `pending` receipt has been waiting, as a `timedelta`.
     #[getter]
     fn pending_for<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.0
-            .pending_for
-            .map(|s| {
-                let kw = PyDict::new(py);
-                kw.set_item("seconds", s)?;
-                py.import("datetime")?
-                    .getattr("timedelta")?
-                    .call((), Some(&kw))
-            })
-            .transpose()
+        self.0.pending_for.map(|s| timedelta(py, s)).transpose()
     }
     /// The terminal the item is about.
     #[getter]
@@ -560,13 +550,6 @@ impl PyReconcileReport {
     }
 }
 
-fn category_counts<'py>(
-    py: Python<'py>,
-    m: &BTreeMap<&'static str, u64>,
-) -> PyResult<Bound<'py, PyDict>> {
-    counts_dict(py, m)
-}
-
 #[pymethods]
 impl PyReconcileReport {
     /// Receipts read (every journal record, skipped bytes excluded).
@@ -595,7 +578,7 @@ impl PyReconcileReport {
     fn terminals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         for (k, m) in &self.view.report.terminals {
-            d.set_item(k, category_counts(py, m)?)?;
+            d.set_item(k, counts_dict(py, m)?)?;
         }
         Ok(d)
     }
@@ -604,7 +587,7 @@ impl PyReconcileReport {
     fn hours<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         for (k, m) in &self.view.report.hours {
-            d.set_item(utc(py, *k)?, category_counts(py, m)?)?;
+            d.set_item(utc(py, *k)?, counts_dict(py, m)?)?;
         }
         Ok(d)
     }

@@ -5,24 +5,13 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 
-use crate::convert::{Vocabulary as V, opt_bytes, opt_utc, to_py, utc};
+use crate::convert::{
+    Vocabulary as V, decimal, hex_bytes, hex_vec, opt_bytes, opt_utc, to_py, utc,
+};
 use possig::view::{
     CertificateView, OutcomeView, PaymentView, ReceiptView, StrokesView, TotalView, VerifiedView,
     WarningView,
 };
-
-/// `amount` scaled by `10^-exponent`, exact.
-fn decimal(py: Python<'_>, amount: u64, exponent: u8) -> PyResult<Bound<'_, PyAny>> {
-    py.import("decimal")?
-        .getattr("Decimal")?
-        .call1((amount,))?
-        .call_method1("scaleb", (-i32::from(exponent),))
-}
-
-pub(crate) fn hex_bytes<'py>(py: Python<'py>, hex: &str) -> PyResult<Bound<'py, PyBytes>> {
-    let b = hex::decode(hex).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-    Ok(PyBytes::new(py, &b))
-}
 
 /// The payment part of a receipt. Amounts are integers in minor units.
 #[pyclass(frozen, eq, hash, module = "possig._native", name = "PaymentFields")]
@@ -309,8 +298,7 @@ impl PyReceiptFields {
             .extensions
             .iter()
             .map(|(oid, critical, value)| {
-                let value = hex::decode(value)
-                    .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+                let value = hex_vec(value)?;
                 Py::new(
                     py,
                     PyExtension {

@@ -18,9 +18,6 @@ Source = Union[bytes, bytearray, memoryview, str, "os.PathLike[str]"]
 Time = Union[_dt.datetime, int]
 """A timezone-aware datetime, or Unix seconds."""
 
-UTC = _dt.timezone.utc
-
-
 def _read(src: Source) -> bytes:
     if isinstance(src, (bytes, bytearray, memoryview)):
         return bytes(src)
