@@ -460,7 +460,7 @@ impl SignerStore {
         }
         fault("after_journal_sync");
         self.journal_len += der.len() as u64;
-        self.state = after.clone();
+        self.state = check;
         self.checkpoint()?;
         fault("after_checkpoint");
         Ok(())
