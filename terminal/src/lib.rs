@@ -30,7 +30,9 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use possig::journal::{JournalItem, JournalReader};
-use possig::{Digest, KeyId, TerminalState, UnverifiedReceipt};
+use possig::{
+    Digest, KeyId, ReceiptBuilder, ReceiptKind, ReceiptSigner, TerminalState, UnverifiedReceipt,
+};
 
 mod file;
 
@@ -118,6 +120,9 @@ pub enum Error {
         /// The OS error's kind.
         kind: std::io::ErrorKind,
     },
+    /// [`SignerStore::commit`] was given a state that is not the one its receipt leads to
+    /// (nothing was written).
+    StateMismatch,
     /// An earlier commit of this open store failed part-way: reopen it (opening cuts off
     /// what the failed append left).
     CommitFailed,
@@ -179,6 +184,10 @@ impl core::fmt::Display for Error {
                 };
                 write!(f, "{name}: {kind}; nothing was released")
             }
+            Error::StateMismatch => write!(
+                f,
+                "the state to checkpoint is not the one the receipt leads to; nothing was written"
+            ),
             Error::CommitFailed => write!(
                 f,
                 "an earlier commit failed part-way: reopen the signer state"
@@ -397,10 +406,7 @@ impl SignerStore {
     ///
     /// # Errors
     /// [`Error::Retired`]; [`Error::WrongKey`] if `signer` is not the store's key.
-    pub fn terminal<S: possig::ReceiptSigner>(
-        &self,
-        signer: S,
-    ) -> Result<possig::Terminal<S>, Error> {
+    pub fn terminal<S: ReceiptSigner>(&self, signer: S) -> Result<possig::Terminal<S>, Error> {
         if self.retired {
             return Err(Error::Retired);
         }
@@ -419,7 +425,8 @@ impl SignerStore {
     ///
     /// # Errors
     /// [`Error::Retired`]; [`Error::JournalMismatch`] if `receipt` is not the chain's next
-    /// receipt of this key or `after` is not the state it leads to; [`Error::Io`].
+    /// receipt of this key; [`Error::StateMismatch`] if `after` is not the state it leads to;
+    /// [`Error::Io`].
     pub fn commit(
         &mut self,
         receipt: &UnverifiedReceipt,
@@ -438,9 +445,7 @@ impl SignerStore {
         };
         check.observe(receipt).map_err(mismatch)?;
         if &check != after {
-            return Err(mismatch(possig::Error::InvalidField {
-                field: possig::Field::Counter,
-            }));
+            return Err(Error::StateMismatch);
         }
         let der = receipt.to_der()?;
         fault("before_append");
@@ -464,6 +469,95 @@ impl SignerStore {
         self.checkpoint()?;
         fault("after_checkpoint");
         Ok(())
+    }
+
+    /// The journal's length in bytes (everything released so far).
+    pub fn journal_len(&self) -> u64 {
+        self.journal_len
+    }
+
+    /// A builder for the next receipt ([`TerminalState::builder`]).
+    pub fn builder(&self, kind: ReceiptKind, issued_at: u64) -> ReceiptBuilder {
+        self.state.builder(kind, issued_at)
+    }
+
+    /// Signs the receipt built by `b` (from [`SignerStore::builder`]) and commits it: when
+    /// this returns, the receipt is durable and may be released.
+    ///
+    /// # Errors
+    /// [`Error::Retired`], [`Error::WrongKey`], [`Error::Possig`] (building, signing), and
+    /// those of [`SignerStore::commit`].
+    pub fn sign<S: ReceiptSigner>(
+        &mut self,
+        signer: &S,
+        b: ReceiptBuilder,
+    ) -> Result<UnverifiedReceipt, Error> {
+        let mut t = self.terminal(signer)?;
+        let r = t.sign(b)?;
+        self.commit(&r, &t.state())?;
+        Ok(r)
+    }
+
+    /// Records the receipt built by `b` unsigned (the key is unavailable: no signer needed)
+    /// and commits it; the next [`SignerStore::recover`] commits to it.
+    ///
+    /// # Errors
+    /// [`Error::Retired`], [`Error::Possig`] (building), and those of [`SignerStore::commit`].
+    pub fn record_unsigned(&mut self, b: ReceiptBuilder) -> Result<UnverifiedReceipt, Error> {
+        if self.retired {
+            return Err(Error::Retired);
+        }
+        let mut after = self.state.clone();
+        let r = after.record_unsigned(b)?;
+        self.commit(&r, &after)?;
+        Ok(r)
+    }
+
+    /// Signs and commits the `recovery` covering the unsigned records since the last one.
+    ///
+    /// # Errors
+    /// [`Error::Possig`] with `InvalidField` (`Recovery`) when there is none; as
+    /// [`SignerStore::sign`].
+    pub fn recover<S: ReceiptSigner>(
+        &mut self,
+        signer: &S,
+        issued_at: u64,
+    ) -> Result<UnverifiedReceipt, Error> {
+        let b = self.state.recovery(issued_at)?;
+        self.sign(signer, b)
+    }
+
+    /// Signs and commits the `dayClose` of the open batch (its totals and Merkle root), which
+    /// starts the next batch.
+    ///
+    /// # Errors
+    /// As [`SignerStore::sign`].
+    pub fn close_day<S: ReceiptSigner>(
+        &mut self,
+        signer: &S,
+        issued_at: u64,
+    ) -> Result<UnverifiedReceipt, Error> {
+        let b = self
+            .state
+            .builder(ReceiptKind::DayClose, issued_at)
+            .day_close(self.state.day_close());
+        self.sign(signer, b)
+    }
+
+    /// Rotates to `new_key`: retires this store (it signs no more), then starts the new key's
+    /// store in `new_dir`, whose first receipt will name this key's last one. Retiring comes
+    /// first so that the old key can never sign past what the new chain names; if the process
+    /// dies between the two steps, calling `rotate` again on the retired store finishes it.
+    ///
+    /// # Errors
+    /// [`Error::Possig`] (`InvalidField` `KeyRotation`) before this key's first receipt;
+    /// [`Error::AlreadyInitialized`] if `new_dir` holds a store; [`Error::Io`].
+    pub fn rotate(&mut self, new_key: KeyId, new_dir: &Path) -> Result<SignerStore, Error> {
+        let state = self.state.rotated(new_key)?;
+        if !self.retired {
+            self.retire()?;
+        }
+        SignerStore::init(new_dir, &state)
     }
 
     /// Marks the key rotated: its store signs no more (the new key's store starts with

@@ -43,20 +43,25 @@ fn journal(d: &Path) -> Vec<u8> {
     std::fs::read(d.join("journal.der")).unwrap()
 }
 
-/// The journal verifies as one clean chain.
-fn assert_clean(d: &Path, records: u64) {
+/// The DER records of a store's journal.
+fn records_of(d: &Path) -> Vec<Vec<u8>> {
     let bytes = journal(d);
-    let mut der = Vec::new();
     let mut reader = possig::journal::JournalReader::new(bytes.as_slice());
+    let mut der = Vec::new();
     while let Some(possig::journal::JournalItem::Record { der: r, .. }) =
         reader.next_item().unwrap()
     {
         der.push(r);
     }
-    assert_eq!(der.len() as u64, records);
+    der
+}
+
+/// The records verify as one clean history (no finding beyond informational ones); the
+/// summary's counts.
+fn assert_clean_history(der: &[Vec<u8>]) -> possig::journal::Counts {
     let mut findings = Vec::new();
     let opts = JournalOptions::new(VerifyOptions::at(NOW));
-    let summary = verify_many(&der, &store(), &opts, |e| {
+    let summary = verify_many(der, &store(), &opts, |e| {
         if let possig::journal::Event::Finding(f) = e
             && !f.is_informational()
         {
@@ -64,7 +69,17 @@ fn assert_clean(d: &Path, records: u64) {
         }
     });
     assert!(findings.is_empty(), "{findings:?}");
-    assert_eq!(summary.total.status.get("valid").copied(), Some(records));
+    summary.total
+}
+
+/// The journal verifies as one clean chain.
+fn assert_clean(d: &Path, records: u64) {
+    let der = records_of(d);
+    assert_eq!(der.len() as u64, records);
+    assert_eq!(
+        assert_clean_history(&der).status.get("valid").copied(),
+        Some(records)
+    );
 }
 
 #[test]
@@ -278,10 +293,7 @@ fn commit_takes_only_the_next_receipt_and_its_state() {
         s.commit(&r1, &t.state()).unwrap_err(),
         Error::JournalMismatch { .. }
     ));
-    assert!(matches!(
-        s.commit(&r0, &t.state()).unwrap_err(),
-        Error::JournalMismatch { .. }
-    ));
+    assert_eq!(s.commit(&r0, &t.state()).unwrap_err(), Error::StateMismatch);
     assert!(journal(&d).is_empty(), "nothing was written");
     let mut t = s.terminal(key("term-ok")).unwrap();
     let r0 = t.sign(sale(&t, T0, 1)).unwrap();
@@ -292,4 +304,98 @@ fn commit_takes_only_the_next_receipt_and_its_state() {
     let s = SignerStore::open(&d, Wait::No).unwrap();
     assert!(s.is_retired());
     assert_eq!(s.terminal(key("term-ok")).unwrap_err(), Error::Retired);
+}
+
+#[test]
+fn a_whole_day_outage_recovery_day_close_and_rotation() {
+    use possig::ReceiptKind::{DayClose, Recovery, Sale};
+    use possig_testkit::fixtures::payment;
+    let pin = possig::CardholderVerification::Pin;
+    let (d, d2) = (dir("day"), dir("day-rotated"));
+    let k = key("term-ok");
+    let mut s = SignerStore::init(&d, &fresh_state()).unwrap();
+    s.sign(&k, s.builder(Sale, T0).payment(payment(pin, 500)))
+        .unwrap();
+    // The key is unavailable: two records go unsigned, no signer involved.
+    for i in 0..2 {
+        let b = s.builder(Sale, T0 + 10 + i).payment(payment(pin, 700));
+        assert!(s.record_unsigned(b).unwrap().is_unsigned());
+    }
+    assert_eq!(s.state().unsigned.len(), 2);
+    drop(s);
+    // A restart in the outage keeps the records to recover.
+    let mut s = SignerStore::open(&d, Wait::No).unwrap();
+    assert_eq!(s.state().unsigned.len(), 2);
+    assert_eq!(s.recover(&k, T0 + 20).unwrap().tbs().kind(), Recovery);
+    assert!(s.state().unsigned.is_empty());
+    assert!(matches!(
+        s.recover(&k, T0 + 21).unwrap_err(),
+        Error::Possig(possig::Error::InvalidField { .. })
+    ));
+    let close = s.close_day(&k, T0 + 30).unwrap();
+    assert_eq!(close.tbs().kind(), DayClose);
+    let possig::ReceiptBody::DayClose(body) = close.tbs().body() else {
+        panic!("not a dayClose body")
+    };
+    assert_eq!(
+        (body.batch_number(), body.first_counter(), body.count()),
+        (1, 0, 4)
+    );
+    let totals = body.totals();
+    assert_eq!(totals.len(), 1, "{totals:?}");
+    assert_eq!((totals[0].count(), totals[0].amount()), (3, 1900));
+    assert_eq!(s.state().batch_number, 2);
+    // Rotation: the old store retires, the new key's first receipt names the old last one.
+    let k2 = key("term-ok2");
+    let k2_id = possig::key_id(k2.verifying_key()).unwrap();
+    let mut s2 = s.rotate(k2_id, &d2).unwrap();
+    assert!(s.is_retired());
+    assert_eq!(
+        s.sign(&k, s.builder(Sale, T0 + 40)).unwrap_err(),
+        Error::Retired
+    );
+    assert_eq!(
+        s.record_unsigned(s.builder(Sale, T0 + 40)).unwrap_err(),
+        Error::Retired
+    );
+    let first = s2
+        .sign(&k2, s2.builder(Sale, T0 + 50).payment(payment(pin, 900)))
+        .unwrap();
+    let rot = first.tbs().key_rotation().unwrap();
+    assert_eq!(rot.previous_counter(), 4);
+    assert_eq!(rot.previous_digest(), close.digest().as_bytes());
+    // While the new store is open it is locked; once closed it is someone's chain.
+    assert_eq!(s.rotate(k2_id, &d2).unwrap_err(), Error::Locked);
+    drop(s2);
+    assert_eq!(s.rotate(k2_id, &d2).unwrap_err(), Error::AlreadyInitialized);
+    drop(s);
+    // Both journals together: one clean history, every record accounted for.
+    let mut der = records_of(&d);
+    assert_eq!(der.len(), 5);
+    der.extend(records_of(&d2));
+    let counts = assert_clean_history(&der);
+    assert_eq!(counts.status.get("valid").copied(), Some(4));
+    assert_eq!(counts.status.values().sum::<u64>(), 6);
+}
+
+#[test]
+fn an_interrupted_rotation_is_finished_by_rotating_again() {
+    let (d, d2) = (dir("rot-int"), dir("rot-int-new"));
+    let mut s = SignerStore::init(&d, &fresh_state()).unwrap();
+    let fresh_id = s.state().key_id;
+    // Before the first receipt there is nothing to name: refused, store not retired.
+    assert!(matches!(
+        s.rotate(fresh_id, &d2).unwrap_err(),
+        Error::Possig(possig::Error::InvalidField { .. })
+    ));
+    assert!(!s.is_retired());
+    sign_n(&mut s, 2);
+    // The process died after retiring, before the new store existed.
+    s.retire().unwrap();
+    drop(s);
+    let mut s = SignerStore::open(&d, Wait::No).unwrap();
+    let k2_id = possig::key_id(key("term-ok2").verifying_key()).unwrap();
+    let s2 = s.rotate(k2_id, &d2).unwrap();
+    assert_eq!(s2.state().rotation.map(|r| r.1), Some(1));
+    assert_eq!(s2.state().next_counter, 0);
 }

@@ -132,6 +132,80 @@ impl TerminalState {
     }
 }
 
+impl TerminalState {
+    /// A builder with signer key id, merchant, terminal, chain position and time filled in
+    /// (and, for a rotated key's first receipt, its key-rotation extension when signed or
+    /// recorded).
+    pub fn builder(&self, kind: ReceiptKind, issued_at: u64) -> ReceiptBuilder {
+        ReceiptBuilder::new(kind)
+            .signer_key_id(self.key_id.to_bytes())
+            .merchant_id(&self.merchant)
+            .terminal_id(&self.terminal)
+            .chain(self.next_counter, self.previous.to_bytes())
+            .issued_at(issued_at)
+    }
+
+    /// `b` with the key-rotation extension if this is a rotated key's first receipt.
+    fn with_rotation(&self, b: ReceiptBuilder) -> Result<ReceiptBuilder, Error> {
+        match (self.next_counter, self.rotation) {
+            (0, Some((id, counter, digest))) => {
+                b.key_rotation(&KeyRotation::new(id.to_bytes(), counter, digest.to_bytes()))
+            }
+            _ => Ok(b),
+        }
+    }
+
+    /// Records the receipt built by `b` (from [`TerminalState::builder`]) unsigned, for an
+    /// outage: no signer is needed, which is the point. The state moves past it and the next
+    /// `recovery` commits to it.
+    ///
+    /// # Errors
+    /// The builder's errors.
+    pub fn record_unsigned(&mut self, b: ReceiptBuilder) -> Result<UnverifiedReceipt, Error> {
+        let r = self.with_rotation(b)?.build()?.unsigned()?;
+        self.observe(&r)?;
+        Ok(r)
+    }
+
+    /// The `recovery` receipt's builder, committing to the unsigned records since the last
+    /// recovery.
+    ///
+    /// # Errors
+    /// [`Error::InvalidField`] (`Recovery`) if there is no unsigned record.
+    pub fn recovery(&self, issued_at: u64) -> Result<ReceiptBuilder, Error> {
+        let first = self
+            .unsigned
+            .first()
+            .map(|u| u.0)
+            .ok_or(Error::InvalidField {
+                field: crate::Field::Recovery,
+            })?;
+        let leaves: Vec<[u8; 32]> = self.unsigned.iter().map(|u| u.1.to_bytes()).collect();
+        Ok(self.builder(ReceiptKind::Recovery, issued_at).recovery(
+            first,
+            leaves.len() as u64,
+            merkle::root(&leaves),
+        ))
+    }
+
+    /// The state of `new_key`, the next key of this terminal: its counter-0 receipt carries
+    /// the key-rotation extension naming this key's last receipt.
+    ///
+    /// # Errors
+    /// [`Error::InvalidField`] (`KeyRotation`) before this key's first receipt.
+    pub fn rotated(&self, new_key: KeyId) -> Result<TerminalState, Error> {
+        let last = self
+            .next_counter
+            .checked_sub(1)
+            .ok_or(Error::InvalidField {
+                field: crate::Field::KeyRotation,
+            })?;
+        let mut s = TerminalState::new(new_key, &self.merchant, &self.terminal);
+        s.rotation = Some((self.key_id, last, self.previous));
+        Ok(s)
+    }
+}
+
 /// A terminal: a signer and its [`TerminalState`]. `S` is a [`crate::ReceiptSigner`]: a
 /// software key, or an HSM adapter wrapped in [`crate::ExternalSigner`].
 pub struct Terminal<S> {
@@ -205,16 +279,11 @@ impl<S: crate::ReceiptSigner> Terminal<S> {
     /// # Errors
     /// As [`Terminal::new`]; [`Error::InvalidField`] (`KeyRotation`) before the first receipt.
     pub fn rotate<T: crate::ReceiptSigner>(&self, new_signer: T) -> Result<Terminal<T>, Error> {
-        let mut t = Terminal::new(new_signer, &self.state.merchant, &self.state.terminal)?;
-        let last = self
-            .state
-            .next_counter
-            .checked_sub(1)
-            .ok_or(Error::InvalidField {
-                field: crate::Field::KeyRotation,
-            })?;
-        t.state.rotation = Some((self.state.key_id, last, self.state.previous));
-        Ok(t)
+        let key_id = crate::key_id(&new_signer.verifying_key())?;
+        Ok(Terminal {
+            signer: new_signer,
+            state: self.state.rotated(key_id)?,
+        })
     }
 
     /// The chain, batch and outage state, to persist.
@@ -250,21 +319,7 @@ impl<S: crate::ReceiptSigner> Terminal<S> {
 
     /// A builder with signer, merchant, terminal, chain position and time filled in.
     pub fn builder(&self, kind: ReceiptKind, issued_at: u64) -> ReceiptBuilder {
-        ReceiptBuilder::new(kind)
-            .signer_key_id(self.state.key_id.to_bytes())
-            .merchant_id(&self.state.merchant)
-            .terminal_id(&self.state.terminal)
-            .chain(self.state.next_counter, self.state.previous.to_bytes())
-            .issued_at(issued_at)
-    }
-
-    fn with_rotation(&self, b: ReceiptBuilder) -> Result<ReceiptBuilder, Error> {
-        match (self.state.next_counter, self.state.rotation) {
-            (0, Some((id, counter, digest))) => {
-                b.key_rotation(&KeyRotation::new(id.to_bytes(), counter, digest.to_bytes()))
-            }
-            _ => Ok(b),
-        }
+        self.state.builder(kind, issued_at)
     }
 
     /// Signs the receipt built by `b` (from [`Terminal::builder`]) and advances the chain.
@@ -272,8 +327,7 @@ impl<S: crate::ReceiptSigner> Terminal<S> {
     /// # Errors
     /// The builder's and the signer's errors.
     pub fn sign(&mut self, b: ReceiptBuilder) -> Result<UnverifiedReceipt, Error> {
-        let b = self.with_rotation(b)?;
-        let r = b.build()?.sign(&self.signer)?;
+        let r = self.state.with_rotation(b)?.build()?.sign(&self.signer)?;
         self.state.observe(&r)?;
         Ok(r)
     }
@@ -284,10 +338,7 @@ impl<S: crate::ReceiptSigner> Terminal<S> {
     /// # Errors
     /// The builder's errors.
     pub fn record_unsigned(&mut self, b: ReceiptBuilder) -> Result<UnverifiedReceipt, Error> {
-        let b = self.with_rotation(b)?;
-        let r = b.build()?.unsigned()?;
-        self.state.observe(&r)?;
-        Ok(r)
+        self.state.record_unsigned(b)
     }
 
     /// Signs a `recovery` receipt committing to the unsigned records since the last recovery.
@@ -295,20 +346,7 @@ impl<S: crate::ReceiptSigner> Terminal<S> {
     /// # Errors
     /// [`Error::InvalidField`] (`Recovery`) if there is no unsigned record; signing errors.
     pub fn recover(&mut self, issued_at: u64) -> Result<UnverifiedReceipt, Error> {
-        let first = self
-            .state
-            .unsigned
-            .first()
-            .map(|u| u.0)
-            .ok_or(Error::InvalidField {
-                field: crate::Field::Recovery,
-            })?;
-        let leaves: Vec<[u8; 32]> = self.state.unsigned.iter().map(|u| u.1.to_bytes()).collect();
-        let b = self.builder(ReceiptKind::Recovery, issued_at).recovery(
-            first,
-            leaves.len() as u64,
-            merkle::root(&leaves),
-        );
+        let b = self.state.recovery(issued_at)?;
         self.sign(b)
     }
 
