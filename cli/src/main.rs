@@ -34,8 +34,15 @@ enum Command {
         #[command(subcommand)]
         command: cmd::pki::PkiCommand,
     },
-    /// Sign a transaction (tx.json) as the next receipt of the key's chain.
-    Sign(cmd::sign::Args),
+    /// Sign a transaction (tx.json) as the next receipt of the key's chain (the signer state
+    /// of `possig terminal`; `--init` starts it).
+    Sign(cmd::terminal::LegacySignArgs),
+    /// A whole terminal on a durable signer state: init, sign, outage, recover, close-day,
+    /// rotate, status.
+    Terminal {
+        #[command(subcommand)]
+        command: cmd::terminal::TerminalCommand,
+    },
     /// Verify receipts against a trust store.
     Verify(cmd::verify::Args),
     /// Journals: append receipts, verify a whole history, count what is inside, prove inclusion.
@@ -137,7 +144,8 @@ fn run(cli: Cli) -> Result<bool> {
     match &cli.command {
         Command::Keygen(a) => cmd::keygen::run(a),
         Command::Pki { command } => cmd::pki::run(command).map(|_| true),
-        Command::Sign(a) => cmd::sign::run(a),
+        Command::Sign(a) => cmd::terminal::run_legacy(a),
+        Command::Terminal { command } => cmd::terminal::run_command(command),
         Command::Verify(a) => cmd::verify::run(a),
         Command::Journal { command } => cmd::journal::run_command(command),
         Command::Show(a) => cmd::show::run(a),

@@ -1,11 +1,8 @@
-//! `tx.json` (a transaction to sign) and `state.json` (per-key counter and previous digest).
+//! `tx.json`: a transaction to sign.
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use possig::{
-    CardholderVerification, Digest, EntryMode, KeyId, Payment, ReceiptBuilder, ReceiptKind, Strokes,
+    CardholderVerification, Digest, EntryMode, Payment, ReceiptBuilder, ReceiptKind, Strokes,
 };
 use serde::{Deserialize, Serialize};
 
@@ -114,54 +111,5 @@ impl Tx {
             other => bail!("kind {} cannot be signed from tx.json", other.name()),
         }
         Ok(b)
-    }
-}
-
-/// Counter and previous digest of one key.
-#[derive(Clone, Debug, Serialize, Deserialize, Default, PartialEq, Eq)]
-pub(crate) struct KeyState {
-    pub(crate) counter: u64,
-    pub(crate) previous: String,
-}
-
-/// `state.json`: per signing key (by hex key id), the next counter and the previous digest.
-#[derive(Clone, Debug, Serialize, Deserialize, Default)]
-pub(crate) struct State {
-    pub(crate) keys: BTreeMap<String, KeyState>,
-}
-
-impl State {
-    pub(crate) fn load(path: &Path) -> Result<Self> {
-        match std::fs::read_to_string(path) {
-            Ok(s) => {
-                serde_json::from_str(&s).with_context(|| format!("parsing {}", path.display()))
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(State::default()),
-            Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
-        }
-    }
-
-    /// Writes atomically (temporary file, then rename) so a crash never leaves half a state.
-    pub(crate) fn save(&self, path: &Path) -> Result<()> {
-        let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, serde_json::to_string_pretty(self)?)?;
-        std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))
-    }
-
-    pub(crate) fn chain(&self, key_id: &KeyId) -> Result<(u64, Digest)> {
-        match self.keys.get(&key_id.to_string()) {
-            None => Ok((0, Digest::default())),
-            Some(k) => Ok((k.counter, digest(&k.previous)?)),
-        }
-    }
-
-    pub(crate) fn advance(&mut self, key_id: &KeyId, counter: u64, digest: Digest) {
-        self.keys.insert(
-            key_id.to_string(),
-            KeyState {
-                counter: counter + 1,
-                previous: digest.to_string(),
-            },
-        );
     }
 }

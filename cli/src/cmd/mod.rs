@@ -10,5 +10,5 @@ pub(crate) mod printable;
 pub(crate) mod reconcile;
 pub(crate) mod schema;
 pub(crate) mod show;
-pub(crate) mod sign;
+pub(crate) mod terminal;
 pub(crate) mod verify;
