@@ -59,10 +59,10 @@ fmt:
 	$(CARGO) fmt --all
 
 ## The library crates build with the declared minimum Rust (rust-version in Cargo.toml).
-MSRV := 1.88
+MSRV := 1.89
 msrv:
 	@rustup toolchain list | grep -q '^$(MSRV)-' || rustup toolchain install $(MSRV) --profile minimal
-	CARGO_TARGET_DIR=target/msrv $(CARGO) +$(MSRV) check -q -p possig -p possig-ec -p possig-reconcile --all-features
+	CARGO_TARGET_DIR=target/msrv $(CARGO) +$(MSRV) check -q -p possig -p possig-ec -p possig-reconcile -p possig-terminal --all-features
 
 ## The Rust tests of the whole workspace.
 rust-test:

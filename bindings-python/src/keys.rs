@@ -1,12 +1,15 @@
 //! Keys, the receipt builder and terminals (for test data and Python terminals/simulators).
 
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 use possig::keys::{SigningKey, VerifyingKey};
 use possig::{
     CardholderVerification, EntryMode, Payment, ReceiptBuilder, ReceiptDraft, ReceiptKind, Strokes,
-    Terminal,
+    Terminal, TerminalState,
 };
+use possig_terminal::{SignerStore, Wait};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
@@ -242,18 +245,57 @@ fn build_receipt(
     })
 }
 
-/// A terminal: its key and chain, outage and batch state.
+/// Where a terminal's state lives.
+enum TerminalInner {
+    /// In this object only.
+    Memory(Box<Terminal<SigningKey>>),
+    /// In a durable signer state (a directory), locked while open.
+    Stored {
+        store: Box<SignerStore>,
+        key: SigningKey,
+        path: PathBuf,
+    },
+    /// A stored terminal after `close()`: its lock is released.
+    Closed,
+}
+
+/// A terminal: its key and chain, outage and batch state; in memory, or in a durable signer
+/// state (`possig-terminal`: every receipt on disk before it is returned, one signer at a time).
 #[pyclass(frozen, name = "Terminal", module = "possig._native")]
 pub(crate) struct PyTerminal {
-    inner: Mutex<Terminal<SigningKey>>,
+    inner: Mutex<TerminalInner>,
+}
+
+/// The state's refusal, or the receipt library's error inside it.
+fn stored(e: possig_terminal::Error) -> PossigError {
+    PossigError::from(e)
 }
 
 impl PyTerminal {
-    fn with<T>(&self, f: impl FnOnce(&mut Terminal<SigningKey>) -> PResult<T>) -> PResult<T> {
-        // A poisoned lock means a panic inside the crate, which its tests rule out; recover
-        // the state rather than fail every later call.
-        let mut t = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        f(&mut t)
+    /// Runs `f` on the terminal without the GIL (a stored terminal syncs files and may wait
+    /// for a lock held by another thread).
+    fn with<T: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&mut TerminalInner) -> PResult<T> + Send,
+    ) -> PyResult<T> {
+        py.detach(|| {
+            // A poisoned lock means a panic inside the crate, which its tests rule out; recover
+            // the state rather than fail every later call.
+            let mut t = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+            if matches!(*t, TerminalInner::Closed) {
+                return Ok(Err(()));
+            }
+            f(&mut t).map(Ok)
+        })
+        .map_err(PyErr::from)?
+        .map_err(|()| PyValueError::new_err("this terminal's signer state is closed"))
+    }
+
+    fn wrap(inner: TerminalInner) -> Self {
+        PyTerminal {
+            inner: Mutex::new(inner),
+        }
     }
 }
 
@@ -261,9 +303,57 @@ impl PyTerminal {
 impl PyTerminal {
     #[new]
     fn new(key: &PySigningKey, merchant_id: &str, terminal_id: &str) -> PResult<Self> {
-        Ok(PyTerminal {
-            inner: Mutex::new(Terminal::new(key.inner.clone(), merchant_id, terminal_id)?),
-        })
+        Ok(Self::wrap(TerminalInner::Memory(Box::new(Terminal::new(
+            key.inner.clone(),
+            merchant_id,
+            terminal_id,
+        )?))))
+    }
+
+    /// Starts a key's chain in a new durable signer state at `path`.
+    #[staticmethod]
+    fn init(
+        py: Python<'_>,
+        path: PathBuf,
+        key: &PySigningKey,
+        merchant_id: &str,
+        terminal_id: &str,
+    ) -> PyResult<Self> {
+        let key = key.inner.clone();
+        let id = possig::key_id(key.verifying_key()).map_err(PossigError::from)?;
+        let state = TerminalState::new(id, merchant_id, terminal_id);
+        let store = py
+            .detach(|| SignerStore::init(&path, &state))
+            .map_err(stored)?;
+        Ok(Self::wrap(TerminalInner::Stored {
+            store: Box::new(store),
+            key,
+            path,
+        }))
+    }
+
+    /// Opens the durable signer state at `path` for `key`, waiting for another signer to
+    /// close it (`wait=True`) or failing at once with code `locked`.
+    #[staticmethod]
+    #[pyo3(signature = (path, key, *, wait=true))]
+    fn open(py: Python<'_>, path: PathBuf, key: &PySigningKey, wait: bool) -> PyResult<Self> {
+        let wait = if wait { Wait::Yes } else { Wait::No };
+        let store = py
+            .detach(|| SignerStore::open(&path, wait))
+            .map_err(stored)?;
+        // The key must be the state's (a retired state opens, to be inspected or rotated).
+        if !store.is_retired() {
+            store.terminal(&key.inner).map_err(stored)?;
+        } else if possig::key_id(key.inner.verifying_key()).map_err(PossigError::from)?
+            != store.state().key_id
+        {
+            return Err(stored(possig_terminal::Error::WrongKey).into());
+        }
+        Ok(Self::wrap(TerminalInner::Stored {
+            store: Box::new(store),
+            key: key.inner.clone(),
+            path,
+        }))
     }
 
     /// Signs the next receipt of the chain.
@@ -271,6 +361,7 @@ impl PyTerminal {
     #[allow(clippy::too_many_arguments)]
     fn sign(
         &self,
+        py: Python<'_>,
         kind: &str,
         issued_at: u64,
         payment: Option<PyRef<'_, PyPayment>>,
@@ -278,45 +369,140 @@ impl PyTerminal {
         resign_of: Option<Vec<u8>>,
         strokes: Option<StrokesArg>,
         unsigned: bool,
-    ) -> PResult<PyReceipt> {
+    ) -> PyResult<PyReceipt> {
         let c = Content::parse(kind, payment, copy_of, resign_of, strokes)?;
-        self.with(|t| {
-            let b = t.builder(c.kind, issued_at);
-            let b = c.apply(b);
-            let r = if unsigned {
-                t.record_unsigned(b)?
-            } else {
-                t.sign(b)?
-            };
-            Ok(PyReceipt { inner: r })
-        })
+        let inner = self.with(py, |t| match t {
+            TerminalInner::Memory(t) => {
+                let kind = c.kind;
+                let b = c.apply(t.builder(kind, issued_at));
+                Ok(if unsigned {
+                    t.record_unsigned(b)?
+                } else {
+                    t.sign(b)?
+                })
+            }
+            TerminalInner::Stored { store, key, .. } => {
+                let kind = c.kind;
+                let b = c.apply(store.builder(kind, issued_at));
+                if unsigned {
+                    store.record_unsigned(b)
+                } else {
+                    store.sign(key, b)
+                }
+                .map_err(stored)
+            }
+            TerminalInner::Closed => unreachable_closed(),
+        })?;
+        Ok(PyReceipt { inner })
     }
 
     /// Signs the `recovery` covering the unsigned records since the last signed receipt.
-    fn recover(&self, issued_at: u64) -> PResult<PyReceipt> {
-        self.with(|t| {
-            Ok(PyReceipt {
-                inner: t.recover(issued_at)?,
-            })
-        })
+    fn recover(&self, py: Python<'_>, issued_at: u64) -> PyResult<PyReceipt> {
+        let inner = self.with(py, |t| match t {
+            TerminalInner::Memory(t) => Ok(t.recover(issued_at)?),
+            TerminalInner::Stored { store, key, .. } => {
+                store.recover(key, issued_at).map_err(stored)
+            }
+            TerminalInner::Closed => unreachable_closed(),
+        })?;
+        Ok(PyReceipt { inner })
     }
 
     /// Signs the `dayClose` of the open batch.
-    fn close_day(&self, issued_at: u64) -> PResult<PyReceipt> {
-        self.with(|t| {
-            Ok(PyReceipt {
-                inner: t.close_day(issued_at)?,
+    fn close_day(&self, py: Python<'_>, issued_at: u64) -> PyResult<PyReceipt> {
+        let inner = self.with(py, |t| match t {
+            TerminalInner::Memory(t) => Ok(t.close_day(issued_at)?),
+            TerminalInner::Stored { store, key, .. } => {
+                store.close_day(key, issued_at).map_err(stored)
+            }
+            TerminalInner::Closed => unreachable_closed(),
+        })?;
+        Ok(PyReceipt { inner })
+    }
+
+    /// The next key of this terminal: in memory, or (a stored terminal) retiring this state
+    /// and starting the new key's at `path`.
+    #[pyo3(signature = (new_key, path=None))]
+    fn rotate(
+        &self,
+        py: Python<'_>,
+        new_key: &PySigningKey,
+        path: Option<PathBuf>,
+    ) -> PyResult<PyTerminal> {
+        let new = new_key.inner.clone();
+        let inner = self.with(py, |t| match (t, path) {
+            (TerminalInner::Memory(t), None) => Ok(TerminalInner::Memory(Box::new(t.rotate(new)?))),
+            (TerminalInner::Stored { store, .. }, Some(path)) => {
+                let id = possig::key_id(new.verifying_key())?;
+                let next = store.rotate(id, &path).map_err(stored)?;
+                Ok(TerminalInner::Stored {
+                    store: Box::new(next),
+                    key: new,
+                    path,
+                })
+            }
+            (TerminalInner::Memory(_), Some(_)) | (TerminalInner::Stored { .. }, None) => {
+                Err(PossigError::from(possig::Error::InvalidField {
+                    field: possig::Field::KeyRotation,
+                }))
+            }
+            (TerminalInner::Closed, _) => unreachable_closed(),
+        })?;
+        Ok(Self::wrap(inner))
+    }
+
+    /// Releases a stored terminal's lock (later calls raise `ValueError`); nothing for one in
+    /// memory.
+    fn close(&self, py: Python<'_>) {
+        py.detach(|| {
+            let mut t = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+            if matches!(*t, TerminalInner::Stored { .. }) {
+                *t = TerminalInner::Closed;
+            }
+        });
+    }
+
+    /// The signer state's directory (None in memory).
+    fn path(&self, py: Python<'_>) -> PyResult<Option<PathBuf>> {
+        self.with(py, |t| {
+            Ok(match t {
+                TerminalInner::Stored { path, .. } => Some(path.clone()),
+                _ => None,
             })
         })
     }
 
-    fn next_counter(&self) -> PResult<u64> {
-        self.with(|t| Ok(t.next_counter()))
+    /// Whether a stored terminal's key was rotated (its state signs no more).
+    fn is_retired(&self, py: Python<'_>) -> PyResult<bool> {
+        self.with(py, |t| {
+            Ok(matches!(t, TerminalInner::Stored { store, .. } if store.is_retired()))
+        })
     }
 
-    fn key_id<'py>(&self, py: Python<'py>) -> PResult<Bound<'py, PyBytes>> {
-        self.with(|t| Ok(PyBytes::new(py, t.key_id().as_bytes())))
+    fn next_counter(&self, py: Python<'_>) -> PyResult<u64> {
+        self.with(py, |t| Ok(state_of(t).map_or(0, |s| s.next_counter)))
     }
+
+    fn key_id<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let id = self.with(py, |t| Ok(state_of(t).map(|s| s.key_id)))?;
+        Ok(PyBytes::new(py, id.unwrap_or_default().as_bytes()))
+    }
+}
+
+/// The chain state of an open terminal.
+fn state_of(t: &TerminalInner) -> Option<TerminalState> {
+    match t {
+        TerminalInner::Memory(t) => Some(t.state()),
+        TerminalInner::Stored { store, .. } => Some(store.state().clone()),
+        TerminalInner::Closed => None,
+    }
+}
+
+/// `PyTerminal::with` never calls its closure on a closed terminal.
+fn unreachable_closed<T>() -> PResult<T> {
+    Err(PossigError::from(possig::Error::InvalidField {
+        field: possig::Field::SignerKeyId,
+    }))
 }
 
 fn c_kind(kind: &str) -> PResult<ReceiptKind> {

@@ -65,6 +65,12 @@ create_exception!(
 );
 create_exception!(
     _native,
+    SignerStateError,
+    Error,
+    "A terminal's durable signer state refuses: locked, not started, corrupt, lost, retired, ..."
+);
+create_exception!(
+    _native,
     IoError,
     PyOSError,
     "Reading an input failed: an `OSError` (not a data problem, so not a `possig.Error`)."
@@ -79,6 +85,15 @@ pub(crate) struct PossigError {
 
 impl From<possig::Error> for PossigError {
     fn from(e: possig::Error) -> Self {
+        PossigError {
+            view: Box::new(possig::view::ErrorView::from(&e)),
+            line: None,
+        }
+    }
+}
+
+impl From<possig_terminal::Error> for PossigError {
+    fn from(e: possig_terminal::Error) -> Self {
         PossigError {
             view: Box::new(possig::view::ErrorView::from(&e)),
             line: None,
@@ -112,6 +127,7 @@ impl From<PossigError> for PyErr {
             "time" => TimeError::new_err(view.message.clone()),
             "signature" => SignatureError::new_err(view.message.clone()),
             "io" => IoError::new_err(view.message.clone()),
+            "signer_state" => SignerStateError::new_err(view.message.clone()),
             // A family this binding does not know yet: the base class, never a wrong family.
             _ => Error::new_err(view.message.clone()),
         };
@@ -154,7 +170,11 @@ pub(crate) type PResult<T> = Result<T, PossigError>;
 #[pyfunction]
 pub(crate) fn error_codes() -> Vec<&'static str> {
     let mut codes = possig::Error::ALL_CODES.to_vec();
-    for &code in possig_reconcile::Error::ALL_CODES {
+    // `possig` is the terminal store's variant that carries the receipt library's own codes.
+    let terminal = possig_terminal::Error::ALL_CODES
+        .iter()
+        .filter(|c| **c != "possig");
+    for &code in possig_reconcile::Error::ALL_CODES.iter().chain(terminal) {
         if !codes.contains(&code) {
             codes.push(code);
         }
@@ -177,6 +197,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         ("SignatureError", py.get_type::<SignatureError>()),
         ("TimeError", py.get_type::<TimeError>()),
         ("IoError", py.get_type::<IoError>()),
+        ("SignerStateError", py.get_type::<SignerStateError>()),
     ] {
         m.add(name, ty)?;
     }

@@ -15,6 +15,7 @@ KIND_OF_CLASS = {
     possig.SignatureError: "signature",
     possig.TimeError: "time",
     possig.IoError: "io",
+    possig.SignerStateError: "signer_state",
 }
 
 
@@ -26,12 +27,16 @@ def test_hierarchy():
         possig.CertificateError,
         possig.SignatureError,
         possig.TimeError,
+        possig.SignerStateError,
     ):
         assert issubclass(cls, possig.Error)
     assert issubclass(possig.Error, ValueError)
     # Reading failed: an OSError, not a data problem.
     assert issubclass(possig.IoError, OSError) and not issubclass(possig.IoError, possig.Error)
     assert "malformed" in possig.error_codes() and len(set(possig.error_codes())) == len(possig.error_codes())
+    # Every family has its class: the enum of kinds and the classes agree.
+    assert set(KIND_OF_CLASS.values()) == {k.value for k in possig.ErrorKind}
+    assert {"locked", "state_corrupt", "retired"} <= set(possig.error_codes())
 
 
 def test_structured_attributes(store):

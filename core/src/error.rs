@@ -401,6 +401,9 @@ pub enum ErrorKind {
     Time,
     /// Reading an input failed.
     Io,
+    /// A terminal's durable signer state refuses the operation (the `possig-terminal` crate:
+    /// locked by another signer, not started, corrupt, lost, retired by a rotation, ...).
+    SignerState,
 }
 
 impl ErrorKind {

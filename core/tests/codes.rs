@@ -121,6 +121,7 @@ fn names_and_codes_are_stable() {
         (possig::ErrorKind::Signature, "signature"),
         (possig::ErrorKind::Time, "time"),
         (possig::ErrorKind::Io, "io"),
+        (possig::ErrorKind::SignerState, "signer_state"),
     ] {
         assert_eq!(value.code(), code);
     }

@@ -66,7 +66,7 @@ impl Part {
 }
 
 /// Why a store refuses; each has a stable [`Error::code`].
-#[derive(Clone, Debug, PartialEq, Eq, strum::IntoStaticStr)]
+#[derive(Clone, Debug, PartialEq, Eq, strum::IntoStaticStr, strum::VariantNames)]
 #[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
@@ -131,9 +131,59 @@ pub enum Error {
 }
 
 impl Error {
-    /// Stable snake_case code.
+    /// Stable snake_case code; for [`Error::Possig`], the receipt library's own code.
     pub fn code(&self) -> &'static str {
-        self.into()
+        match self {
+            Error::Possig(e) => e.code(),
+            e => e.into(),
+        }
+    }
+
+    /// Every code of this crate's own variants ([`Error::Possig`] carries possig's).
+    pub const ALL_CODES: &'static [&'static str] = <Self as strum::VariantNames>::VARIANTS;
+
+    /// The family: [`possig::ErrorKind::Io`] for a file that cannot be read or written, the
+    /// receipt library's for [`Error::Possig`], [`possig::ErrorKind::SignerState`] otherwise.
+    pub fn kind(&self) -> possig::ErrorKind {
+        match self {
+            Error::Io { .. } => possig::ErrorKind::Io,
+            Error::Possig(e) => e.kind(),
+            _ => possig::ErrorKind::SignerState,
+        }
+    }
+}
+
+/// possig's one error shape (what the bindings raise): code, family, message, and the data in
+/// the view's fields: `index` the line and `offset` the column of a corrupt state, `offset` the
+/// journal offset of a corrupt or mismatched record (`reason` the receipt library's code of the
+/// mismatch), `index` the expected and `actual` the found length of a truncated journal,
+/// `reason` the file of an I/O error.
+#[cfg(feature = "view")]
+impl From<&Error> for possig::view::ErrorView {
+    fn from(e: &Error) -> Self {
+        if let Error::Possig(inner) = e {
+            return possig::view::ErrorView::from(inner);
+        }
+        let mut v = possig::view::ErrorView::new(e.code(), e.kind(), e.to_string());
+        let usize_of = |n: u64| usize::try_from(n).ok();
+        match e {
+            Error::StateCorrupt { line, column } => {
+                v.index = Some(*line as u64);
+                v.offset = Some(*column);
+            }
+            Error::JournalTruncated { expected, actual } => {
+                v.index = Some(*expected);
+                v.actual = usize_of(*actual);
+            }
+            Error::JournalCorrupt { offset } => v.offset = usize_of(*offset),
+            Error::JournalMismatch { offset, error } => {
+                v.offset = usize_of(*offset);
+                v.reason = Some(error.code());
+            }
+            Error::Io { part, .. } => v.reason = Some((*part).into()),
+            _ => {}
+        }
+        v
     }
 }
 
@@ -633,5 +683,38 @@ fn rebuild_start(journal: &mut File) -> Result<TerminalState, Error> {
 fn fault(name: &str) {
     if std::env::var_os("POSSIG_FAULT").is_some_and(|v| v == name) {
         std::process::abort();
+    }
+}
+
+#[cfg(all(test, feature = "view"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn views_carry_code_family_and_data() {
+        let v = possig::view::ErrorView::from(&Error::StateCorrupt { line: 3, column: 9 });
+        assert_eq!(
+            (v.code, v.kind, v.index, v.offset),
+            ("state_corrupt", "signer_state", Some(3), Some(9))
+        );
+        let v = possig::view::ErrorView::from(&Error::Io {
+            part: Part::Journal,
+            kind: std::io::ErrorKind::StorageFull,
+        });
+        assert_eq!((v.code, v.kind, v.reason), ("io", "io", Some("journal")));
+        let inner = possig::Error::InvalidField {
+            field: possig::Field::Counter,
+        };
+        let v = possig::view::ErrorView::from(&Error::JournalMismatch {
+            offset: 240,
+            error: inner,
+        });
+        assert_eq!((v.offset, v.reason), (Some(240), Some("invalid_field")));
+        let v = possig::view::ErrorView::from(&Error::Possig(inner));
+        assert_eq!(
+            (v.code, v.kind, v.field),
+            ("invalid_field", "malformed", Some("counter"))
+        );
+        assert!(Error::ALL_CODES.contains(&"locked") && Error::ALL_CODES.contains(&"retired"));
     }
 }

@@ -387,12 +387,68 @@ def build_receipt(
 
 
 class Terminal:
-    """A terminal: its key and chain (counter, previous digest), outage and batch state."""
+    """A terminal: its key and chain (counter, previous digest), outage and batch state.
+
+    ``Terminal(key, merchant_id, terminal_id)`` keeps the state in this object only.
+    ``Terminal.init(path, ...)`` and ``Terminal.open(path, key)`` keep it in a durable signer
+    state, the directory the CLI's ``possig terminal`` uses: each receipt is appended to
+    ``journal.der`` and synced before it is returned, a crash never makes two returned receipts
+    share a counter, and one signer (process or thread) at a time holds the state. Use it as a
+    context manager, or call :meth:`close`, to release it."""
 
     __slots__ = ("_native",)
 
     def __init__(self, key: _native.SigningKey, merchant_id: str, terminal_id: str) -> None:
         self._native = _native.Terminal(key, merchant_id, terminal_id)
+
+    @classmethod
+    def _wrap(cls, native: _native.Terminal) -> "Terminal":
+        t = cls.__new__(cls)
+        t._native = native
+        return t
+
+    @classmethod
+    def init(
+        cls,
+        path: "Union[str, os.PathLike[str]]",
+        key: _native.SigningKey,
+        merchant_id: str,
+        terminal_id: str,
+    ) -> "Terminal":
+        """Starts the key's chain in a new signer state at ``path`` (created; an existing
+        state is :class:`SignerStateError` ``already_initialized``) and opens it."""
+        return cls._wrap(_native.Terminal.init(os.fspath(path), key, merchant_id, terminal_id))
+
+    @classmethod
+    def open(
+        cls, path: "Union[str, os.PathLike[str]]", key: _native.SigningKey, *, wait: bool = True
+    ) -> "Terminal":
+        """Opens the signer state at ``path`` for ``key``: waits for another signer to close it
+        (``wait=False``: :class:`SignerStateError` ``locked`` at once). A state that was never
+        started is ``not_initialized``, never a new chain; a corrupt one ``state_corrupt``
+        (``.index`` its line, ``.offset`` its column), left as it is."""
+        return cls._wrap(_native.Terminal.open(os.fspath(path), key, wait=wait))
+
+    def __enter__(self) -> "Terminal":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Releases a stored terminal's signer state (later calls raise ``ValueError``)."""
+        self._native.close()
+
+    @property
+    def path(self) -> Optional[str]:
+        """The signer state's directory, or None for a terminal in memory."""
+        p = self._native.path()
+        return None if p is None else os.fspath(p)
+
+    @property
+    def is_retired(self) -> bool:
+        """Whether this stored key was rotated: its state signs no more."""
+        return self._native.is_retired()
 
     def sign(
         self,
@@ -405,7 +461,8 @@ class Terminal:
         strokes: Optional[StrokesArg] = None,
         unsigned: bool = False,
     ) -> Receipt:
-        """The next receipt of the chain; `unsigned=True` records it during a signer outage."""
+        """The next receipt of the chain; `unsigned=True` records it during a signer outage.
+        A stored terminal returns it only once it is on disk."""
         return Receipt(
             self._native.sign(
                 kind,
@@ -426,8 +483,21 @@ class Terminal:
         """The dayClose of the open batch (count, totals, Merkle root)."""
         return Receipt(self._native.close_day(_seconds(issued_at)))
 
+    def rotate(
+        self, new_key: _native.SigningKey, path: "Optional[Union[str, os.PathLike[str]]]" = None
+    ) -> "Terminal":
+        """The terminal's next key, whose first receipt names this key's last one. A stored
+        terminal needs ``path`` for the new key's signer state; this state is retired first
+        (it signs no more)."""
+        p = None if path is None else os.fspath(path)
+        return Terminal._wrap(self._native.rotate(new_key, p))
+
     def next_counter(self) -> int:
+        """The counter of the next receipt."""
         return self._native.next_counter()
 
     def key_id(self) -> bytes:
+        """The terminal key's id."""
         return self._native.key_id()
+
+

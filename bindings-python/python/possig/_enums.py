@@ -106,6 +106,7 @@ class ErrorKind(str, enum.Enum):
     SIGNATURE = "signature"
     TIME = "time"
     IO = "io"
+    SIGNER_STATE = "signer_state"
 
     def __str__(self) -> str:
         return str(self.value)
@@ -141,6 +142,19 @@ class ErrorCode(str, enum.Enum):
     SETTLEMENT_HEADER = "settlement_header"
     UNKNOWN_COLUMN = "unknown_column"
     SETTLEMENT_MALFORMED = "settlement_malformed"
+    LOCKED = "locked"
+    NOT_INITIALIZED = "not_initialized"
+    ALREADY_INITIALIZED = "already_initialized"
+    STATE_CORRUPT = "state_corrupt"
+    STATE_LOST = "state_lost"
+    JOURNAL_TRUNCATED = "journal_truncated"
+    JOURNAL_LOST = "journal_lost"
+    JOURNAL_CORRUPT = "journal_corrupt"
+    JOURNAL_MISMATCH = "journal_mismatch"
+    RETIRED = "retired"
+    WRONG_KEY = "wrong_key"
+    STATE_MISMATCH = "state_mismatch"
+    COMMIT_FAILED = "commit_failed"
 
     def __str__(self) -> str:
         return str(self.value)

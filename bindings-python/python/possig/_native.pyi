@@ -45,6 +45,7 @@ __all__ = [
     "RecordOutcome",
     "RowFacts",
     "SignatureError",
+    "SignerStateError",
     "SigningKey",
     "Strokes",
     "Terminal",
@@ -67,7 +68,7 @@ __all__ = [
 class Error(ValueError):
     """Base of every possig error. ``code`` is the crate's stable error code; ``kind`` its family
     (``malformed``, ``limit``, ``untrusted_signer``, ``certificate``, ``signature``, ``time``,
-    ``io``), which also picks the subclass."""
+    ``io``, ``signer_state``), which also picks the subclass."""
 
     code: ErrorCode
     kind: ErrorKind
@@ -106,6 +107,13 @@ class SignatureError(Error):
 
 class TimeError(Error):
     """The receipt claims to be issued after the verification time (issued_in_future)."""
+
+class SignerStateError(Error):
+    """A terminal's durable signer state refuses (kind ``signer_state``): ``locked``,
+    ``not_initialized``, ``already_initialized``, ``state_corrupt`` (``.index`` line,
+    ``.offset`` column), ``state_lost``, ``journal_truncated``, ``journal_lost``,
+    ``journal_corrupt``, ``journal_mismatch``, ``retired``, ``wrong_key``, ``state_mismatch``,
+    ``commit_failed``."""
 
 class IoError(OSError):
     """Reading an input failed (io): an ``OSError``, not a ``possig.Error`` (a data problem).
@@ -244,9 +252,16 @@ def build_receipt(
 
 @final
 class Terminal:
-    """A terminal's key and its chain, outage and batch state."""
+    """A terminal's key and its chain, outage and batch state: in memory, or in a durable
+    signer state (a directory) with ``init`` / ``open``."""
 
     def __new__(cls, key: SigningKey, merchant_id: str, terminal_id: str) -> Self: ...
+    @staticmethod
+    def init(path: str, key: SigningKey, merchant_id: str, terminal_id: str) -> Terminal:
+        """Starts the key's chain in a new signer state at ``path``."""
+    @staticmethod
+    def open(path: str, key: SigningKey, *, wait: bool = True) -> Terminal:
+        """Opens the signer state at ``path`` (waiting for another signer, or ``locked``)."""
     def sign(
         self,
         kind: str,
@@ -263,6 +278,14 @@ class Terminal:
         """The recovery receipt covering the unsigned records since the last signed one."""
     def close_day(self, issued_at: int) -> Receipt:
         """The dayClose of the open batch."""
+    def rotate(self, new_key: SigningKey, path: Optional[str] = None) -> Terminal:
+        """The next key (a stored terminal: its new signer state at ``path``)."""
+    def close(self) -> None:
+        """Releases a stored terminal's signer state."""
+    def path(self) -> Optional[str]:
+        """The signer state's directory (None in memory)."""
+    def is_retired(self) -> bool:
+        """Whether this stored key was rotated."""
     def next_counter(self) -> int:
         """The counter of the next receipt."""
     def key_id(self) -> bytes:
