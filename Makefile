@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help demo test msrv bench-scaling wasm-types wasm-bench fuzz-smoke fuzz fuzz-deps ct-check audit deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench py-enums scale-test bench vectors vectors-check schema spec-check fixtures
+.PHONY: help demo test msrv no-std bench-scaling wasm-types wasm-bench fuzz-smoke fuzz fuzz-deps ct-check audit deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench py-enums scale-test bench vectors vectors-check schema spec-check fixtures
 
 ## The targets and what they do (the first sentence of the comment above each).
 help:
@@ -39,8 +39,8 @@ python-deps: deps
 	@[ -x $(VENV)/bin/maturin ] && $(PY) -c 'import pytest, hypothesis, cryptography, mypy, pandas, pyarrow, typing_extensions' 2>/dev/null \
 	  || $(VENV)/bin/pip install -q $(PY_TEST_DEPS)
 
-## Every suite: lint, MSRV, Rust, Python, WASM, scale, vectors, spec, constant time, fuzz smoke.
-test: deps lint msrv rust-test python-test wasm-test scale-test vectors-check spec-check ct-check fuzz-smoke
+## Every suite: lint, MSRV, no_std, Rust, Python, WASM, scale, vectors, spec, constant time, fuzz smoke.
+test: deps lint msrv no-std rust-test python-test wasm-test scale-test vectors-check spec-check ct-check fuzz-smoke
 
 ## rustfmt, clippy -D warnings (every crate and feature set), rustdoc, cargo-deny when installed.
 lint:
@@ -63,6 +63,13 @@ MSRV := 1.89
 msrv:
 	@rustup toolchain list | grep -q '^$(MSRV)-' || rustup toolchain install $(MSRV) --profile minimal
 	CARGO_TARGET_DIR=target/msrv $(CARGO) +$(MSRV) check -q -p possig -p possig-ec -p possig-reconcile -p possig-terminal --all-features
+
+## The receipt library without `std` (format, building, signing, terminals, text form, pinned-key
+## verification) builds and passes clippy for a Cortex-M4F terminal (thumbv7em-none-eabihf).
+NO_STD_TARGET := thumbv7em-none-eabihf
+no-std:
+	@rustup target list --installed | grep -q '^$(NO_STD_TARGET)$$' || rustup target add $(NO_STD_TARGET)
+	$(CARGO) clippy -q -p possig --no-default-features --target $(NO_STD_TARGET) -- -D warnings
 
 ## The Rust tests of the whole workspace.
 rust-test:

@@ -14,6 +14,7 @@ use possig_ec::{KeyTable, PublicKey};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Field};
+use crate::prelude::*;
 
 /// Length of a possig signature: `r` (32) ‖ `s` (32) ‖ `v` (1).
 pub const SIGNATURE_LEN: usize = 65;
@@ -83,6 +84,8 @@ pub fn ecdsa_verify_plain(
 /// [`Prechecked::finish`] or many at a time by `possig_ec::batch`.
 #[derive(Clone, Debug)]
 pub(crate) struct Prechecked {
+    // Read by batches (`std`), which recover `R` from it.
+    #[cfg_attr(not(feature = "std"), allow(dead_code))]
     pub(crate) r_bytes: [u8; 32],
     pub(crate) r: Scalar,
     pub(crate) s: Scalar,
@@ -115,6 +118,7 @@ impl Prechecked {
 
     /// `R` from `r` and `v`, for the batch equation (`None` when there is no such point:
     /// single verification then names the error).
+    #[cfg(feature = "std")]
     pub(crate) fn recover_r(&self) -> Option<possig_ec::Affine> {
         possig_ec::ecdsa::recover_r(&self.r_bytes, self.v)
     }
@@ -145,6 +149,7 @@ impl Prechecked {
     }
 
     /// The batch item of this signature under `key` (whose id is `key_id`).
+    #[cfg(feature = "std")]
     pub(crate) fn batch_item<'a>(
         &self,
         key_id: [u8; 32],
@@ -213,6 +218,7 @@ pub(crate) fn canonicalize(
 /// `key`'s ecdsa-with-SHA256 signature of `msg`. RFC 5280 has no low-S rule, so either half of
 /// `s` is accepted here (receipt signatures go through [`verify`]); decoding the DER has
 /// already put `r` and `s` in `[1, n − 1]`.
+#[cfg(feature = "std")]
 pub(crate) fn verify_der(msg: &[u8], signature_der: &[u8], key: &PublicKey) -> bool {
     let Ok(sig) = p256::ecdsa::Signature::from_der(signature_der) else {
         return false;

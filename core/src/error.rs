@@ -374,7 +374,9 @@ pub enum Error {
         /// What is wrong.
         problem: QrProblem,
     },
-    /// Reading an input failed (file system, network...).
+    /// Reading an input failed (file system, network...). (With `std`: there is no I/O
+    /// without it.)
+    #[cfg(feature = "std")]
     Io {
         /// The I/O error's kind.
         kind: std::io::ErrorKind,
@@ -440,6 +442,7 @@ impl Error {
             | Error::SignerFailed
             | Error::Unsigned
             | Error::InclusionProofInvalid => ErrorKind::Signature,
+            #[cfg(feature = "std")]
             Error::Io { .. } => ErrorKind::Io,
         }
     }
@@ -562,13 +565,15 @@ impl fmt::Display for Error {
             Error::QrUnreadable { problem } => {
                 write!(f, "QR code image unreadable: {}", problem.code())
             }
+            #[cfg(feature = "std")]
             Error::Io { kind } => write!(f, "I/O error: {kind}"),
         }
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
+#[cfg(feature = "std")]
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
         Error::Io { kind: e.kind() }

@@ -1,5 +1,8 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+// Without `std`: format, building, signing, terminals, text form, pinned-key verification
+// (`alloc` only). The X.509 trust store, journals, batches and views need `std`.
+#![cfg_attr(not(feature = "std"), no_std)]
 // Casts that can lose bits or a sign are refused here unless a function says why it is exact
 // (test code excepted).
 #![cfg_attr(
@@ -14,10 +17,21 @@
 // Concern modules are private: the root re-exports what a user names (rustls-webpki style).
 // Namespaces stay public where their items read best qualified (`journal::verify_many`,
 // `printable::text::encode`, `limits::MAX_COUNTER`, `view::ReceiptView`).
+extern crate alloc;
+
+/// What `std`'s prelude gives every module, from `alloc` (so modules compile with and without
+/// `std` alike).
+mod prelude {
+    pub(crate) use alloc::string::{String, ToString};
+    pub(crate) use alloc::vec;
+    pub(crate) use alloc::vec::Vec;
+}
+
 pub mod ecdsa;
 mod error;
 mod format;
 mod hash;
+#[cfg(feature = "std")]
 pub mod journal;
 pub mod limits;
 pub mod printable;
@@ -46,10 +60,9 @@ pub use sign::keys;
 pub use sign::signer::{ExternalSigner, ReceiptSigner};
 pub use sign::terminal::{Terminal, TerminalState};
 pub use time::UnixTime;
-pub use trust::{
-    CertificateInfo, Role, TrustCounts, TrustStore, TrustStoreBuilder, Warning, key_id,
-    key_id_of_spki_der,
-};
+pub use trust::{CertificateInfo, Role, TrustCounts, Warning, key_id, key_id_of_spki_der};
+#[cfg(feature = "std")]
+pub use trust::{TrustStore, TrustStoreBuilder};
 pub use verify::receipt::{UnverifiedReceipt, VerifiedReceipt, VerifyOptions};
 
 /// The format version this library reads and writes.

@@ -61,6 +61,12 @@ fn referenced(code: &str) -> BTreeSet<String> {
 fn root_reexports(lib: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for statement in code_of(lib).split(';') {
+        // Attributes before the statement (`#[cfg(feature = "std")]`) are not part of it.
+        let statement = statement
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("#["))
+            .collect::<Vec<_>>()
+            .join("\n");
         let Some(path) = statement.trim().strip_prefix("pub use ") else {
             continue;
         };

@@ -3,6 +3,7 @@
 //! the size. Leaves are receipt digests. Used by `recovery` and `dayClose` receipts and by
 //! inclusion proofs.
 
+use crate::prelude::*;
 use sha2::{Digest, Sha256};
 
 /// A 32-byte hash.

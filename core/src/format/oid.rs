@@ -9,6 +9,7 @@ use der::{DecodeValue, EncodeValue, FixedTag, Header, Length, Reader, Tag, Write
 
 use crate::error::{Error, Field, Limit};
 use crate::limits::MAX_OID_LEN;
+use crate::prelude::*;
 
 /// An object identifier (any arc size), stored as its DER content octets.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -39,7 +40,8 @@ impl Oid {
         self.is_under_arc(&[3, 1])
     }
 
-    /// Whether this is [`Oid::eku_receipt_signing`].
+    /// Whether this is [`Oid::eku_receipt_signing`] (the trust store's check: `std`).
+    #[cfg(feature = "std")]
     pub(crate) fn is_eku_receipt_signing(&self) -> bool {
         self.is_under_arc(&[2, 1])
     }

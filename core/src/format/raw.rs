@@ -4,6 +4,7 @@
 use der::{Decode, Header, Reader, SliceReader};
 
 use crate::error::{Error, Structure};
+use crate::prelude::*;
 
 /// The raw bytes of the first element inside a DER `SEQUENCE`: the TBS part of a signed
 /// structure (receipt, certificate, CRL), exactly as received.

@@ -7,6 +7,7 @@ use crate::format::wire::{
     CardholderVerification, PaymentBody, ReceiptBody, ReceiptKind, TbsReceipt,
 };
 use crate::limits::{MAX_AMOUNT, MAX_COUNTER, MAX_EXTENSION_VALUE, MAX_EXTENSIONS, MAX_TEXT_FIELD};
+use crate::prelude::*;
 
 /// True if `text` looks like it contains a full card number: a digit run (spaces and dashes
 /// inside the run allowed) of 13–19 digits that starts like a card network's number (2–6) and
@@ -21,7 +22,7 @@ use crate::limits::{MAX_AMOUNT, MAX_COUNTER, MAX_EXTENSION_VALUE, MAX_EXTENSIONS
     reason = "a decimal digit is below 10"
 )]
 pub(crate) fn looks_like_pan(text: &str) -> bool {
-    const PAN: std::ops::RangeInclusive<usize> = 13..=19;
+    const PAN: core::ops::RangeInclusive<usize> = 13..=19;
     // Most fields have fewer digits than the shortest card number: no run can be one.
     // (`char::to_digit(10)` below accepts only the ASCII digits counted here.)
     if text.bytes().filter(u8::is_ascii_digit).count() < *PAN.start() {
@@ -31,7 +32,7 @@ pub(crate) fn looks_like_pan(text: &str) -> bool {
     // Length of the current digit run.
     let mut run = 0usize;
     // A sentinel ends the last run.
-    for ch in text.chars().chain(std::iter::once('\0')) {
+    for ch in text.chars().chain(core::iter::once('\0')) {
         if let Some(d) = ch.to_digit(10) {
             let d = d as u8;
             if run < KEPT {

@@ -19,6 +19,7 @@ use der::{Decode, Encode, Sequence};
 
 use crate::error::{Error, Field, Limit, Structure};
 use crate::limits::{MAX_ATTACHMENT_SIZE, MAX_STROKE_POINTS, MAX_STROKES};
+use crate::prelude::*;
 
 const ESCAPE: u8 = 0x80;
 

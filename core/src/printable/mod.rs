@@ -5,6 +5,7 @@
 pub mod qr;
 pub mod text;
 
+#[cfg(feature = "std")]
 use crate::journal::{JournalItem, JournalReader};
 
 /// What a loaded input is (see [`classify`]).
@@ -31,6 +32,7 @@ impl InputKind {
     }
 }
 
+#[cfg(feature = "std")]
 /// What `data` is, from its first bytes and, for DER, from how many records it holds (at most
 /// two are read). Nothing is decoded beyond that: decode with the matching reader.
 pub fn classify(data: &[u8]) -> InputKind {

@@ -13,6 +13,7 @@
 
 use crate::error::{Error, Limit, TextProblem};
 use crate::limits::MAX_TEXT_FORM;
+use crate::prelude::*;
 use crate::verify::receipt::UnverifiedReceipt;
 
 /// The prefix of the text form: "possig receipt, text form version 1".

@@ -13,6 +13,7 @@ use crate::format::wire::{
     ShortPrintable, ShortUtf8, TbsReceipt, Total,
 };
 use crate::hash::{Digest, KeyId};
+use crate::prelude::*;
 use crate::verify::receipt::UnverifiedReceipt;
 
 /// The payment part of `sale`, `refund`, `void`, `preauth` and `completion` receipts.

@@ -5,6 +5,7 @@ use p256::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
 use zeroize::Zeroizing;
 
 use crate::error::{AlgorithmUse, Error, Structure};
+use crate::prelude::*;
 
 pub use p256::ecdsa::{SigningKey, VerifyingKey};
 

@@ -6,6 +6,7 @@ use crate::error::Error;
 use crate::format::merkle;
 use crate::format::wire::{KeyRotation, ReceiptKind};
 use crate::hash::{Digest, KeyId};
+use crate::prelude::*;
 use crate::sign::builder::{DayClose, ReceiptBuilder, TotalSpec};
 use crate::verify::receipt::UnverifiedReceipt;
 

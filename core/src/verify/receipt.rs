@@ -11,7 +11,10 @@ use crate::format::wire::{
 };
 use crate::hash::{Digest, KeyId};
 use crate::limits::{MAX_ATTACHMENT_SIZE, MAX_ATTACHMENTS, MAX_RECEIPT_SIZE};
-use crate::trust::{CertificateInfo, TrustStore, ValidatedPath, Warning};
+use crate::prelude::*;
+use crate::trust::{CertificateInfo, Warning};
+#[cfg(feature = "std")]
+use crate::trust::{TrustStore, ValidatedPath};
 
 /// Verification parameters. The current time is explicit: the library never reads a clock.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -232,6 +235,7 @@ impl UnverifiedReceipt {
     /// [`Error::ChainInvalid`], [`Error::CertificateExpired`], [`Error::CertificateNotYetValid`],
     /// [`Error::Revoked`], [`Error::BadSignature`], [`Error::HighS`],
     /// [`Error::WrongRecoveryId`], [`Error::AttachmentDigestMismatch`], [`Error::LimitExceeded`].
+    #[cfg(feature = "std")]
     pub fn verify(
         &self,
         store: &TrustStore,
@@ -243,10 +247,44 @@ impl UnverifiedReceipt {
         self.complete(store, prepared.path)
     }
 
+    /// Verifies the receipt against `key`, a public key the caller already trusts (pinned: a
+    /// terminal checking what it signed, a device provisioned with its terminals' keys), as of
+    /// `options.now()`: every check of [`UnverifiedReceipt::verify`] except the certificate
+    /// path, which is the caller's to vouch for. The result's [`VerifiedReceipt::path`] and
+    /// [`VerifiedReceipt::warnings`] are empty. Builds without `std`.
+    ///
+    /// # Errors
+    /// [`Error::UnknownSigner`] if the receipt's signer key id is not `key`'s;
+    /// [`Error::InvalidPublicKey`]; [`Error::Unsigned`], [`Error::UnknownCriticalExtension`],
+    /// [`Error::IssuedInFuture`], [`Error::BadSignature`], [`Error::HighS`],
+    /// [`Error::WrongRecoveryId`], [`Error::AttachmentDigestMismatch`].
+    pub fn verify_with_key(
+        &self,
+        key: &p256::ecdsa::VerifyingKey,
+        options: &VerifyOptions,
+    ) -> Result<VerifiedReceipt, Error> {
+        if crate::key_id(key)? != self.key_id() {
+            return Err(Error::UnknownSigner {
+                key_id: self.key_id(),
+            });
+        }
+        self.check_before_path(options)?;
+        let public = crate::ecdsa::public_key(key.as_affine())?;
+        crate::ecdsa::Prechecked::with_digest(&self.tbs_digest(), self.signature())?
+            .finish(&public, None, None)?;
+        self.check_attachments()?;
+        Ok(VerifiedReceipt {
+            receipt: self.clone(),
+            path: Vec::new(),
+            warnings: Vec::new(),
+        })
+    }
+
     /// [`UnverifiedReceipt::verify`] up to the signature equation: every check before it, in
     /// the same order, with the same errors. The equation is then done one receipt at a time
     /// ([`crate::ecdsa::Prechecked::finish`]) or in a batch (`possig_ec::batch`), and
     /// [`UnverifiedReceipt::complete`] does what follows it.
+    #[cfg(feature = "std")]
     pub(crate) fn prepare(
         &self,
         store: &TrustStore,
@@ -260,14 +298,9 @@ impl UnverifiedReceipt {
         Sha256::digest(&self.tbs_raw).into()
     }
 
-    /// [`UnverifiedReceipt::prepare`] with [`UnverifiedReceipt::tbs_digest`] computed by the
-    /// caller (a journal keeps it for its chain analysis).
-    pub(crate) fn prepare_hashed(
-        &self,
-        store: &TrustStore,
-        options: &VerifyOptions,
-        tbs_digest: &[u8; 32],
-    ) -> Result<Prepared, Error> {
+    /// The checks before the signer's key is looked up: a signature is present, no critical
+    /// extension this version does not understand, not issued after `now` (with the skew).
+    fn check_before_path(&self, options: &VerifyOptions) -> Result<(), Error> {
         let tbs = self.tbs();
         if self.is_unsigned() {
             return Err(Error::Unsigned);
@@ -280,16 +313,29 @@ impl UnverifiedReceipt {
         {
             return Err(Error::UnknownCriticalExtension { index });
         }
-        let issued_at = tbs.issued_at();
-        if issued_at > options.now.saturating_add(options.max_clock_skew) {
+        if tbs.issued_at() > options.now.saturating_add(options.max_clock_skew) {
             return Err(Error::IssuedInFuture);
         }
-        let path = store.validate(&self.key_id(), issued_at, options.now)?;
+        Ok(())
+    }
+
+    /// [`UnverifiedReceipt::prepare`] with [`UnverifiedReceipt::tbs_digest`] computed by the
+    /// caller (a journal keeps it for its chain analysis).
+    #[cfg(feature = "std")]
+    pub(crate) fn prepare_hashed(
+        &self,
+        store: &TrustStore,
+        options: &VerifyOptions,
+        tbs_digest: &[u8; 32],
+    ) -> Result<Prepared, Error> {
+        self.check_before_path(options)?;
+        let path = store.validate(&self.key_id(), self.tbs().issued_at(), options.now)?;
         let signature = crate::ecdsa::Prechecked::with_digest(tbs_digest, self.signature())?;
         Ok(Prepared { path, signature })
     }
 
     /// What [`UnverifiedReceipt::verify`] checks after the signature: the attachments.
+    #[cfg(feature = "std")]
     pub(crate) fn complete(
         &self,
         store: &TrustStore,
@@ -319,13 +365,15 @@ impl UnverifiedReceipt {
 }
 
 /// A receipt checked up to its signature equation (see [`UnverifiedReceipt::prepare`]).
+#[cfg(feature = "std")]
 pub(crate) struct Prepared {
     pub(crate) path: ValidatedPath,
     pub(crate) signature: crate::ecdsa::Prechecked,
 }
 
 /// A receipt whose signature, signer certificate path and attachments have been verified.
-/// The only way to get one is [`UnverifiedReceipt::verify`].
+/// The only ways to get one are [`UnverifiedReceipt::verify`] and, against a key the caller
+/// pins instead of a certificate path, [`UnverifiedReceipt::verify_with_key`].
 #[derive(Clone, Debug)]
 pub struct VerifiedReceipt {
     receipt: UnverifiedReceipt,
@@ -342,7 +390,8 @@ impl VerifiedReceipt {
     pub fn digest(&self) -> Digest {
         self.receipt.digest()
     }
-    /// The certificate path, terminal first, root last.
+    /// The certificate path, terminal first, root last (empty after
+    /// [`UnverifiedReceipt::verify_with_key`]: the caller pinned the key).
     pub fn path(&self) -> &[CertificateInfo] {
         &self.path
     }

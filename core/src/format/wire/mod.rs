@@ -10,6 +10,7 @@ use der::{Enumerated, Sequence};
 use crate::format::oid::Oid;
 
 mod short;
+use crate::prelude::*;
 pub(crate) use short::{DigestOctets, ShortPrintable, ShortUtf8, SignatureOctets};
 
 /// `name()` and `from_name()` for an enum whose names are its variants in camelCase, as in
