@@ -9,8 +9,10 @@
 //!   released to the caller ([`SignerStore::commit`] returns), so whatever was released is on
 //!   disk.
 //! - `state.json`: a checkpoint of the terminal's state and of the journal's length at that
-//!   point, replaced atomically (written to a temporary file, synced, renamed, the directory
-//!   synced) after each commit.
+//!   point, replaced atomically (written to a temporary file, synced, renamed) after each
+//!   commit. It is a shortcut, not the record: after a power loss an older checkpoint may be
+//!   the one on disk, and the journal brings it forward. (The directory is synced when a store
+//!   is created and when it is retired, whose checkpoints must last.)
 //! - `lock`: held with an exclusive OS lock (`File::lock`) for as long as the store is open,
 //!   so a second signer waits or fails ([`SignerStore::open`] with [`Wait`]), never signing
 //!   from a stale state.
@@ -338,7 +340,7 @@ impl SignerStore {
             retired: false,
             failed: false,
         };
-        store.checkpoint()?;
+        store.checkpoint_durable()?;
         Ok(store)
     }
 
@@ -617,7 +619,7 @@ impl SignerStore {
     /// [`Error::Io`].
     pub fn retire(&mut self) -> Result<(), Error> {
         self.retired = true;
-        self.checkpoint()
+        self.checkpoint_durable()
     }
 
     /// The journal's path (every receipt this key produced).
@@ -625,8 +627,10 @@ impl SignerStore {
         self.dir.join(Part::Journal.file_name())
     }
 
-    /// Writes `state.json` atomically: a temporary file, synced, renamed over, the directory
-    /// synced.
+    /// Writes `state.json` atomically: a temporary file, synced, renamed over. The directory is
+    /// not synced: after a power loss either checkpoint may be the one on disk, each complete,
+    /// and the journal (synced before every release) brings an older one forward. Where the
+    /// rename itself must last (a new store, a retirement), [`SignerStore::checkpoint_durable`].
     fn checkpoint(&mut self) -> Result<(), Error> {
         let text = StateFile::new(&self.state, self.journal_len, self.retired).to_json();
         let path = self.dir.join(Part::State.file_name());
@@ -644,7 +648,13 @@ impl SignerStore {
             let _ = std::fs::remove_file(&tmp);
             return Err(io(Part::State)(e));
         }
-        std::fs::rename(&tmp, &path).map_err(io(Part::State))?;
+        std::fs::rename(&tmp, &path).map_err(io(Part::State))
+    }
+
+    /// [`SignerStore::checkpoint`], then the directory synced, so that the new `state.json`
+    /// (and a new `journal.der`) survive a power loss.
+    fn checkpoint_durable(&mut self) -> Result<(), Error> {
+        self.checkpoint()?;
         sync_dir(&self.dir)
     }
 }
