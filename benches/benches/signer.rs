@@ -44,13 +44,16 @@ fn bench(c: &mut Criterion) {
     let state = Terminal::new(key.clone(), "M-1", "T-1").unwrap().state();
     let mut store = SignerStore::init(&dir, &state).unwrap();
     g.sample_size(20);
-    g.bench_function("durable (SignerStore::sign: journal fsync + checkpoint)", |b| {
-        b.iter(|| {
-            n += 1;
-            let builder = sale(store.builder(ReceiptKind::Sale, 1_780_308_000 + n), n);
-            black_box(store.sign(&key, builder).unwrap())
-        })
-    });
+    g.bench_function(
+        "durable (SignerStore::sign: journal fsync + checkpoint)",
+        |b| {
+            b.iter(|| {
+                n += 1;
+                let builder = sale(store.builder(ReceiptKind::Sale, 1_780_308_000 + n), n);
+                black_box(store.sign(&key, builder).unwrap())
+            })
+        },
+    );
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
     use p256::pkcs8::EncodePrivateKey;
