@@ -245,7 +245,7 @@ fn build_receipt(
     })
 }
 
-/// Where a terminal's state lives.
+/// Where an open terminal's state lives (a closed one holds none).
 enum TerminalInner {
     /// In this object only.
     Memory(Box<Terminal<SigningKey>>),
@@ -255,15 +255,14 @@ enum TerminalInner {
         key: SigningKey,
         path: PathBuf,
     },
-    /// A stored terminal after `close()`: its lock is released.
-    Closed,
 }
 
 /// A terminal: its key and chain, outage and batch state; in memory, or in a durable signer
 /// state (`possig-terminal`: every receipt on disk before it is returned, one signer at a time).
 #[pyclass(frozen, name = "Terminal", module = "possig._native")]
 pub(crate) struct PyTerminal {
-    inner: Mutex<TerminalInner>,
+    /// `None` once a stored terminal is closed (its lock released).
+    inner: Mutex<Option<TerminalInner>>,
 }
 
 /// The state's refusal, or the receipt library's error inside it.
@@ -283,10 +282,10 @@ impl PyTerminal {
             // A poisoned lock means a panic inside the crate, which its tests rule out; recover
             // the state rather than fail every later call.
             let mut t = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-            if matches!(*t, TerminalInner::Closed) {
-                return Ok(Err(()));
+            match t.as_mut() {
+                Some(t) => f(t).map(Ok),
+                None => Ok(Err(())),
             }
-            f(&mut t).map(Ok)
         })
         .map_err(PyErr::from)?
         .map_err(|()| PyValueError::new_err("this terminal's signer state is closed"))
@@ -294,7 +293,7 @@ impl PyTerminal {
 
     fn wrap(inner: TerminalInner) -> Self {
         PyTerminal {
-            inner: Mutex::new(inner),
+            inner: Mutex::new(Some(inner)),
         }
     }
 }
@@ -391,7 +390,6 @@ impl PyTerminal {
                 }
                 .map_err(stored)
             }
-            TerminalInner::Closed => unreachable_closed(),
         })?;
         Ok(PyReceipt { inner })
     }
@@ -403,7 +401,6 @@ impl PyTerminal {
             TerminalInner::Stored { store, key, .. } => {
                 store.recover(key, issued_at).map_err(stored)
             }
-            TerminalInner::Closed => unreachable_closed(),
         })?;
         Ok(PyReceipt { inner })
     }
@@ -415,7 +412,6 @@ impl PyTerminal {
             TerminalInner::Stored { store, key, .. } => {
                 store.close_day(key, issued_at).map_err(stored)
             }
-            TerminalInner::Closed => unreachable_closed(),
         })?;
         Ok(PyReceipt { inner })
     }
@@ -446,7 +442,6 @@ impl PyTerminal {
                     field: possig::Field::KeyRotation,
                 }))
             }
-            (TerminalInner::Closed, _) => unreachable_closed(),
         })?;
         Ok(Self::wrap(inner))
     }
@@ -456,8 +451,8 @@ impl PyTerminal {
     fn close(&self, py: Python<'_>) {
         py.detach(|| {
             let mut t = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-            if matches!(*t, TerminalInner::Stored { .. }) {
-                *t = TerminalInner::Closed;
+            if matches!(*t, Some(TerminalInner::Stored { .. })) {
+                *t = None;
             }
         });
     }
@@ -480,29 +475,21 @@ impl PyTerminal {
     }
 
     fn next_counter(&self, py: Python<'_>) -> PyResult<u64> {
-        self.with(py, |t| Ok(state_of(t).map_or(0, |s| s.next_counter)))
+        self.with(py, |t| Ok(state_of(t).next_counter))
     }
 
     fn key_id<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let id = self.with(py, |t| Ok(state_of(t).map(|s| s.key_id)))?;
-        Ok(PyBytes::new(py, id.unwrap_or_default().as_bytes()))
+        let id = self.with(py, |t| Ok(state_of(t).key_id))?;
+        Ok(PyBytes::new(py, id.as_bytes()))
     }
 }
 
 /// The chain state of an open terminal.
-fn state_of(t: &TerminalInner) -> Option<TerminalState> {
+fn state_of(t: &TerminalInner) -> TerminalState {
     match t {
-        TerminalInner::Memory(t) => Some(t.state()),
-        TerminalInner::Stored { store, .. } => Some(store.state().clone()),
-        TerminalInner::Closed => None,
+        TerminalInner::Memory(t) => t.state(),
+        TerminalInner::Stored { store, .. } => store.state().clone(),
     }
-}
-
-/// `PyTerminal::with` never calls its closure on a closed terminal.
-fn unreachable_closed<T>() -> PResult<T> {
-    Err(PossigError::from(possig::Error::InvalidField {
-        field: possig::Field::SignerKeyId,
-    }))
 }
 
 fn c_kind(kind: &str) -> PResult<ReceiptKind> {
