@@ -252,7 +252,8 @@ enum TerminalInner {
     /// In a durable signer state (a directory), locked while open.
     Stored {
         store: Box<SignerStore>,
-        key: SigningKey,
+        /// None when opened without a key (an outage): only unsigned records.
+        key: Option<SigningKey>,
         path: PathBuf,
     },
 }
@@ -276,7 +277,7 @@ impl PyTerminal {
     fn with<T: Send>(
         &self,
         py: Python<'_>,
-        f: impl FnOnce(&mut TerminalInner) -> PResult<T> + Send,
+        f: impl FnOnce(&mut TerminalInner) -> PyResult<T> + Send,
     ) -> PyResult<T> {
         py.detach(|| {
             // A poisoned lock means a panic inside the crate, which its tests rule out; recover
@@ -286,8 +287,7 @@ impl PyTerminal {
                 Some(t) => f(t).map(Ok),
                 None => Ok(Err(())),
             }
-        })
-        .map_err(PyErr::from)?
+        })?
         .map_err(|()| PyValueError::new_err("this terminal's signer state is closed"))
     }
 
@@ -326,31 +326,36 @@ impl PyTerminal {
             .map_err(stored)?;
         Ok(Self::wrap(TerminalInner::Stored {
             store: Box::new(store),
-            key,
+            key: Some(key),
             path,
         }))
     }
 
     /// Opens the durable signer state at `path` for `key`, waiting for another signer to
-    /// close it (`wait=True`) or failing at once with code `locked`.
+    /// close it (`wait=True`) or failing at once with code `locked`. Without a key (the signer
+    /// is down) it records unsigned receipts only.
     #[staticmethod]
-    #[pyo3(signature = (path, key, *, wait=true))]
-    fn open(py: Python<'_>, path: PathBuf, key: &PySigningKey, wait: bool) -> PyResult<Self> {
+    #[pyo3(signature = (path, key=None, *, wait=true))]
+    fn open(
+        py: Python<'_>,
+        path: PathBuf,
+        key: Option<&PySigningKey>,
+        wait: bool,
+    ) -> PyResult<Self> {
         let wait = if wait { Wait::Yes } else { Wait::No };
         let store = py
             .detach(|| SignerStore::open(&path, wait))
             .map_err(stored)?;
         // The key must be the state's (a retired state opens, to be inspected or rotated).
-        if !store.is_retired() {
-            store.terminal(&key.inner).map_err(stored)?;
-        } else if possig::key_id(key.inner.verifying_key()).map_err(PossigError::from)?
-            != store.state().key_id
-        {
-            return Err(stored(possig_terminal::Error::WrongKey).into());
+        if let Some(key) = key {
+            let id = possig::key_id(key.inner.verifying_key()).map_err(PossigError::from)?;
+            if id != store.state().key_id {
+                return Err(stored(possig_terminal::Error::WrongKey).into());
+            }
         }
         Ok(Self::wrap(TerminalInner::Stored {
             store: Box::new(store),
-            key: key.inner.clone(),
+            key: key.map(|k| k.inner.clone()),
             path,
         }))
     }
@@ -375,20 +380,20 @@ impl PyTerminal {
                 let kind = c.kind;
                 let b = c.apply(t.builder(kind, issued_at));
                 Ok(if unsigned {
-                    t.record_unsigned(b)?
+                    t.record_unsigned(b).map_err(PossigError::from)?
                 } else {
-                    t.sign(b)?
+                    t.sign(b).map_err(PossigError::from)?
                 })
             }
             TerminalInner::Stored { store, key, .. } => {
                 let kind = c.kind;
                 let b = c.apply(store.builder(kind, issued_at));
-                if unsigned {
+                Ok(if unsigned {
                     store.record_unsigned(b)
                 } else {
-                    store.sign(key, b)
+                    store.sign(signer(key)?, b)
                 }
-                .map_err(stored)
+                .map_err(stored)?)
             }
         })?;
         Ok(PyReceipt { inner })
@@ -397,9 +402,9 @@ impl PyTerminal {
     /// Signs the `recovery` covering the unsigned records since the last signed receipt.
     fn recover(&self, py: Python<'_>, issued_at: u64) -> PyResult<PyReceipt> {
         let inner = self.with(py, |t| match t {
-            TerminalInner::Memory(t) => Ok(t.recover(issued_at)?),
+            TerminalInner::Memory(t) => Ok(t.recover(issued_at).map_err(PossigError::from)?),
             TerminalInner::Stored { store, key, .. } => {
-                store.recover(key, issued_at).map_err(stored)
+                Ok(store.recover(signer(key)?, issued_at).map_err(stored)?)
             }
         })?;
         Ok(PyReceipt { inner })
@@ -408,9 +413,9 @@ impl PyTerminal {
     /// Signs the `dayClose` of the open batch.
     fn close_day(&self, py: Python<'_>, issued_at: u64) -> PyResult<PyReceipt> {
         let inner = self.with(py, |t| match t {
-            TerminalInner::Memory(t) => Ok(t.close_day(issued_at)?),
+            TerminalInner::Memory(t) => Ok(t.close_day(issued_at).map_err(PossigError::from)?),
             TerminalInner::Stored { store, key, .. } => {
-                store.close_day(key, issued_at).map_err(stored)
+                Ok(store.close_day(signer(key)?, issued_at).map_err(stored)?)
             }
         })?;
         Ok(PyReceipt { inner })
@@ -427,20 +432,23 @@ impl PyTerminal {
     ) -> PyResult<PyTerminal> {
         let new = new_key.inner.clone();
         let inner = self.with(py, |t| match (t, path) {
-            (TerminalInner::Memory(t), None) => Ok(TerminalInner::Memory(Box::new(t.rotate(new)?))),
+            (TerminalInner::Memory(t), None) => Ok(TerminalInner::Memory(Box::new(
+                t.rotate(new).map_err(PossigError::from)?,
+            ))),
             (TerminalInner::Stored { store, .. }, Some(path)) => {
-                let id = possig::key_id(new.verifying_key())?;
+                let id = possig::key_id(new.verifying_key()).map_err(PossigError::from)?;
                 let next = store.rotate(id, &path).map_err(stored)?;
                 Ok(TerminalInner::Stored {
                     store: Box::new(next),
-                    key: new,
+                    key: Some(new),
                     path,
                 })
             }
             (TerminalInner::Memory(_), Some(_)) | (TerminalInner::Stored { .. }, None) => {
                 Err(PossigError::from(possig::Error::InvalidField {
                     field: possig::Field::KeyRotation,
-                }))
+                })
+                .into())
             }
         })?;
         Ok(Self::wrap(inner))
@@ -482,6 +490,16 @@ impl PyTerminal {
         let id = self.with(py, |t| Ok(state_of(t).key_id))?;
         Ok(PyBytes::new(py, id.as_bytes()))
     }
+}
+
+/// The key of a stored terminal, which signs; one opened without a key records only unsigned
+/// receipts.
+fn signer(key: &Option<SigningKey>) -> PyResult<&SigningKey> {
+    key.as_ref().ok_or_else(|| {
+        PyValueError::new_err(
+            "this terminal was opened without a key: it records only unsigned receipts (an outage)",
+        )
+    })
 }
 
 /// The chain state of an open terminal.

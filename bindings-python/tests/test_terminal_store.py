@@ -86,6 +86,16 @@ def test_outage_recovery_day_close_and_rotation(tmp_path, store):
     u = t.sign("sale", T0 + 5, payment=payment(700, rrn="R2"), unsigned=True)
     assert u.is_unsigned
     t.close()
+    # The signer is down: opened without a key, the terminal records unsigned receipts only.
+    with possig.Terminal.open(old) as down:
+        assert down.sign("sale", T0 + 6, payment=payment(300, rrn="R3"), unsigned=True).is_unsigned
+        for call in (
+            lambda: down.sign("sale", T0 + 7, payment=payment()),
+            lambda: down.recover(T0 + 7),
+            lambda: down.close_day(T0 + 7),
+        ):
+            with pytest.raises(ValueError, match="without a key"):
+                call()
     t = possig.Terminal.open(old, key("term-ok"))
     assert t.recover(T0 + 10).unverified_fields.kind == "recovery"
     close = t.close_day(T0 + 20)
@@ -100,8 +110,8 @@ def test_outage_recovery_day_close_and_rotation(tmp_path, store):
     assert first.unverified_fields.counter == 0
     t.close()
     t2.close()
-    report = assert_clean(store, [old, new], 5)
-    assert [r.status for r in report.records].count("unsigned") == 1
+    report = assert_clean(store, [old, new], 6)
+    assert [r.status for r in report.records].count("unsigned") == 2
     assert close.digest in {r.digest for r in report.records}
 
 

@@ -421,12 +421,18 @@ class Terminal:
 
     @classmethod
     def open(
-        cls, path: "Union[str, os.PathLike[str]]", key: _native.SigningKey, *, wait: bool = True
+        cls,
+        path: "Union[str, os.PathLike[str]]",
+        key: Optional[_native.SigningKey] = None,
+        *,
+        wait: bool = True,
     ) -> "Terminal":
         """Opens the signer state at ``path`` for ``key``: waits for another signer to close it
         (``wait=False``: :class:`SignerStateError` ``locked`` at once). A state that was never
         started is ``not_initialized``, never a new chain; a corrupt one ``state_corrupt``
-        (``.index`` its line, ``.offset`` its column), left as it is."""
+        (``.index`` its line, ``.offset`` its column), left as it is. Without ``key`` (the
+        signer is down) it records only unsigned receipts (``sign(..., unsigned=True)``);
+        signing, ``recover`` and ``close_day`` raise ``ValueError``."""
         return cls._wrap(_native.Terminal.open(os.fspath(path), key, wait=wait))
 
     def __enter__(self) -> "Terminal":

@@ -260,8 +260,9 @@ class Terminal:
     def init(path: str, key: SigningKey, merchant_id: str, terminal_id: str) -> Terminal:
         """Starts the key's chain in a new signer state at ``path``."""
     @staticmethod
-    def open(path: str, key: SigningKey, *, wait: bool = True) -> Terminal:
-        """Opens the signer state at ``path`` (waiting for another signer, or ``locked``)."""
+    def open(path: str, key: Optional[SigningKey] = None, *, wait: bool = True) -> Terminal:
+        """Opens the signer state at ``path`` (waiting for another signer, or ``locked``);
+        without a key, for unsigned (outage) records only."""
     def sign(
         self,
         kind: str,
