@@ -325,6 +325,20 @@ fn a_whole_terminal_day_through_the_cli_alone() {
         &st("t2"),
     ]);
     assert!(ok(&o).contains("after counter 5"), "{o:?}");
+    // Rotating again: the new state exists; the message names both states.
+    let again = possig(&[
+        "terminal",
+        "rotate",
+        "--state",
+        &st("t1"),
+        "--new-key",
+        &lab.key("k2"),
+        "--new-state",
+        &st("t2"),
+    ]);
+    fails_with(&again, "[already_initialized]");
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(err.contains(&st("t1")) && err.contains(&st("t2")), "{err}");
     fails_with(&lab.sign("t1", "k1", "late.der"), "[retired]");
     assert!(!lab.p("late.der").exists());
     fails_with(&lab.sign("t2", "k1", "wrong.der"), "[wrong_key]");

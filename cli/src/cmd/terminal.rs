@@ -258,9 +258,14 @@ pub(crate) fn run_command(c: &TerminalCommand) -> Result<bool> {
             let new = load_key(&a.new_key, a.new_cert.as_deref())?;
             let mut store = a.state.open()?;
             let new_id = possig::key_id(new.verifying_key())?;
-            let next = store
-                .rotate(new_id, &a.new_state)
-                .map_err(|e| store_error(&a.new_state, e))?;
+            let next = store.rotate(new_id, &a.new_state).map_err(|e| {
+                anyhow!(
+                    "rotating signer state {} to {}: {e} [{}]",
+                    a.state.state.display(),
+                    a.new_state.display(),
+                    e.code()
+                )
+            })?;
             let s = next.state();
             if let Some((old, counter, _)) = s.rotation {
                 println!(
