@@ -312,30 +312,24 @@ fn a_whole_terminal_day_through_the_cli_alone() {
         "{status}"
     );
     // Key rotation: the old state retires; the new key's first receipt names counter 5.
-    let o = possig(&[
-        "terminal",
-        "rotate",
-        "--state",
-        &st("t1"),
-        "--new-key",
-        &lab.key("k2"),
-        "--new-cert",
-        &st("k2.pem"),
-        "--new-state",
-        &st("t2"),
-    ]);
+    let rotate = || {
+        possig(&[
+            "terminal",
+            "rotate",
+            "--state",
+            &st("t1"),
+            "--new-key",
+            &lab.key("k2"),
+            "--new-cert",
+            &st("k2.pem"),
+            "--new-state",
+            &st("t2"),
+        ])
+    };
+    let o = rotate();
     assert!(ok(&o).contains("after counter 5"), "{o:?}");
     // Rotating again: the new state exists; the message names both states.
-    let again = possig(&[
-        "terminal",
-        "rotate",
-        "--state",
-        &st("t1"),
-        "--new-key",
-        &lab.key("k2"),
-        "--new-state",
-        &st("t2"),
-    ]);
+    let again = rotate();
     fails_with(&again, "[already_initialized]");
     let err = String::from_utf8_lossy(&again.stderr);
     assert!(err.contains(&st("t1")) && err.contains(&st("t2")), "{err}");
