@@ -141,6 +141,31 @@ impl Lab {
         self.sign_cmd(state, key, &self.p(out)).output().unwrap()
     }
 
+    /// `possig sign` (the command kept from before signer states) with k1's key.
+    fn legacy_sign(&self, cert: &str, state: &str, init: bool, out: &str) -> Output {
+        let (cert, state, sale, out) = (
+            self.p(cert),
+            self.p(state),
+            self.p("sale.json"),
+            self.p(out),
+        );
+        let key = self.key("k1");
+        let mut args = vec![
+            "sign",
+            "--key",
+            &key,
+            "--cert",
+            s(&cert),
+            "--state",
+            s(&state),
+        ];
+        if init {
+            args.push("--init");
+        }
+        args.extend(["--in", s(&sale), "--out", s(&out)]);
+        possig(&args)
+    }
+
     /// The records of a state's journal.
     fn records(&self, state: &str) -> Vec<Vec<u8>> {
         let bytes = std::fs::read(self.p(state).join("journal.der")).unwrap();
@@ -361,36 +386,11 @@ fn a_whole_terminal_day_through_the_cli_alone() {
 fn no_chain_starts_implicitly_and_nothing_is_reset() {
     let lab = Lab::new();
     // A missing state: refused, nothing created, nothing released.
-    let o = possig(&[
-        "sign",
-        "--key",
-        &lab.key("k1"),
-        "--cert",
-        s(&lab.p("k1.pem")),
-        "--state",
-        s(&lab.p("st")),
-        "--in",
-        s(&lab.p("sale.json")),
-        "--out",
-        s(&lab.p("r.der")),
-    ]);
+    let o = lab.legacy_sign("k1.pem", "st", false, "r.der");
     fails_with(&o, "[not_initialized]");
     assert!(!lab.p("st").exists() && !lab.p("r.der").exists());
     // The wrong certificate for the key.
-    let o = possig(&[
-        "sign",
-        "--key",
-        &lab.key("k1"),
-        "--cert",
-        s(&lab.p("k2.pem")),
-        "--state",
-        s(&lab.p("st")),
-        "--init",
-        "--in",
-        s(&lab.p("sale.json")),
-        "--out",
-        s(&lab.p("r.der")),
-    ]);
+    let o = lab.legacy_sign("k2.pem", "st", true, "r.der");
     fails_with(&o, "does not hold the public key");
     ok(&lab.init("st", "k1"));
     for i in 0..3 {
@@ -431,20 +431,7 @@ fn no_chain_starts_implicitly_and_nothing_is_reset() {
         "ab".repeat(32)
     );
     std::fs::write(lab.p("old.json"), &legacy).unwrap();
-    let o = possig(&[
-        "sign",
-        "--key",
-        &lab.key("k1"),
-        "--cert",
-        s(&lab.p("k1.pem")),
-        "--state",
-        s(&lab.p("old.json")),
-        "--init",
-        "--in",
-        s(&lab.p("sale.json")),
-        "--out",
-        s(&lab.p("x.der")),
-    ]);
+    let o = lab.legacy_sign("k1.pem", "old.json", true, "x.der");
     fails_with(&o, "--from-legacy");
     let o = possig(&[
         "terminal",
