@@ -46,6 +46,7 @@
 mod chunked;
 mod csv_out;
 pub mod error;
+pub mod partition;
 mod report;
 pub mod settlement;
 
@@ -274,6 +275,22 @@ pub fn reconcile<J: Read, S: Read>(
     settlement: S,
     store: &TrustStore,
     options: &ReconcileOptions,
+    sink: impl FnMut(&Item),
+) -> Result<Report, Error> {
+    reconcile_with_events(journals, settlement, store, options, |_| {}, sink)
+}
+
+/// [`reconcile`], also handing `events` every journal event (record outcomes and chain
+/// findings, as [`possig::journal::verify_journal`] streams them) before it is matched.
+///
+/// # Errors
+/// Those of [`reconcile`].
+pub fn reconcile_with_events<J: Read, S: Read>(
+    journals: J,
+    settlement: S,
+    store: &TrustStore,
+    options: &ReconcileOptions,
+    mut events: impl FnMut(&Event),
     mut sink: impl FnMut(&Item),
 ) -> Result<Report, Error> {
     let mut settlement = settlement::read(settlement, &options.columns)?;
@@ -289,9 +306,12 @@ pub fn reconcile<J: Read, S: Read>(
         journals,
         store,
         &options.journal,
-        |event, receipt| match event {
-            Event::Record(o) => collector.record(o, receipt),
-            Event::Finding(f) => collector.finding(&f),
+        |event, receipt| {
+            events(&event);
+            match event {
+                Event::Record(o) => collector.record(o, receipt),
+                Event::Finding(f) => collector.finding(&f),
+            }
         },
     )?;
     let Collector {

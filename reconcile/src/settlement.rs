@@ -271,6 +271,25 @@ fn csv_error(e: &csv::Error, line: u64) -> Error {
 /// [`Error::LimitExceeded`] for a line above [`MAX_SETTLEMENT_LINE`] bytes or more than
 /// [`MAX_SETTLEMENT_ROWS`] rows; [`Error::Io`] when reading fails.
 pub(crate) fn read<R: Read>(input: R, map: &ColumnMap) -> Result<Settlement, Error> {
+    let mut out = Settlement::default();
+    for_each_row(input, map, |line, field| {
+        match parse_row(field, line, &mut out) {
+            Ok(row) => out.rows.push(row),
+            Err(column) => out.bad.push(BadRow { line, column }),
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Walks the data rows of a settlement file: `each(line, field)` for every row that is not
+/// blank, `field(column)` giving the row's trimmed value of a column ("" for an absent
+/// optional column). The header, limits and CSV errors are [`read`]'s.
+pub(crate) fn for_each_row<R: Read>(
+    input: R,
+    map: &ColumnMap,
+    mut each: impl for<'r> FnMut(u64, &'r dyn Fn(SettlementColumn) -> &'r str) -> Result<(), Error>,
+) -> Result<(), Error> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -292,7 +311,7 @@ pub(crate) fn read<R: Read>(input: R, map: &ColumnMap) -> Result<Settlement, Err
             return Err(Error::SettlementHeader { column: c });
         }
     }
-    let mut out = Settlement::default();
+    let mut rows = 0usize;
     let mut record = csv::StringRecord::new();
     loop {
         let line = reader.position().line();
@@ -305,12 +324,13 @@ pub(crate) fn read<R: Read>(input: R, map: &ColumnMap) -> Result<Settlement, Err
         if record.iter().all(str::is_empty) {
             continue; // blank line (or a line of empty fields)
         }
-        if out.rows.len() + out.bad.len() >= MAX_SETTLEMENT_ROWS {
+        if rows >= MAX_SETTLEMENT_ROWS {
             return Err(Error::LimitExceeded {
                 limit: SettlementLimit::Rows,
                 actual: MAX_SETTLEMENT_ROWS + 1,
             });
         }
+        rows += 1;
         let field = |c: SettlementColumn| {
             cols.get(c as usize)
                 .copied()
@@ -318,16 +338,13 @@ pub(crate) fn read<R: Read>(input: R, map: &ColumnMap) -> Result<Settlement, Err
                 .and_then(|i| record.get(i))
                 .unwrap_or("")
         };
-        match parse_row(&field, line, &mut out) {
-            Ok(row) => out.rows.push(row),
-            Err(column) => out.bad.push(BadRow { line, column }),
-        }
+        each(line, &field)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 fn parse_row<'a>(
-    field: &impl Fn(SettlementColumn) -> &'a str,
+    field: &dyn Fn(SettlementColumn) -> &'a str,
     line: u64,
     out: &mut Settlement,
 ) -> Result<Row, SettlementColumn> {
