@@ -10,12 +10,14 @@
 )]
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{TimestampSecondType, UInt64Type};
+use arrow_array::types::{Int64Type, TimestampMicrosecondType};
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::DataType;
 use possig::journal::{Event, JournalOptions, RecordOutcome};
 use possig::{Terminal, VerifyOptions};
-use possig_arrow::{items_batch, items_schema, records_batch, records_schema};
+use possig_arrow::{
+    findings_batch, findings_schema, items_batch, items_schema, records_batch, records_schema,
+};
 use possig_reconcile::{Item, ReconcileOptions, reconcile};
 use possig_testkit::fixtures::{NOW, key, store};
 use possig_testkit::simulate::{SimTerminal, simulate_day};
@@ -27,13 +29,18 @@ fn cell(a: &dyn Array, i: usize) -> Value {
         return Value::Null;
     }
     match a.data_type() {
-        DataType::UInt64 => json!(a.as_primitive::<UInt64Type>().value(i)),
+        DataType::Int64 => json!(a.as_primitive::<Int64Type>().value(i)),
         DataType::Utf8 => json!(a.as_string::<i32>().value(i)),
-        DataType::FixedSizeBinary(_) => {
-            let b = a.as_fixed_size_binary().value(i);
+        DataType::Binary => {
+            let b = a.as_binary::<i32>().value(i);
+            assert_eq!(b.len(), 32, "ids and digests are 32 bytes");
             json!(b.iter().map(|x| format!("{x:02x}")).collect::<String>())
         }
-        DataType::Timestamp(..) => json!(a.as_primitive::<TimestampSecondType>().value(i)),
+        DataType::Timestamp(..) => {
+            let us = a.as_primitive::<TimestampMicrosecondType>().value(i);
+            assert_eq!(us % 1_000_000, 0, "whole seconds");
+            json!(us / 1_000_000)
+        }
         DataType::List(_) => {
             let l = a.as_list::<i32>().value(i);
             Value::Array((0..l.len()).map(|j| cell(&l, j)).collect())
@@ -42,7 +49,7 @@ fn cell(a: &dyn Array, i: usize) -> Value {
             let s = a.as_struct();
             let mut m = Map::new();
             for (f, c) in fields.iter().zip(s.columns()) {
-                m.insert(f.name().clone(), cell(c.as_ref(), i));
+                insert(&mut m, f.name(), cell(c.as_ref(), i));
             }
             Value::Object(m)
         }
@@ -50,10 +57,20 @@ fn cell(a: &dyn Array, i: usize) -> Value {
     }
 }
 
+/// `source` is Arrow's own column (the file of a record read from several): null for one
+/// input stream, where the JSON view has no such field.
+fn insert(m: &mut Map<String, Value>, name: &str, v: Value) {
+    if name == "source" {
+        assert_eq!(v, Value::Null, "one input stream has no source");
+    } else {
+        m.insert(name.to_owned(), v);
+    }
+}
+
 fn row(b: &RecordBatch, i: usize) -> Value {
     let mut m = Map::new();
     for (f, c) in b.schema().fields().iter().zip(b.columns()) {
-        m.insert(f.name().clone(), cell(c.as_ref(), i));
+        insert(&mut m, f.name(), cell(c.as_ref(), i));
     }
     Value::Object(m)
 }
@@ -135,5 +152,58 @@ fn items_are_the_json_view() {
             want["row"]["time"] = Value::Null;
         }
         assert_eq!(row(&batch, i), want, "item {i}");
+    }
+}
+
+#[test]
+fn findings_hold_their_json_view() {
+    let (journal, _) = day();
+    let mut findings = Vec::new();
+    let opts = JournalOptions::new(VerifyOptions::at(NOW));
+    possig::journal::verify_journal(journal.as_slice(), &store(), &opts, |e| {
+        if let Event::Finding(f) = e {
+            findings.push(f);
+        }
+    })
+    .unwrap();
+    let codes: std::collections::BTreeSet<_> = findings.iter().map(|f| f.code()).collect();
+    for code in [
+        "malformed_record",
+        "chain_start",
+        "duplicate",
+        "copy",
+        "gap",
+        "pending",
+    ] {
+        assert!(codes.contains(code), "{code} in {codes:?}");
+    }
+    let sources: Vec<_> = (0..findings.len())
+        .map(|i| (i % 2 == 0).then_some("f.der"))
+        .collect();
+    let batch = findings_batch(&findings, &sources).unwrap();
+    assert_eq!(batch.schema(), findings_schema());
+    for (i, f) in findings.iter().enumerate() {
+        let view = serde_json::to_value(f).unwrap();
+        let mut got = Map::new();
+        for (field, c) in batch.schema().fields().iter().zip(batch.columns()) {
+            got.insert(field.name().clone(), cell(c.as_ref(), i));
+        }
+        assert_eq!(got["finding"], view["finding"]);
+        let detail: Value = serde_json::from_str(got["detail"].as_str().unwrap()).unwrap();
+        assert_eq!(detail, view, "finding {i}");
+        assert_eq!(got["source"], json!(sources[i]));
+        // The columns repeat what the view says, under the view's names.
+        for (column, field) in [
+            ("key", "key"),
+            ("counter", "counter"),
+            ("index", "index"),
+            ("offset", "offset"),
+            ("len", "len"),
+            ("digest", "digest"),
+        ] {
+            if let Some(v) = view.get(field) {
+                assert_eq!(&got[column], v, "{column} of {view}");
+            }
+        }
     }
 }
