@@ -195,69 +195,83 @@ fn column<'a>(batch: &'a RecordBatch, name: &'static str) -> Result<&'a ArrayRef
         .ok_or(GroupError::Column { name })
 }
 
-/// Reconciles one terminal's `pieces` (rows of [`pieces_schema`], from [`journal_pieces`]) and
-/// settlement `rows` ([`rows_schema`], from [`settlement_rows`]), given in any order, with
+/// Reconciles one terminal's `pieces` (batches of [`pieces_schema`], from [`journal_pieces`])
+/// and settlement `rows` ([`rows_schema`], from [`settlement_rows`]), given in any order, with
 /// `possig_reconcile::partition::reconcile_group`.
 ///
 /// # Errors
 /// [`GroupError::Column`] for an input batch of another schema; those of `reconcile_group`.
 pub fn reconcile_group(
-    pieces: &RecordBatch,
-    rows: &RecordBatch,
+    pieces: &[RecordBatch],
+    rows: &[RecordBatch],
     store: &TrustStore,
     options: &ReconcileOptions,
 ) -> Result<GroupOutput, GroupError> {
     let bad = |name| move || GroupError::Column { name };
-    let p_source = column(pieces, "source")?
-        .as_string_opt::<i32>()
-        .ok_or_else(bad("source"))?;
-    let p_index = column(pieces, "index")?
-        .as_primitive_opt::<Int64Type>()
-        .ok_or_else(bad("index"))?;
-    let p_offset = column(pieces, "offset")?
-        .as_primitive_opt::<Int64Type>()
-        .ok_or_else(bad("offset"))?;
-    let p_der = column(pieces, "der")?
-        .as_binary_opt::<i32>()
-        .ok_or_else(bad("der"))?;
-    let r_source = column(rows, "source")?
-        .as_string_opt::<i32>()
-        .ok_or_else(bad("source"))?;
-    let r_line = column(rows, "line")?
-        .as_primitive_opt::<Int64Type>()
-        .ok_or_else(bad("line"))?;
-    let r_csv = column(rows, "csv")?
-        .as_string_opt::<i32>()
-        .ok_or_else(bad("csv"))?;
+    let mut p_cols = Vec::with_capacity(pieces.len());
+    for b in pieces {
+        p_cols.push((
+            column(b, "source")?
+                .as_string_opt::<i32>()
+                .ok_or_else(bad("source"))?,
+            column(b, "index")?
+                .as_primitive_opt::<Int64Type>()
+                .ok_or_else(bad("index"))?,
+            column(b, "offset")?
+                .as_primitive_opt::<Int64Type>()
+                .ok_or_else(bad("offset"))?,
+            column(b, "der")?
+                .as_binary_opt::<i32>()
+                .ok_or_else(bad("der"))?,
+        ));
+    }
+    let mut r_cols = Vec::with_capacity(rows.len());
+    for b in rows {
+        r_cols.push((
+            column(b, "source")?
+                .as_string_opt::<i32>()
+                .ok_or_else(bad("source"))?,
+            column(b, "line")?
+                .as_primitive_opt::<Int64Type>()
+                .ok_or_else(bad("line"))?,
+            column(b, "csv")?
+                .as_string_opt::<i32>()
+                .ok_or_else(bad("csv"))?,
+        ));
+    }
 
     // Sources by name: ids are ranks, the same on every attempt of the group.
-    let names: Vec<&str> = p_source
+    let names: Vec<&str> = p_cols
         .iter()
-        .chain(r_source.iter())
+        .flat_map(|c| c.0.iter())
+        .chain(r_cols.iter().flat_map(|c| c.0.iter()))
         .flatten()
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let id = |name: Option<&str>| -> SourceId {
-        let name = name.unwrap_or_default();
-        names.binary_search(&name).map_or(0, |i| i as SourceId)
-    };
+    let id = |name: &str| -> SourceId { names.binary_search(&name).map_or(0, |i| i as SourceId) };
     let unsigned = |v: i64| u64::try_from(v).unwrap_or_default();
-    let records: Vec<GroupRecord<'_>> = (0..pieces.num_rows())
-        .map(|i| GroupRecord {
-            source: id(Some(p_source.value(i))),
-            index: unsigned(p_index.value(i)),
-            offset: unsigned(p_offset.value(i)),
-            der: p_der.value(i),
-        })
-        .collect();
-    let group_rows: Vec<GroupRow<'_>> = (0..rows.num_rows())
-        .map(|i| GroupRow {
-            source: id(Some(r_source.value(i))),
-            line: unsigned(r_line.value(i)),
-            csv: r_csv.value(i),
-        })
-        .collect();
+    let mut records: Vec<GroupRecord<'_>> = Vec::new();
+    for (source, index, offset, der) in &p_cols {
+        for i in 0..der.len() {
+            records.push(GroupRecord {
+                source: id(source.value(i)),
+                index: unsigned(index.value(i)),
+                offset: unsigned(offset.value(i)),
+                der: der.value(i),
+            });
+        }
+    }
+    let mut group_rows: Vec<GroupRow<'_>> = Vec::new();
+    for (source, line, csv) in &r_cols {
+        for i in 0..csv.len() {
+            group_rows.push(GroupRow {
+                source: id(source.value(i)),
+                line: unsigned(line.value(i)),
+                csv: csv.value(i),
+            });
+        }
+    }
 
     let mut outcomes = Vec::new();
     let mut outcome_sources = Vec::new();

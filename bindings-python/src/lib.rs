@@ -13,6 +13,7 @@ mod arrow;
 mod bulk;
 mod convert;
 mod keys;
+mod partition;
 mod receipt;
 mod reports;
 mod views;
@@ -208,5 +209,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     bulk::register(m)?;
     views::register(m)?;
     reports::register(m)?;
+    partition::register(m)?;
     Ok(())
 }

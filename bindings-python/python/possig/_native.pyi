@@ -57,8 +57,11 @@ __all__ = [
     "build_receipt",
     "csv_header",
     "error_codes",
+    "journal_pieces",
     "read_journal",
     "reconcile",
+    "reconcile_group",
+    "settlement_rows",
     "simulate_day",
     "verify_journal",
     "verify_many",
@@ -373,6 +376,27 @@ def reconcile(
 ) -> ReconcileReport:
     """Reconciliation of journals against a settlement CSV; every item also written to
     ``items_csv`` if given."""
+
+def journal_pieces(source: str, data: bytes) -> Tuple[Any, Any]:
+    """A journal file cut into (records, malformed_record findings), two ``pyarrow.Table``s
+    (``possig_arrow::partition``): each record with its position in ``source`` and the
+    terminal id it claims, unverified."""
+
+def settlement_rows(source: str, data: bytes, columns: Dict[str, str]) -> Any:
+    """A settlement file cut into its rows (a ``pyarrow.Table``: source, line, terminal and
+    the row in the default column order)."""
+
+def reconcile_group(
+    store: TrustStore,
+    now: int,
+    pieces: Any,
+    rows: Any,
+    *,
+    window: int,
+    pending_days: int,
+) -> Tuple[Any, Any, Any]:
+    """One terminal's (records, findings, items) ``pyarrow.Table``s from its pieces and rows
+    (objects exporting an Arrow stream: ``pyarrow.Table``), in any order."""
 
 def simulate_day(
     terminals: List[Tuple[SigningKey, str, str, Optional[int]]],
