@@ -227,12 +227,27 @@ def test_unknown_signers_and_revoked_terminals_are_verdicts(spark, day, tmp_path
     assert result.is_conserved()
 
 
-def test_a_settlement_file_that_is_not_csv_fails_with_its_code(spark, day, tmp_path):
+def test_a_settlement_file_that_cannot_be_read_fails_with_its_possig_error(spark, day, tmp_path):
     (tmp_path / "j.der").write_bytes(day.journal)
-    (tmp_path / "s.csv").write_text("terminal_id,rrn\nT-1,R1\n")
-    with pytest.raises(Exception) as e:
-        possig.spark.reconcile(spark, journals=tmp_path / "j.der", settlement=tmp_path / "s.csv", trust=TRUST, at=NOW).items.count()
-    assert "settlement_header" in str(e.value) or "no column" in str(e.value)
+    (tmp_path / "s.csv").write_text("terminal_id,rrn,currency,time,kind\nT-1,R1,EUR,0,sale\n")
+    run = lambda: possig.spark.reconcile(  # noqa: E731
+        spark, journals=tmp_path / "j.der", settlement=tmp_path / "s.csv", trust=TRUST, at=NOW
+    )
+    with pytest.raises(possig.MalformedError) as e:
+        run()
+    assert e.value.code == possig.ErrorCode.SETTLEMENT_HEADER and e.value.reason == "amount"
+    single = pytest.raises(possig.MalformedError, possig.reconcile, _store(), journals=[day.journal], settlement=tmp_path / "s.csv", at=NOW)
+    assert (single.value.code, single.value.reason, str(single.value)) == (e.value.code, e.value.reason, str(e.value))
+    (tmp_path / "s.csv").write_bytes(b"terminal_id,rrn,amount,currency,time,kind\nT-1,R1,1,EUR,0,sale\n\xff\xfe,1\n")
+    with pytest.raises(possig.MalformedError) as e:
+        run()
+    assert e.value.code == "settlement_malformed" and e.value.line == 3
+
+
+def test_trust_store_is_built_once_per_process():
+    material = TRUST._bytes()
+    assert possig.spark._store(material) is possig.spark._store(material)
+    assert possig.spark._store(material) is not possig.spark._store(material[:3] + ((),))
 
 
 def test_parquet_from_spark_and_from_to_arrow_have_one_schema(spark, day, tmp_path):

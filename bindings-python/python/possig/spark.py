@@ -23,12 +23,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import hashlib
+import json
 import os
 import pathlib
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _native
 from ._api import Source, Time, TrustStore, _read, _seconds
+from ._enums import ErrorCode, ErrorKind
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
@@ -129,6 +131,42 @@ def _struct_schema(**schemas: ArrowSchema) -> ArrowSchema:
     import pyarrow as pa
 
     return pa.schema([pa.field(name, pa.struct(list(s)), nullable=True) for name, s in schemas.items()])
+
+
+_MARK = "[possig-error "
+
+
+def _carried(e: Exception) -> Exception:
+    """A possig error raised in a Spark worker, as an exception whose message carries its
+    class, code and data to the driver (:func:`_raise_carried`)."""
+    if not isinstance(e, _native.Error):
+        return e
+    data = {k: getattr(v, "value", v) for k, v in vars(e).items()}
+    data = {k: v for k, v in data.items() if isinstance(v, (str, int, type(None)))}
+    return RuntimeError(_MARK + json.dumps({"class": type(e).__name__, **data}) + "]")
+
+
+def _raise_carried(e: Exception) -> None:
+    """Raises the possig error a worker carried in `e`'s message, if there is one."""
+    text = str(e)
+    at = text.find(_MARK)
+    if at < 0:
+        return
+    try:
+        data, _ = json.JSONDecoder().raw_decode(text, at + len(_MARK))
+    except ValueError:
+        return
+    cls = getattr(_native, str(data.pop("class", "")), None)
+    if not (isinstance(cls, type) and issubclass(cls, _native.Error)):
+        return
+    err = cls(data.get("message", ""))
+    for k, v in data.items():
+        setattr(err, k, v)
+    if isinstance(data.get("code"), str):
+        err.code = ErrorCode(data["code"])
+    if isinstance(data.get("kind"), str):
+        err.kind = ErrorKind(data["kind"])
+    raise err from None
 
 
 def _fault(kind: str) -> Callable[[str], None]:
@@ -240,10 +278,12 @@ def reconcile(
     Spark reads: URIs (``hdfs://``, ``s3a://``, ``file:`` on a shared mount), or paths without
     a scheme, which name local files of the driver (as Python resolves them; fine for
     ``local[n]``, not for executors on other machines). Several settlement files act as one, concatenated in the order of their
-    paths. A corrupt or truncated journal file does not fail the job: its unreadable bytes
+    paths. The job runs before this returns, and its results are cached (the DataFrames read
+    them). A corrupt or truncated journal file does not fail the job: its unreadable bytes
     are ``malformed_record`` findings and its records what they verify as. A settlement file
     that is not CSV, or lacks a column, fails the job with the :class:`possig.Error` a single
-    run raises (``settlement_malformed``, ``settlement_header``); a row that does not parse is
+    run raises (``settlement_malformed``, ``settlement_header``, with its data), raised here; a
+    row that does not parse is
     a ``malformed_row`` item. An unknown signer or a revoked terminal is a record's verdict."""
     from pyspark.sql import functions as F
     from pyspark.sql.pandas.types import from_arrow_schema
@@ -274,13 +314,20 @@ def reconcile(
             paths, contents = b.column("path"), b.column("content")
             for i in range(b.num_rows):
                 path = paths[i].as_py()
-                yield from _native.settlement_rows(path, contents[i].as_py(), column_map).to_batches()
+                try:
+                    rows = _native.settlement_rows(path, contents[i].as_py(), column_map)
+                except _native.Error as e:
+                    raise _carried(e) from None
+                yield from rows.to_batches()
                 fault_split(path)
 
     def group(pieces: ArrowTable, rows: ArrowTable) -> ArrowTable:
-        records, findings, items = _native.reconcile_group(
-            _store(material)._native, now, pieces, rows, window=window, pending_days=pending_days
-        )
+        try:
+            records, findings, items = _native.reconcile_group(
+                _store(material)._native, now, pieces, rows, window=window, pending_days=pending_days
+            )
+        except _native.Error as e:
+            raise _carried(e) from None
         terminal = pieces.column("terminal")[0].as_py() if pieces.num_rows else rows.column("terminal")[0].as_py()
         fault_group(terminal or "")
         return _tagged(group_schema, record=records, finding=findings, item=items)
@@ -298,6 +345,12 @@ def reconcile(
         .applyInArrow(group, from_arrow_schema(group_schema))
         .persist()
     )
+    # Run the job now: a settlement file that cannot be read fails here with its possig error.
+    try:
+        result.count()
+    except Exception as e:  # a Spark exception: what the worker raised is in its message
+        _raise_carried(e)
+        raise
     return Reconciliation(
         records=result.where(F.col("record").isNotNull()).select("record.*"),
         findings=malformed.unionByName(result.where(F.col("finding").isNotNull()).select("finding.*")),
