@@ -50,7 +50,7 @@ lint:
 	$(CARGO) clippy -p possig --no-default-features -- -D warnings
 	$(CARGO) clippy -p possig --all-features -- -D warnings
 	$(CARGO) clippy -p possig-ec --no-default-features -- -D warnings
-	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -q -p possig -p possig-ec -p possig-testkit -p possig-reconcile --no-deps --all-features
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -q -p possig -p possig-ec -p possig-testkit -p possig-reconcile -p possig-arrow --no-deps --all-features
 	@if command -v cargo-deny >/dev/null; then cargo deny --log-level error check licenses bans sources; \
 	else echo "cargo-deny not installed: dependency audit skipped (make audit installs it)"; fi
 

@@ -22,7 +22,7 @@ use arrow_array::builder::{
 };
 use arrow_array::{ArrayRef, RecordBatch, StructArray};
 use arrow_buffer::NullBuffer;
-use arrow_schema::{ArrowError, DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
+use arrow_schema::{ArrowError, DataType, Field, FieldRef, Fields, Schema, SchemaRef, TimeUnit};
 use possig::journal::{Finding, RecordOutcome};
 use possig_reconcile::{Item, ReceiptFacts, RowFacts};
 
@@ -50,6 +50,12 @@ fn ts(seconds: u64) -> Result<i64, ArrowError> {
         .ok_or_else(|| ArrowError::InvalidArgumentError(format!("time {seconds} out of range")))
 }
 
+/// The element of the `warnings` list, named `element` as Parquet's LIST type, Spark and
+/// pyarrow's Parquet writer name it (arrow-rs would say `item`).
+fn warning_field() -> FieldRef {
+    Arc::new(Field::new("element", DataType::Utf8, true))
+}
+
 /// The schema of [`records_batch`]: one row per journal record, the fields of a
 /// `RecordOutcome` as `possig journal verify --json` prints it.
 pub fn records_schema() -> SchemaRef {
@@ -58,11 +64,7 @@ pub fn records_schema() -> SchemaRef {
         Field::new("offset", DataType::Int64, false),
         Field::new("status", DataType::Utf8, false),
         Field::new("code", DataType::Utf8, true),
-        Field::new(
-            "warnings",
-            DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true))),
-            false,
-        ),
+        Field::new("warnings", DataType::List(warning_field()), false),
         Field::new("key_id", id(), true),
         Field::new("terminal", DataType::Utf8, true),
         Field::new("counter", DataType::Int64, true),
@@ -130,7 +132,7 @@ pub fn records_batch_from(
     sources: &[Option<&str>],
 ) -> Result<RecordBatch, ArrowError> {
     let n = records.len();
-    let mut warnings = ListBuilder::new(StringBuilder::new());
+    let mut warnings = ListBuilder::new(StringBuilder::new()).with_field(warning_field());
     for r in records {
         for w in &r.warnings {
             warnings.values().append_value(w);

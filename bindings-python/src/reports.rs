@@ -261,6 +261,13 @@ impl PyJournalReport {
             .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
         crate::arrow::table(py, batch)
     }
+    /// The chain findings as a `pyarrow.Table` (`possig_arrow::findings_schema`: the code,
+    /// the common fields as columns, `detail` the finding's JSON view).
+    fn findings_to_arrow<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let batch = possig_arrow::findings_batch(&self.view.findings, &[])
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+        crate::arrow::table(py, batch)
+    }
     fn __eq__(&self, other: &Self) -> bool {
         self.view == other.view
     }

@@ -7,7 +7,9 @@ nothing; Parquet from Spark and from to_arrow() have one schema."""
 import collections
 import json
 import os
+import pathlib
 import random
+import subprocess
 import sys
 
 import pytest
@@ -250,25 +252,56 @@ def test_trust_store_is_built_once_per_process():
     assert possig.spark._store(material) is not possig.spark._store(material[:3] + ((),))
 
 
-def test_parquet_from_spark_and_from_to_arrow_have_one_schema(spark, day, tmp_path):
+def _cli() -> str:
+    """The `possig` binary of this checkout (built if missing)."""
+    root = pathlib.Path(__file__).resolve().parents[2]
+    exe = root / "target" / "debug" / "possig"
+    if not exe.exists():
+        subprocess.run(["cargo", "build", "-q", "-p", "possig-cli"], cwd=root, check=True)
+    return str(exe)
+
+
+def test_parquet_from_spark_python_and_the_cli_has_one_schema(spark, day, tmp_path):
     (tmp_path / "j.der").write_bytes(day.journal)
     (tmp_path / "s.csv").write_text(day.settlement_csv)
     result = possig.spark.reconcile(spark, journals=tmp_path / "j.der", settlement=tmp_path / "s.csv", trust=TRUST, at=NOW)
-    result.write_parquet(tmp_path / "out")
+    result.write_parquet(tmp_path / "spark")
+    # Python: to_arrow() written by pyarrow.
     report = possig.reconcile(_store(), journals=[day.journal], settlement=day.settlement_csv.encode(), at=NOW, include_matched=True)
-    pq.write_table(report.to_arrow(), tmp_path / "items.parquet")
     journal = possig.verify_journal(_store(), day.journal, at=NOW)
-    pq.write_table(journal.to_arrow(), tmp_path / "records.parquet")
+    (tmp_path / "python").mkdir()
+    pq.write_table(report.to_arrow(), tmp_path / "python" / "items.parquet")
+    pq.write_table(journal.to_arrow(), tmp_path / "python" / "records.parquet")
+    pq.write_table(journal.findings_to_arrow(), tmp_path / "python" / "findings.parquet")
+    # The CLI: reconcile --format parquet writes all three.
+    trust = []
+    for flag, files in (("--root", TRUST.roots), ("--intermediate", TRUST.intermediates), ("--terminal", TRUST.terminals), ("--crl", TRUST.crls)):
+        for f in files:
+            trust += [flag, str(f)]
+    cli = subprocess.run(
+        [_cli(), "reconcile", *trust, "--journal", str(tmp_path / "j.der"), "--settlement", str(tmp_path / "s.csv"),
+         "--at", "@%d" % NOW, "--out", str(tmp_path / "cli"), "--format", "parquet"],
+        capture_output=True, text=True,
+    )
+    assert cli.returncode in (0, 1), cli.stderr
+    assert not (tmp_path / "cli" / "items.csv").exists()
 
     def shape(schema):
+        """Names and types; Spark writes every column as optional, so nullability aside."""
         return [(f.name, str(f.type).replace(" not null", "")) for f in schema]
 
-    for name in ("items", "records"):
-        from_spark = pq.read_table(tmp_path / "out" / name)
-        from_python = pq.read_table(tmp_path / ("%s.parquet" % name))
-        assert shape(from_spark.schema) == shape(from_python.schema), name
-        assert from_spark.num_rows == from_python.num_rows
-    assert pq.read_table(tmp_path / "out" / "findings").num_rows == len(journal.findings)
+    for name in ("items", "records", "findings"):
+        spark_t = pq.read_table(tmp_path / "spark" / name)
+        python_t = pq.read_table(tmp_path / "python" / ("%s.parquet" % name))
+        cli_t = pq.read_table(tmp_path / "cli" / ("%s.parquet" % name))
+        assert shape(spark_t.schema) == shape(python_t.schema) == shape(cli_t.schema), name
+        assert spark_t.num_rows == python_t.num_rows == cli_t.num_rows > 0, name
+        # The same values, positions and sources aside (one stream here, one file there).
+        if name == "items":
+            assert collections.Counter(map(_key, cli_t.to_pylist())) == collections.Counter(map(_key, python_t.to_pylist()))
+            assert collections.Counter(map(_key, spark_t.to_pylist())) == collections.Counter(map(_key, python_t.to_pylist()))
+        else:
+            assert cli_t.equals(python_t.cast(cli_t.schema)), name
 
 
 def test_repository_readme_spark_example(spark, tmp_path, capsys):

@@ -4,6 +4,7 @@
 
 mod cmd;
 mod html;
+mod parquet;
 mod tx;
 mod view;
 

@@ -402,6 +402,71 @@ fn demo_runs_and_reports_the_injected_problems() {
             .unwrap()
             .starts_with("category,reason,terminal,")
     );
+    // --format parquet: items.parquet instead of items.csv, with every record and finding.
+    let out3 = dir.path().join("r3");
+    let mut pq_args = args.clone();
+    pq_args.truncate(pq_args.len() - 2); // --out r2
+    pq_args.extend([
+        "--out".into(),
+        s(&out3).into(),
+        "--format".into(),
+        "parquet".into(),
+    ]);
+    let o = possig(&pq_args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!out3.join("items.csv").exists());
+    let categories = column_counts(&out3.join("items.parquet"), "category");
+    let want: std::collections::BTreeMap<String, u64> = b["report"]["categories"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v["items"].as_u64().unwrap()))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    assert_eq!(categories, want);
+    let statuses = column_counts(&out3.join("records.parquet"), "status");
+    assert_eq!(
+        statuses.values().sum::<u64>(),
+        b["report"]["receipts"].as_u64().unwrap()
+    );
+    let findings = column_counts(&out3.join("findings.parquet"), "finding");
+    assert_eq!(
+        findings.values().sum::<u64>(),
+        b["report"]["journal"]["total"]["findings"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_u64().unwrap())
+            .sum::<u64>()
+    );
+    // journal verify --format parquet writes the same records and findings.
+    let mut jv: Vec<String> = vec!["journal".into(), "verify".into()];
+    jv.extend(trust_args(
+        &pki,
+        &["T-100", "T-101", "T-200", "T-300"].map(|t| pki.join(format!("{t}.pem"))),
+    ));
+    let out4 = dir.path().join("jv");
+    for a in ["--at", "2026-11-28T08:00:00Z", "--format", "parquet"] {
+        jv.push(a.into());
+    }
+    let no_out = [jv.clone(), vec![s(&d.join("day.journal")).into()]].concat();
+    let o = possig(&no_out.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code(&o), 2, "--format parquet needs --out");
+    jv.extend([
+        "--out".into(),
+        s(&out4).into(),
+        s(&d.join("day.journal")).into(),
+    ]);
+    let o = possig(&jv.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        column_counts(&out4.join("records.parquet"), "status"),
+        statuses
+    );
+    assert_eq!(
+        column_counts(&out4.join("findings.parquet"), "finding"),
+        findings
+    );
     // A sample receipt of the demo: its QR scans back to its text form.
     let o = possig(&["scan", s(&d.join("receipts/genuine-sale.png"))]);
     assert_eq!(
@@ -430,6 +495,26 @@ fn demo_runs_and_reports_the_injected_problems() {
         "nope=1",
     ]);
     assert_eq!(code(&o), 2);
+}
+
+/// How often each value of a text column occurs in a Parquet file.
+fn column_counts(path: &Path, column: &str) -> std::collections::BTreeMap<String, u64> {
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use possig_arrow::arrow_array::cast::AsArray;
+    let file = std::fs::File::open(path).unwrap();
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap()
+        .build()
+        .unwrap();
+    let mut counts = std::collections::BTreeMap::new();
+    for batch in reader {
+        let batch = batch.unwrap();
+        let values = batch.column_by_name(column).unwrap().as_string::<i32>();
+        for v in values.iter() {
+            *counts.entry(v.unwrap().to_owned()).or_default() += 1;
+        }
+    }
+    counts
 }
 
 #[test]

@@ -768,6 +768,10 @@ class JournalReport:
         """The record outcomes as a ``pyarrow.Table`` built in Rust (no Python object per
         record); the columns of ``records[]`` in the JSON view, ids as 32-byte binaries.
         Needs pyarrow (``pip install possig[arrow]``)."""
+    def findings_to_arrow(self) -> Any:
+        """The chain findings as a ``pyarrow.Table``: ``finding`` (the code), ``key``,
+        ``counter``, ``index``, ``offset``, ``len``, ``digest`` (null where a finding has
+        none), ``detail`` (the finding's JSON view), ``source``."""
     def __eq__(self, value: object, /) -> bool: ...
     def __len__(self) -> int: ...
 

@@ -118,6 +118,7 @@ pub(crate) fn run(dir: &Path) -> Result<bool> {
         &store,
         &options,
         &out,
+        crate::cmd::reconcile::Format::Csv,
     )?;
     crate::cmd::reconcile::print_summary(&report);
     let j = &report.journal.total;

@@ -193,6 +193,50 @@ pub(crate) fn verify(
     Ok(clean)
 }
 
+/// Output formats of `journal verify`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// Problems and a summary, for people.
+    Text,
+    /// The journal view (`possig::view::JournalView`).
+    Json,
+    /// Parquet files in `--out`.
+    Parquet,
+}
+
+/// `journal verify --format parquet`: every record and finding to `out`, the summary printed.
+fn verify_to_parquet(
+    source: &Source,
+    store: &TrustStore,
+    opts: &JournalOptions,
+    out: &Path,
+) -> Result<bool> {
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let mut records = crate::parquet::records(out)?;
+    let mut findings = crate::parquet::findings_file(out)?;
+    let mut failed = None;
+    let summary = run(source, store, opts, |e| {
+        let pushed = match e {
+            Event::Record(r) => records.push(r),
+            Event::Finding(f) => findings.push(f),
+        };
+        if let Err(e) = pushed {
+            failed.get_or_insert(e);
+        }
+    })?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let (r, f) = (records.finish()?, findings.finish()?);
+    print_summary(&summary);
+    println!(
+        "parquet: {} ({r} records), {} ({f} findings)",
+        out.join("records.parquet").display(),
+        out.join("findings.parquet").display()
+    );
+    Ok(summary.is_clean())
+}
+
 fn print_summary(s: &Summary) {
     println!("\n{} records, {} bytes", s.records, s.bytes);
     let fmt = |m: &BTreeMap<&'static str, u64>| {
@@ -383,12 +427,21 @@ pub(crate) enum JournalCommand {
         /// Verification time (RFC 3339 or @UNIX); default: now.
         #[arg(long, value_parser = parse_time)]
         at: Option<u64>,
-        /// Machine-readable output (summary, findings, records that are not plainly valid).
-        #[arg(long)]
+        /// Machine-readable output (summary, findings, records that are not plainly valid);
+        /// the same as `--format json`.
+        #[arg(long, conflicts_with = "format")]
         json: bool,
         /// With --json, list every record, valid ones included.
         #[arg(long)]
         all_records: bool,
+        /// `text` (the default), `json` (as --json), or `parquet`: every record and every
+        /// finding written to `--out DIR` as records.parquet and findings.parquet (the schema
+        /// of possig-arrow, possig.spark and to_arrow()), the text summary printed.
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// The directory of --format parquet's files (created if needed).
+        #[arg(long, required_if_eq("format", "parquet"))]
+        out: Option<PathBuf>,
     },
     /// Count records per kind and per key (nothing is verified).
     Stats {
@@ -414,6 +467,8 @@ pub(crate) fn run_command(cmd: &JournalCommand) -> Result<bool> {
             at,
             json,
             all_records,
+            format,
+            out,
         } => {
             let now = time_or_now(*at)?;
             let mut opts = JournalOptions::new(VerifyOptions::at(now));
@@ -422,7 +477,16 @@ pub(crate) fn run_command(cmd: &JournalCommand) -> Result<bool> {
                 opts = opts.with_anchor(key, anchor);
             }
             let source = Source::open(journal)?;
-            verify(&source, &trust.build()?, &opts, *json, *all_records)
+            let store = trust.build()?;
+            match (format, out) {
+                (Some(Format::Parquet), Some(out)) => {
+                    verify_to_parquet(&source, &store, &opts, out)
+                }
+                _ => {
+                    let json = *json || *format == Some(Format::Json);
+                    verify(&source, &store, &opts, json, *all_records)
+                }
+            }
         }
     }
 }

@@ -9,7 +9,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow, bail};
 use possig::TrustStore;
 use possig::journal::JournalOptions;
-use possig_reconcile::{Category, ColumnMap, Item, ItemsCsv, ReconcileOptions, Report, reconcile};
+use possig::journal::{Event, Finding, RecordOutcome};
+use possig_reconcile::{
+    Category, ColumnMap, Item, ItemsCsv, ReconcileOptions, Report, reconcile_with_events,
+};
+
+use crate::parquet::ParquetFile;
 
 /// Finding items kept in memory for report.json and report.html; items.csv has every item.
 /// 100,000 findings make a 60 MB HTML page, about what a browser still opens.
@@ -94,14 +99,86 @@ pub(crate) fn print_summary(report: &Report) {
     );
 }
 
-/// Runs a reconciliation and writes `out/report.json`, `out/items.csv`, `out/report.html`.
-/// Returns the report and the findings listed (at most [`MAX_LISTED_FINDINGS`]).
+/// What `possig reconcile` writes besides `report.json` and `report.html`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// `items.csv`: every item, one line each.
+    #[default]
+    Csv,
+    /// `items.parquet`, `records.parquet` and `findings.parquet` (possig-arrow's schema, as
+    /// possig.spark and to_arrow() write it): every item, every record outcome, every chain
+    /// finding.
+    Parquet,
+}
+
+/// Where the items go: `items.csv`, or the Parquet files (with the journal's events).
+enum Outputs {
+    Csv(Box<ItemsCsv<BufWriter<File>>>),
+    Parquet(Box<ParquetOutputs>),
+}
+
+/// The three Parquet files of `--format parquet`.
+struct ParquetOutputs {
+    items: ParquetFile<Item>,
+    records: ParquetFile<RecordOutcome>,
+    findings: ParquetFile<Finding>,
+}
+
+impl Outputs {
+    fn create(out: &Path, format: Format) -> Result<Self> {
+        Ok(match format {
+            Format::Csv => Outputs::Csv(Box::new(
+                ItemsCsv::new(BufWriter::new(
+                    File::create(out.join("items.csv")).context("creating items.csv")?,
+                ))
+                .map_err(|e| anyhow!("{e}"))?,
+            )),
+            Format::Parquet => Outputs::Parquet(Box::new(ParquetOutputs {
+                items: crate::parquet::items(out)?,
+                records: crate::parquet::records(out)?,
+                findings: crate::parquet::findings_file(out)?,
+            })),
+        })
+    }
+
+    fn item(&mut self, item: &Item) -> Result<()> {
+        match self {
+            Outputs::Csv(csv) => csv.write(item).context("writing items.csv"),
+            Outputs::Parquet(p) => p.items.push(item.clone()),
+        }
+    }
+
+    fn event(&mut self, event: &Event) -> Result<()> {
+        match (self, event) {
+            (Outputs::Parquet(p), Event::Record(r)) => p.records.push(r.clone()),
+            (Outputs::Parquet(p), Event::Finding(f)) => p.findings.push(f.clone()),
+            (Outputs::Csv(_), _) => Ok(()),
+        }
+    }
+
+    fn finish(self) -> Result<()> {
+        match self {
+            Outputs::Csv(mut csv) => csv.flush().context("writing items.csv"),
+            Outputs::Parquet(p) => {
+                p.items.finish()?;
+                p.records.finish()?;
+                p.findings.finish()?;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Runs a reconciliation and writes `out/report.json`, `out/report.html` and the items
+/// (`out/items.csv`, or with [`Format::Parquet`] the Parquet files). Returns the report and
+/// the findings listed (at most [`MAX_LISTED_FINDINGS`]).
 pub(crate) fn run(
     journals: &[PathBuf],
     settlement: &Path,
     store: &TrustStore,
     options: &ReconcileOptions,
     out: &Path,
+    format: Format,
 ) -> Result<(Report, Vec<Item>)> {
     let mut files = Vec::new();
     for j in journals {
@@ -123,37 +200,43 @@ pub(crate) fn run(
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let settlement_file =
         File::open(settlement).with_context(|| format!("opening {}", settlement.display()))?;
-    let mut csv = ItemsCsv::new(BufWriter::new(
-        File::create(out.join("items.csv")).context("creating items.csv")?,
-    ))
-    .map_err(|e| anyhow!("{e}"))?;
+    let mut outputs = Outputs::create(out, format)?;
     let mut findings: Vec<Item> = Vec::new();
-    let mut csv_error = None;
+    let mut failed = None;
     let bar = crate::cmd::journal::progress(total);
     let journal = Concat {
         files: files.into_iter(),
         current: None,
     };
-    let report = reconcile(
-        BufReader::new(bar.wrap_read(journal)),
-        BufReader::new(settlement_file),
-        store,
-        options,
-        |item| {
-            if let Err(e) = csv.write(item) {
-                csv_error.get_or_insert(e);
+    let report = {
+        // Both sinks write to the outputs, one after the other, never at once.
+        let outputs = std::cell::RefCell::new(&mut outputs);
+        let failed = std::cell::RefCell::new(&mut failed);
+        let fail = |r: Result<()>| {
+            if let Err(e) = r {
+                failed.borrow_mut().get_or_insert(e);
             }
-            if item.category.is_finding() && findings.len() < MAX_LISTED_FINDINGS {
-                findings.push(item.clone());
-            }
-        },
-    )
-    .map_err(|e| anyhow!("{e} [{}]", e.code()))?;
+        };
+        reconcile_with_events(
+            BufReader::new(bar.wrap_read(journal)),
+            BufReader::new(settlement_file),
+            store,
+            options,
+            |event| fail(outputs.borrow_mut().event(event)),
+            |item| {
+                fail(outputs.borrow_mut().item(item));
+                if item.category.is_finding() && findings.len() < MAX_LISTED_FINDINGS {
+                    findings.push(item.clone());
+                }
+            },
+        )
+        .map_err(|e| anyhow!("{e} [{}]", e.code()))?
+    };
     bar.finish_and_clear();
-    if let Some(e) = csv_error {
-        return Err(anyhow!("writing items.csv: {e}"));
+    if let Some(e) = failed {
+        return Err(e);
     }
-    csv.flush().context("writing items.csv")?;
+    outputs.finish()?;
     let listed_all = findings.len() < MAX_LISTED_FINDINGS;
     let view = possig_reconcile::ReportView::new(report, findings, listed_all);
     let mut w = BufWriter::new(File::create(out.join("report.json"))?);
@@ -194,6 +277,10 @@ pub(crate) struct Args {
     /// rrn, authorization_code, amount, currency, time, kind).
     #[arg(long)]
     columns: Option<String>,
+    /// The items' file: `csv` (items.csv, the default) or `parquet` (items.parquet, with
+    /// records.parquet and findings.parquet: every record outcome and chain finding).
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    format: Format,
 }
 
 /// `possig reconcile`.
@@ -209,6 +296,7 @@ pub(crate) fn run_command(a: &Args) -> Result<bool> {
         &a.trust.build()?,
         &options,
         &a.out,
+        a.format,
     )?;
     print_summary(&report);
     println!("report: {}", a.out.join("report.html").display());
