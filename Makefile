@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help demo test msrv spark-deps spark-test spark-demo no-std bench-scaling wasm-types wasm-bench fuzz-smoke fuzz fuzz-deps ct-check audit deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench py-enums scale-test bench vectors vectors-check schema spec-check fixtures
+.PHONY: help demo test msrv spark-deps spark-test spark-demo spark-bench no-std bench-scaling wasm-types wasm-bench fuzz-smoke fuzz fuzz-deps ct-check audit deps python-deps wasm-deps wasm wasm-test viewer lint fmt rust-test python-test python-bench py-enums scale-test bench vectors vectors-check schema spec-check fixtures
 
 ## The targets and what they do (the first sentence of the comment above each).
 help:
@@ -114,6 +114,13 @@ spark-demo: spark-deps
 	  --roots pki/root.pem --intermediates pki/intermediate.pem \
 	  $$(for t in pki/T-*.pem; do echo --terminals $$t; done) \
 	  --crls pki/root.crl.pem --crls pki/intermediate.crl.pem --parquet parquet
+
+## Scale benchmark: possig.spark on local[2] against possig.reconcile on the same simulated
+## day (48 terminals x 4,000 transactions, release build), with peak memory (bench/bench_spark.py).
+spark-bench: spark-deps
+	$(CARGO) build -q --release -p possig-cli
+	cd bindings-python && VIRTUAL_ENV=$(abspath $(VENV)) ../$(VENV)/bin/maturin develop -q --release
+	$(SPARK_ENV) $(PY) bindings-python/bench/bench_spark.py
 
 ## Python benchmark: verify_many over 10⁵ receipts vs a pyca/cryptography loop (release build).
 ## Regenerates possig/_enums.py from the crate's enums (a test fails while it is stale).

@@ -201,6 +201,12 @@ class Reconciliation:
     ``receipt``, ``related``, ``row`` (structs, each with its ``source``), ``pending_for``."""
     rows: "DataFrame"
     """The settlement rows read (``source``, ``line``, ``terminal``, ``csv``)."""
+    _cached: Tuple["DataFrame", ...] = dataclasses.field(default=(), repr=False, compare=False)
+
+    def unpersist(self) -> None:
+        """Releases the cached results (the DataFrames are recomputed if read again)."""
+        for df in self._cached:
+            df.unpersist()
 
     def counts(self) -> Dict[str, Tuple[int, int, int]]:
         """(items, receipts, rows) per category code."""
@@ -356,6 +362,7 @@ def reconcile(
         findings=malformed.unionByName(result.where(F.col("finding").isNotNull()).select("finding.*")),
         items=result.where(F.col("item").isNotNull()).select("item.*"),
         rows=rows,
+        _cached=(split, rows, result),
     )
 
 
