@@ -31,12 +31,14 @@ deps:
 	@$(PY) -c 'import asn1tools' 2>/dev/null || $(VENV)/bin/pip install -q 'asn1tools==0.169.0'
 
 ## Python test tools, pinned (the versions these tests were written against).
+PYSPARK_VERSION := 4.3.0
 PY_TEST_DEPS := maturin==1.16.0 pytest==9.2.0 hypothesis==6.170.15 cryptography==50.0.2 \
-	mypy==2.4.1 pandas==3.1.1 pyarrow==26.0.1 typing_extensions==4.16.0
+	mypy==2.4.1 pandas==3.1.1 pyarrow==26.0.1 typing_extensions==4.16.0 pyspark==$(PYSPARK_VERSION)
 
 ## Python test tools into the venv, once.
 python-deps: deps
 	@[ -x $(VENV)/bin/maturin ] && $(PY) -c 'import pytest, hypothesis, cryptography, mypy, pandas, pyarrow, typing_extensions' 2>/dev/null \
+	  && $(PY) -c 'import pyspark, sys; sys.exit(pyspark.__version__ != "$(PYSPARK_VERSION)")' 2>/dev/null \
 	  || $(VENV)/bin/pip install -q $(PY_TEST_DEPS)
 
 ## Every suite: lint, MSRV, no_std, Rust, Python, Spark, WASM, scale, vectors, spec, constant time, fuzz smoke.
@@ -85,15 +87,13 @@ python-test: python-deps
 	cd bindings-python && ../$(PY) -m mypy.stubtest possig --allowlist stubtest-allowlist.txt --mypy-config-file pyproject.toml
 	cd bindings-python && ../$(PY) -m mypy --strict -p possig
 
-## Apache Spark for `possig.spark`, once: a JDK 17+ (Debian's openjdk-17-jre-headless) and
-## PySpark, pinned. The Python workers Spark starts must be the venv's (PYSPARK_PYTHON).
-PYSPARK_VERSION := 4.3.0
+## Apache Spark for `possig.spark`, once: a JDK 17+ (Debian's openjdk-17-jre-headless); PySpark
+## is pinned with the Python test tools (mypy checks possig.spark against its types). The
+## Python workers Spark starts must be the venv's (PYSPARK_PYTHON).
 SPARK_ENV := PYSPARK_PYTHON=$(abspath $(PY)) PYSPARK_DRIVER_PYTHON=$(abspath $(PY))
 spark-deps: python-deps
 	@java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])' \
 	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y openjdk-17-jre-headless; }
-	@$(PY) -c 'import pyspark, sys; sys.exit(pyspark.__version__ != "$(PYSPARK_VERSION)")' 2>/dev/null \
-	  || $(VENV)/bin/pip install -q pyspark==$(PYSPARK_VERSION)
 
 ## possig.spark on local[2,2] (two threads; a task may fail once and be retried): a simulated
 ## day split into files per terminal and shuffled gives possig.reconcile's answers; corrupt

@@ -313,3 +313,27 @@ def test_repository_readme_spark_example(spark, tmp_path, capsys):
     assert "|matched" in out.replace(" ", "") and "missing_receipt" in out
     for name in ("records", "findings", "items"):
         assert pq.read_table(tmp_path / "parquet" / name).num_rows > 0
+
+
+def test_other_banks_headers_and_chain_verification_alone(spark, day, tmp_path):
+    (tmp_path / "j.der").write_bytes(day.journal)
+    renamed = day.settlement_csv.replace("terminal_id,", "TID,", 1)
+    (tmp_path / "s.csv").write_text(renamed)
+    run = lambda columns: possig.spark.reconcile(  # noqa: E731
+        spark, journals=tmp_path / "j.der", settlement=tmp_path / "s.csv", trust=TRUST, at=NOW, columns=columns
+    )
+    report, items = _single(day)
+    assert _spark_items(run({"terminal_id": "TID"})) == items
+    with pytest.raises(possig.MalformedError) as e:
+        run({"terminal_id": "TID", "nope": "x"})
+    assert e.value.code == "unknown_column"
+    # verify(): the records and findings of verify_journal, without a settlement file.
+    v = possig.spark.verify(spark, journals=tmp_path / "j.der", trust=TRUST, at=NOW)
+    single = possig.verify_journal(_store(), day.journal, at=NOW)
+    assert sorted((r["index"], r.status, r.code or "") for r in v.records.collect()) == sorted(
+        (o.index, o.status.value, o.code.value if o.code else "") for o in single.records
+    )
+    assert sorted(json.loads(f.detail)["finding"] for f in v.findings.collect()) == sorted(
+        f.to_dict()["finding"] for f in single.findings
+    )
+    v.unpersist()

@@ -42,7 +42,7 @@ ArrowBatch = Any
 ArrowSchema = Any
 """A ``pyarrow.Schema``."""
 
-__all__ = ["Reconciliation", "TrustMaterial", "reconcile"]
+__all__ = ["Reconciliation", "TrustMaterial", "Verification", "reconcile", "verify"]
 
 FAULT_ENV = "POSSIG_SPARK_FAULT"
 """Test hook, read on the driver when a job is defined: ``split:<text>`` fails the first
@@ -283,23 +283,61 @@ def reconcile(
     ``journals`` and ``settlement`` are files or folders (read recursively) on any file system
     Spark reads: URIs (``hdfs://``, ``s3a://``, ``file:`` on a shared mount), or paths without
     a scheme, which name local files of the driver (as Python resolves them; fine for
-    ``local[n]``, not for executors on other machines). Several settlement files act as one, concatenated in the order of their
-    paths. The job runs before this returns, and its results are cached (the DataFrames read
-    them). A corrupt or truncated journal file does not fail the job: its unreadable bytes
-    are ``malformed_record`` findings and its records what they verify as. A settlement file
-    that is not CSV, or lacks a column, fails the job with the :class:`possig.Error` a single
-    run raises (``settlement_malformed``, ``settlement_header``, with its data), raised here; a
-    row that does not parse is
-    a ``malformed_row`` item. An unknown signer or a revoked terminal is a record's verdict."""
+    ``local[n]``, not for executors on other machines). Several settlement files act as one,
+    concatenated in the order of their paths; ``columns`` maps other banks' headers as in
+    :func:`possig.reconcile`.
+
+    The job runs before this returns, and its results are cached (the DataFrames read them;
+    :meth:`Reconciliation.unpersist` releases them). A corrupt or truncated journal file does
+    not fail the job: its unreadable bytes are ``malformed_record`` findings and its records
+    what they verify as. A settlement file that is not CSV, or lacks a column, fails the job
+    with the :class:`possig.Error` a single run raises (``settlement_malformed``,
+    ``settlement_header``, ``unknown_column`` for a mapping that names no column, with its
+    data), raised here; a row that does not parse is a
+    ``malformed_row`` item. An unknown signer or a revoked terminal is a record's verdict."""
+    return _job(spark, journals, settlement, trust, at, window, pending_days, dict(columns or {}))
+
+
+@dataclasses.dataclass(frozen=True)
+class Verification:
+    """The results of :func:`verify`, as Spark DataFrames (computed once, then cached)."""
+
+    records: "DataFrame"
+    """One row per journal record (the columns of :attr:`Reconciliation.records`)."""
+    findings: "DataFrame"
+    """One row per chain finding (the columns of :attr:`Reconciliation.findings`)."""
+    _of: Reconciliation = dataclasses.field(repr=False, compare=False)
+
+    def unpersist(self) -> None:
+        """Releases the cached results."""
+        self._of.unpersist()
+
+
+def verify(spark: "SparkSession", *, journals: Paths, trust: TrustMaterial, at: Time) -> Verification:
+    """Verifies every record and every key's chain of the journals on ``spark``'s cluster, as
+    :func:`possig.verify_journal` does on one machine (the journals as :func:`reconcile` reads
+    them, with the same distributed semantics): the record outcomes and chain findings of
+    :func:`reconcile`, without a settlement file."""
+    r = _job(spark, journals, None, trust, at, 900, 7, {})
+    return Verification(records=r.records, findings=r.findings, _of=r)
+
+
+def _job(
+    spark: "SparkSession",
+    journals: Paths,
+    settlement: Optional[Paths],
+    trust: TrustMaterial,
+    at: Time,
+    window: int,
+    pending_days: int,
+    column_map: Dict[str, str],
+) -> Reconciliation:
     from pyspark.sql import functions as F
     from pyspark.sql.pandas.types import from_arrow_schema
 
     now = _seconds(at)
     material = trust._bytes()
     _store(material)  # fails here, on the driver, for trust material that does not load
-    column_map = dict(columns or {})
-    if column_map:
-        _native.settlement_rows("", ",".join(column_map.values()).encode() + b"\n", column_map)
     schemas = _schemas()
     split_schema = _struct_schema(piece=schemas["pieces"], finding=schemas["findings"])
     group_schema = _struct_schema(record=schemas["records"], finding=schemas["findings"], item=schemas["items"])
@@ -344,7 +382,12 @@ def reconcile(
     split = files(_paths(journals)).mapInArrow(split_journals, from_arrow_schema(split_schema)).persist()
     pieces = split.where(F.col("piece").isNotNull()).select("piece.*")
     malformed = split.where(F.col("finding").isNotNull()).select("finding.*")
-    rows = files(_paths(settlement)).mapInArrow(split_settlement, from_arrow_schema(schemas["rows"])).persist()
+    rows_schema = from_arrow_schema(schemas["rows"])
+    if settlement is None:
+        rows = spark.createDataFrame([], rows_schema)
+    else:
+        rows = files(_paths(settlement)).mapInArrow(split_settlement, rows_schema)
+    rows = rows.persist()
     result = (
         pieces.groupBy("terminal")
         .cogroup(rows.groupBy("terminal"))
