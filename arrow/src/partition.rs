@@ -44,6 +44,15 @@ pub fn rows_schema() -> SchemaRef {
     ]))
 }
 
+/// The `source` column of one file's `n` rows.
+fn repeated(source: &str, n: usize) -> ArrayRef {
+    let mut b = StringBuilder::with_capacity(n, n * source.len());
+    for _ in 0..n {
+        b.append_value(source);
+    }
+    Arc::new(b.finish())
+}
+
 fn int(v: u64) -> Result<i64, ArrowError> {
     i64::try_from(v).map_err(|_| ArrowError::InvalidArgumentError(format!("{v} beyond int64")))
 }
@@ -85,13 +94,8 @@ pub fn journal_pieces(
     if let Some(e) = failed {
         return Err(e);
     }
-    let n = index.len();
-    let mut src = StringBuilder::with_capacity(n, n * source.len());
-    for _ in 0..n {
-        src.append_value(source);
-    }
     let columns: Vec<ArrayRef> = vec![
-        Arc::new(src.finish()),
+        repeated(source, index.len()),
         Arc::new(index.finish()),
         Arc::new(offset.finish()),
         Arc::new(terminal.finish()),
@@ -128,13 +132,8 @@ pub fn settlement_rows<R: Read>(
     if let Some(e) = failed {
         return Err(GroupError::Arrow(e));
     }
-    let n = line.len();
-    let mut src = StringBuilder::with_capacity(n, n * source.len());
-    for _ in 0..n {
-        src.append_value(source);
-    }
     let columns: Vec<ArrayRef> = vec![
-        Arc::new(src.finish()),
+        repeated(source, line.len()),
         Arc::new(line.finish()),
         Arc::new(terminal.finish()),
         Arc::new(csv.finish()),
@@ -191,7 +190,7 @@ pub struct GroupOutput {
 fn column<'a>(batch: &'a RecordBatch, name: &'static str) -> Result<&'a ArrayRef, GroupError> {
     batch
         .column_by_name(name)
-        .filter(|c| c.null_count() == 0 || name == "terminal")
+        .filter(|c| c.null_count() == 0)
         .ok_or(GroupError::Column { name })
 }
 

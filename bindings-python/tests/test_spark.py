@@ -165,9 +165,8 @@ def test_the_cluster_gives_the_single_machine_answers(spark, day, tmp_path):
 
 
 def test_faults_lose_and_duplicate_nothing(spark, day, tmp_path, monkeypatch):
-    journal = bytearray(day.journal)
     journals = tmp_path / "journals"
-    uploads = _uploads(bytes(journal), journals, files_per_terminal=2, seed=9)
+    uploads = _uploads(day.journal, journals, files_per_terminal=2, seed=9)
     # A corrupt file (garbage inside) and a truncated one (cut mid-record): T-100's first
     # upload and T-300's last.
     corrupt = [p for t, k, p in uploads if (t, k) == ("T-100", 0)][0]

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
-use possig::journal::{Finding, RecordOutcome};
+use possig::journal::{Event, Finding, RecordOutcome};
 use possig_arrow::arrow_array::RecordBatch;
 use possig_arrow::arrow_schema::{ArrowError, SchemaRef};
 use possig_reconcile::Item;
@@ -84,22 +84,43 @@ fn findings(f: &[Finding]) -> Result<RecordBatch, ArrowError> {
     possig_arrow::findings_batch(f, &[])
 }
 
-/// `records.parquet` in `dir`.
-pub(crate) fn records(dir: &Path) -> Result<ParquetFile<RecordOutcome>> {
-    ParquetFile::create(
-        &dir.join("records.parquet"),
-        possig_arrow::records_schema(),
-        possig_arrow::records_batch,
-    )
+/// A journal's events as `records.parquet` (every record outcome) and `findings.parquet`
+/// (every chain finding) in one directory: what `journal verify` and `reconcile` write with
+/// `--format parquet`.
+pub(crate) struct JournalParquet {
+    records: ParquetFile<RecordOutcome>,
+    findings: ParquetFile<Finding>,
 }
 
-/// `findings.parquet` in `dir`.
-pub(crate) fn findings_file(dir: &Path) -> Result<ParquetFile<Finding>> {
-    ParquetFile::create(
-        &dir.join("findings.parquet"),
-        possig_arrow::findings_schema(),
-        findings,
-    )
+impl JournalParquet {
+    /// Creates both files in `dir`.
+    pub(crate) fn create(dir: &Path) -> Result<Self> {
+        Ok(JournalParquet {
+            records: ParquetFile::create(
+                &dir.join("records.parquet"),
+                possig_arrow::records_schema(),
+                possig_arrow::records_batch,
+            )?,
+            findings: ParquetFile::create(
+                &dir.join("findings.parquet"),
+                possig_arrow::findings_schema(),
+                findings,
+            )?,
+        })
+    }
+
+    /// Adds one event to its file.
+    pub(crate) fn push(&mut self, event: Event) -> Result<()> {
+        match event {
+            Event::Record(r) => self.records.push(r),
+            Event::Finding(f) => self.findings.push(f),
+        }
+    }
+
+    /// Finishes both files; returns (records, findings) written.
+    pub(crate) fn finish(self) -> Result<(u64, u64)> {
+        Ok((self.records.finish()?, self.findings.finish()?))
+    }
 }
 
 /// `items.parquet` in `dir`.

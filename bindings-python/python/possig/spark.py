@@ -169,6 +169,15 @@ def _raise_carried(e: Exception) -> None:
     raise err from None
 
 
+def _files_of(batches: Iterator[ArrowBatch]) -> Iterator[Tuple[str, bytes]]:
+    """(path, content) of each file in Spark's ``binaryFile`` batches (one Python object per
+    file, none per record)."""
+    for b in batches:
+        paths, contents = b.column("path"), b.column("content")
+        for i in range(b.num_rows):
+            yield paths[i].as_py(), contents[i].as_py()
+
+
 def _fault(kind: str) -> Callable[[str], None]:
     """The fault hook of :data:`FAULT_ENV` for one step (read on the driver)."""
     plan = os.environ.get(FAULT_ENV, "")
@@ -345,25 +354,19 @@ def _job(
     fault_group = _fault("group")
 
     def split_journals(batches: Iterator[ArrowBatch]) -> Iterator[ArrowBatch]:
-        for b in batches:
-            paths, contents = b.column("path"), b.column("content")
-            for i in range(b.num_rows):
-                path = paths[i].as_py()
-                pieces, findings = _native.journal_pieces(path, contents[i].as_py())
-                yield from _tagged(split_schema, piece=pieces, finding=findings).to_batches()
-                fault_split(path)
+        for path, content in _files_of(batches):
+            pieces, findings = _native.journal_pieces(path, content)
+            yield from _tagged(split_schema, piece=pieces, finding=findings).to_batches()
+            fault_split(path)
 
     def split_settlement(batches: Iterator[ArrowBatch]) -> Iterator[ArrowBatch]:
-        for b in batches:
-            paths, contents = b.column("path"), b.column("content")
-            for i in range(b.num_rows):
-                path = paths[i].as_py()
-                try:
-                    rows = _native.settlement_rows(path, contents[i].as_py(), column_map)
-                except _native.Error as e:
-                    raise _carried(e) from None
-                yield from rows.to_batches()
-                fault_split(path)
+        for path, content in _files_of(batches):
+            try:
+                rows = _native.settlement_rows(path, content, column_map)
+            except _native.Error as e:
+                raise _carried(e) from None
+            yield from rows.to_batches()
+            fault_split(path)
 
     def group(pieces: ArrowTable, rows: ArrowTable) -> ArrowTable:
         try:

@@ -212,22 +212,17 @@ fn verify_to_parquet(
     out: &Path,
 ) -> Result<bool> {
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    let mut records = crate::parquet::records(out)?;
-    let mut findings = crate::parquet::findings_file(out)?;
+    let mut files = crate::parquet::JournalParquet::create(out)?;
     let mut failed = None;
     let summary = run(source, store, opts, |e| {
-        let pushed = match e {
-            Event::Record(r) => records.push(r),
-            Event::Finding(f) => findings.push(f),
-        };
-        if let Err(e) = pushed {
+        if let Err(e) = files.push(e) {
             failed.get_or_insert(e);
         }
     })?;
     if let Some(e) = failed {
         return Err(e);
     }
-    let (r, f) = (records.finish()?, findings.finish()?);
+    let (r, f) = files.finish()?;
     print_summary(&summary);
     println!(
         "parquet: {} ({r} records), {} ({f} findings)",

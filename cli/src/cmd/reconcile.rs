@@ -8,13 +8,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
 use possig::TrustStore;
+use possig::journal::Event;
 use possig::journal::JournalOptions;
-use possig::journal::{Event, Finding, RecordOutcome};
 use possig_reconcile::{
     Category, ColumnMap, Item, ItemsCsv, ReconcileOptions, Report, reconcile_with_events,
 };
 
-use crate::parquet::ParquetFile;
+use crate::parquet::{JournalParquet, ParquetFile};
 
 /// Finding items kept in memory for report.json and report.html; items.csv has every item.
 /// 100,000 findings make a 60 MB HTML page, about what a browser still opens.
@@ -120,8 +120,7 @@ enum Outputs {
 /// The three Parquet files of `--format parquet`.
 struct ParquetOutputs {
     items: ParquetFile<Item>,
-    records: ParquetFile<RecordOutcome>,
-    findings: ParquetFile<Finding>,
+    journal: JournalParquet,
 }
 
 impl Outputs {
@@ -135,8 +134,7 @@ impl Outputs {
             )),
             Format::Parquet => Outputs::Parquet(Box::new(ParquetOutputs {
                 items: crate::parquet::items(out)?,
-                records: crate::parquet::records(out)?,
-                findings: crate::parquet::findings_file(out)?,
+                journal: JournalParquet::create(out)?,
             })),
         })
     }
@@ -149,10 +147,9 @@ impl Outputs {
     }
 
     fn event(&mut self, event: &Event) -> Result<()> {
-        match (self, event) {
-            (Outputs::Parquet(p), Event::Record(r)) => p.records.push(r.clone()),
-            (Outputs::Parquet(p), Event::Finding(f)) => p.findings.push(f.clone()),
-            (Outputs::Csv(_), _) => Ok(()),
+        match self {
+            Outputs::Parquet(p) => p.journal.push(event.clone()),
+            Outputs::Csv(_) => Ok(()),
         }
     }
 
@@ -161,8 +158,7 @@ impl Outputs {
             Outputs::Csv(mut csv) => csv.flush().context("writing items.csv"),
             Outputs::Parquet(p) => {
                 p.items.finish()?;
-                p.records.finish()?;
-                p.findings.finish()?;
+                p.journal.finish()?;
                 Ok(())
             }
         }
